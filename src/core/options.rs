@@ -1,0 +1,280 @@
+//! Options: the defaults of the contract and every numeric validation rule.
+//!
+//! The shell reads the JS options object and hands the numbers over as
+//! [`RawOptions`]; [`RawOptions::validate`] turns them into a [`Config`] or an
+//! [`OptionError`] that names the option. Type checks that need JS (is it a
+//! function, an `EventTarget`, an array of strings) stay in the shell.
+
+/// Default idle timeout: 5 minutes.
+pub const DEFAULT_IDLE_TIMEOUT_MS: u64 = 300_000;
+/// Default absolute lifetime: 180 minutes.
+pub const DEFAULT_MAX_DURATION_MS: u64 = 10_800_000;
+/// Default idle window while remember-me is on: 30 days.
+pub const DEFAULT_REMEMBER_ME_PERIOD_MS: u64 = 2_592_000_000;
+/// How far in the future a start or an activity time may lie (clock skew).
+pub const FUTURE_TOLERANCE_MS: u64 = 60_000;
+/// The largest integer a JS number holds exactly.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The limits in force: `None` is a limit disabled with `-1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Idle window while remember-me is off.
+    pub idle: Option<u64>,
+    /// Absolute lifetime counted from the start.
+    pub max: Option<u64>,
+    /// Idle window while remember-me is on.
+    pub remember: Option<u64>,
+    /// Warning lead time; `0` means no warning.
+    pub warn: u64,
+}
+
+impl Limits {
+    /// The idle window in force for the given remember-me setting.
+    pub fn idle_window(&self, remember_me: bool) -> Option<u64> {
+        if remember_me {
+            self.remember
+        } else {
+            self.idle
+        }
+    }
+}
+
+/// Validated options, ready for a [`crate::core::Session`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The limits.
+    pub limits: Limits,
+    /// Remember-me for a session this guard begins.
+    pub remember_me: bool,
+    /// Epoch ms of the sign-in, when the app knows it.
+    pub started_at: Option<u64>,
+    /// Share the session with the other tabs of the origin.
+    pub cross_tab: bool,
+}
+
+/// Options as read from JS, before validation. `None` means "not given".
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RawOptions {
+    /// `idleTimeoutMs`
+    pub idle_timeout_ms: Option<f64>,
+    /// `maxDurationMs`
+    pub max_duration_ms: Option<f64>,
+    /// `rememberMePeriodMs`
+    pub remember_me_period_ms: Option<f64>,
+    /// `warnBeforeMs`
+    pub warn_before_ms: Option<f64>,
+    /// `startedAt`
+    pub started_at: Option<f64>,
+    /// `rememberMe`
+    pub remember_me: bool,
+    /// `crossTab` (defaults to true in [`RawOptions::new`])
+    pub cross_tab: bool,
+}
+
+/// A rejected option: which one, and what is wrong with it. The shell adds the
+/// value as JS prints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionError {
+    /// The option's JS name, e.g. `"idleTimeoutMs"`.
+    pub option: &'static str,
+    /// What is wrong, in words, e.g. `"must be an integer number of ms or -1"`.
+    pub problem: &'static str,
+}
+
+impl core::fmt::Display for OptionError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.option, self.problem)
+    }
+}
+
+const NOT_DURATION: &str = "must be an integer number of milliseconds, or -1 to disable";
+
+fn err(option: &'static str, problem: &'static str) -> OptionError {
+    OptionError { option, problem }
+}
+
+/// A duration: a non-negative integer, or `-1` for "disabled" (`None`).
+fn duration(option: &'static str, value: Option<f64>, default: u64) -> Result<Option<u64>, OptionError> {
+    match value {
+        None => Ok(Some(default)),
+        Some(-1.0) => Ok(None),
+        Some(v) if is_whole(v) => Ok(Some(v as u64)),
+        Some(_) => Err(err(option, NOT_DURATION)),
+    }
+}
+
+/// A non-negative integer a JS number holds exactly.
+fn is_whole(v: f64) -> bool {
+    (0.0..=MAX_SAFE_INTEGER).contains(&v) && v.fract() == 0.0
+}
+
+impl RawOptions {
+    /// Nothing given: every option at its default.
+    pub fn new() -> Self {
+        RawOptions {
+            cross_tab: true,
+            ..Default::default()
+        }
+    }
+
+    /// Checks every numeric rule of the contract at time `now` (epoch ms).
+    pub fn validate(&self, now: u64) -> Result<Config, OptionError> {
+        let idle = duration("idleTimeoutMs", self.idle_timeout_ms, DEFAULT_IDLE_TIMEOUT_MS)?;
+        let max = duration("maxDurationMs", self.max_duration_ms, DEFAULT_MAX_DURATION_MS)?;
+        let remember = duration(
+            "rememberMePeriodMs",
+            self.remember_me_period_ms,
+            DEFAULT_REMEMBER_ME_PERIOD_MS,
+        )?;
+        let warn = duration("warnBeforeMs", self.warn_before_ms, 0)?.unwrap_or(0);
+        match (idle, max) {
+            (None, None) => {
+                return Err(err(
+                    "idleTimeoutMs",
+                    "and maxDurationMs are both -1: there is nothing to enforce",
+                ))
+            }
+            (Some(i), Some(m)) if i > m => {
+                return Err(err("idleTimeoutMs", "may not exceed maxDurationMs"))
+            }
+            _ => {}
+        }
+        let limits = Limits {
+            idle,
+            max,
+            remember,
+            warn,
+        };
+        if let Some(window) = limits.idle_window(self.remember_me) {
+            if warn > 0 && warn >= window {
+                return Err(err(
+                    "warnBeforeMs",
+                    "must be smaller than the idle window in force",
+                ));
+            }
+        }
+        let started_at = match self.started_at {
+            None => None,
+            Some(v) if !is_whole(v) => {
+                return Err(err("startedAt", "must be an integer epoch time in milliseconds"))
+            }
+            Some(v) if v as u64 > now.saturating_add(FUTURE_TOLERANCE_MS) => {
+                return Err(err("startedAt", "lies more than a minute in the future"))
+            }
+            Some(v) => Some(v as u64),
+        };
+        Ok(Config {
+            limits,
+            remember_me: self.remember_me,
+            started_at,
+            cross_tab: self.cross_tab,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_700_000_000_000;
+
+    fn with(f: impl FnOnce(&mut RawOptions)) -> Result<Config, OptionError> {
+        let mut raw = RawOptions::new();
+        f(&mut raw);
+        raw.validate(NOW)
+    }
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let c = with(|_| {}).unwrap();
+        assert_eq!(c.limits.idle, Some(300_000));
+        assert_eq!(c.limits.max, Some(10_800_000));
+        assert_eq!(c.limits.remember, Some(2_592_000_000));
+        assert_eq!(c.limits.warn, 0);
+        assert!(!c.remember_me);
+        assert!(c.cross_tab);
+        assert_eq!(c.started_at, None);
+    }
+
+    #[test]
+    fn bad_durations_name_their_option() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.5, -2.0, -0.5, 1e300] {
+            let e = with(|r| r.idle_timeout_ms = Some(bad)).unwrap_err();
+            assert_eq!(e.option, "idleTimeoutMs");
+            let e = with(|r| r.max_duration_ms = Some(bad)).unwrap_err();
+            assert_eq!(e.option, "maxDurationMs");
+            let e = with(|r| r.remember_me_period_ms = Some(bad)).unwrap_err();
+            assert_eq!(e.option, "rememberMePeriodMs");
+            let e = with(|r| r.warn_before_ms = Some(bad)).unwrap_err();
+            assert_eq!(e.option, "warnBeforeMs");
+        }
+    }
+
+    #[test]
+    fn minus_one_disables_one_limit_but_not_both() {
+        assert_eq!(with(|r| r.idle_timeout_ms = Some(-1.0)).unwrap().limits.idle, None);
+        assert_eq!(with(|r| r.max_duration_ms = Some(-1.0)).unwrap().limits.max, None);
+        let e = with(|r| {
+            r.idle_timeout_ms = Some(-1.0);
+            r.max_duration_ms = Some(-1.0);
+        })
+        .unwrap_err();
+        assert_eq!(e.option, "idleTimeoutMs");
+    }
+
+    #[test]
+    fn idle_may_not_exceed_max() {
+        let e = with(|r| {
+            r.idle_timeout_ms = Some(2000.0);
+            r.max_duration_ms = Some(1000.0);
+        })
+        .unwrap_err();
+        assert_eq!(e.option, "idleTimeoutMs");
+        assert!(with(|r| {
+            r.idle_timeout_ms = Some(1000.0);
+            r.max_duration_ms = Some(1000.0);
+        })
+        .is_ok());
+    }
+
+    #[test]
+    fn warning_must_fit_in_the_idle_window_in_force() {
+        let e = with(|r| {
+            r.idle_timeout_ms = Some(1000.0);
+            r.warn_before_ms = Some(1000.0);
+        })
+        .unwrap_err();
+        assert_eq!(e.option, "warnBeforeMs");
+        assert!(with(|r| {
+            r.idle_timeout_ms = Some(1000.0);
+            r.warn_before_ms = Some(999.0);
+        })
+        .is_ok());
+        // With remember-me on, the remember-me window is the one in force.
+        assert!(with(|r| {
+            r.idle_timeout_ms = Some(1000.0);
+            r.warn_before_ms = Some(5000.0);
+            r.remember_me = true;
+        })
+        .is_ok());
+        let e = with(|r| {
+            r.remember_me_period_ms = Some(5000.0);
+            r.warn_before_ms = Some(5000.0);
+            r.remember_me = true;
+        })
+        .unwrap_err();
+        assert_eq!(e.option, "warnBeforeMs");
+    }
+
+    #[test]
+    fn started_at_rules() {
+        assert_eq!(with(|r| r.started_at = Some(NOW as f64)).unwrap().started_at, Some(NOW));
+        assert!(with(|r| r.started_at = Some((NOW + 60_000) as f64)).is_ok());
+        let e = with(|r| r.started_at = Some((NOW + 60_001) as f64)).unwrap_err();
+        assert_eq!(e.option, "startedAt");
+        for bad in [f64::NAN, -1.0, 1.5, f64::INFINITY] {
+            assert_eq!(with(|r| r.started_at = Some(bad)).unwrap_err().option, "startedAt");
+        }
+    }
+}

@@ -1,0 +1,532 @@
+//! The session state machine: every rule of the contract, once.
+//!
+//! Time is an input (`now`, epoch ms) and decisions are outputs ([`Effect`]s
+//! drained with [`Session::poll`], and [`Session::next_wake`] for the one
+//! timer). The shared record is read and written through the [`Shared`] port,
+//! which the browser shell backs with `localStorage` and a `BroadcastChannel`
+//! and the tests back with memory.
+//!
+//! Driving contract, after every call that takes `now`:
+//! 1. drain [`Session::poll`] until it returns `None` and act on each effect;
+//! 2. make sure a timer wakes no later than [`Session::next_wake`] and call
+//!    [`Session::tick`] then. Early or late wakes are harmless: a late one (a
+//!    sleeping laptop, a throttled tab) ends the session, never extends it.
+
+use std::collections::VecDeque;
+
+use super::options::{Config, Limits};
+use super::record::{End, Record, RecordError};
+use super::{Reason, State};
+
+/// Under constant activity, the record is written at most this often.
+pub const PUBLISH_INTERVAL_MS: u64 = 1_000;
+/// `onActivity` fires at most this often.
+pub const ACTIVITY_CALLBACK_INTERVAL_MS: u64 = 1_000;
+
+/// The shared state of a session: `localStorage` plus a broadcast in the
+/// browser. Implementations report their own failures; a failed read is
+/// `None`.
+pub trait Shared {
+    /// The stored record's text, if any.
+    fn read(&mut self) -> Option<String>;
+    /// Stores `record` and tells the other tabs.
+    fn write(&mut self, record: &str);
+    /// Tells the other tabs without storing (hold messages).
+    fn announce(&mut self, message: &str);
+}
+
+/// What the shell must do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Call `onWarning`.
+    Warning {
+        /// The deadline that will end the session.
+        reason: Reason,
+        /// Ms left at the time of the warning.
+        remaining_ms: u64,
+        /// Epoch ms of the end.
+        expires_at: u64,
+    },
+    /// Call `onSignOut`, then drop every listener, timer and channel.
+    SignedOut {
+        /// Which deadline ended it.
+        reason: Reason,
+        /// Epoch ms of the end.
+        at: u64,
+        /// Learned from another tab.
+        remote: bool,
+    },
+    /// Call `onActivity` (already throttled).
+    Activity {
+        /// Epoch ms of the activity.
+        at: u64,
+        /// The activity happened in another tab.
+        remote: bool,
+    },
+    /// A stored record or message was rejected: report it to `onError`. The
+    /// session has ended (fails closed).
+    Rejected(RecordError),
+    /// This tab paused (`true`) or resumed (`false`): take or drop its hold on
+    /// the session, then call [`Session::announce_hold`].
+    Hold(bool),
+    /// An idle warning or end is due: find out whether any tab holds the
+    /// session, and answer with [`Session::hold_probed`].
+    ProbeHold,
+    /// Another tab holds the session: wait until no tab does, then call
+    /// [`Session::hold_released`].
+    AwaitRelease,
+}
+
+/// One guard's view of the shared session.
+#[derive(Debug)]
+pub struct Session {
+    limits: Limits,
+    cross_tab: bool,
+    /// The shell can probe and await holds (Web Locks).
+    locks: bool,
+    start: u64,
+    last: u64,
+    remember: bool,
+    remember_at: u64,
+    paused: bool,
+    /// Another tab holds the session.
+    held: bool,
+    /// A hold probe is under way: idle decisions wait for it.
+    probing: bool,
+    /// The probe just found no hold: the idle decision may go ahead.
+    probe_clear: bool,
+    warned: Option<u64>,
+    ended: Option<(End, bool)>,
+    dirty: bool,
+    published_at: Option<u64>,
+    activity_cb_at: Option<u64>,
+    effects: VecDeque<Effect>,
+}
+
+impl Session {
+    /// Starts a guard at `now`: resumes the stored session when it is live
+    /// and the same sign-in, else begins a new one. `locks` says whether the
+    /// shell can answer [`Effect::ProbeHold`] and [`Effect::AwaitRelease`].
+    pub fn start(config: &Config, locks: bool, now: u64, shared: &mut dyn Shared) -> Session {
+        let begin = config.started_at.unwrap_or(now);
+        let mut s = Session {
+            limits: config.limits,
+            cross_tab: config.cross_tab,
+            locks: locks && config.cross_tab,
+            start: begin,
+            last: now.max(begin),
+            remember: config.remember_me,
+            remember_at: now,
+            paused: false,
+            held: false,
+            probing: false,
+            probe_clear: false,
+            warned: None,
+            ended: None,
+            dirty: true,
+            published_at: None,
+            activity_cb_at: None,
+            effects: VecDeque::new(),
+        };
+        if !s.cross_tab {
+            s.dirty = false;
+            s.check(now, shared);
+            return s;
+        }
+        match shared.read().map(|text| Record::parse(&text, now)) {
+            Some(Err(e)) => {
+                s.reject(e, now, shared);
+                return s;
+            }
+            Some(Ok(r))
+                if r.ended.is_none() && config.started_at.map_or(true, |b| b == r.started_at) =>
+            {
+                s.adopt(&r);
+                s.dirty = false;
+            }
+            _ => {}
+        }
+        s.check(now, shared);
+        s
+    }
+
+    /// The next effect to act on.
+    pub fn poll(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    /// When the shell's timer must wake next, if ever.
+    pub fn next_wake(&self) -> Option<u64> {
+        if self.ended.is_some() {
+            return None;
+        }
+        let end = self.end_at().map(|(at, _)| at);
+        let warn = end
+            .filter(|at| self.limits.warn > 0 && self.warned != Some(*at))
+            .map(|at| at.saturating_sub(self.limits.warn));
+        let publish = self
+            .dirty
+            .then(|| self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS));
+        [end, warn, publish].into_iter().flatten().min()
+    }
+
+    /// The state a user sees.
+    pub fn state(&self) -> State {
+        if self.ended.is_some() {
+            State::SignedOut
+        } else if self.paused {
+            State::Paused
+        } else if self.warned.is_some() {
+            State::Warning
+        } else {
+            State::Active
+        }
+    }
+
+    /// Epoch ms of the end as it now stands (`None`: no end while paused with
+    /// no absolute limit).
+    pub fn expires_at(&self) -> Option<u64> {
+        match self.ended {
+            Some((end, _)) => Some(end.at),
+            None => self.end_at().map(|(at, _)| at),
+        }
+    }
+
+    /// Ms until the end: `Some(0)` once ended, `None` while there is no end.
+    pub fn remaining_ms(&self, now: u64) -> Option<u64> {
+        match self.ended {
+            Some(_) => Some(0),
+            None => self.end_at().map(|(at, _)| at.saturating_sub(now)),
+        }
+    }
+
+    /// The session record as it stands.
+    pub fn record(&self) -> Record {
+        Record {
+            started_at: self.start,
+            last_activity: self.last,
+            remember_me: self.remember,
+            remember_at: self.remember_at,
+            ended: self.ended.map(|(e, _)| e),
+            hold: None,
+        }
+    }
+
+    /// The timer fired, or the page became visible, got focus or came back
+    /// from the back-forward cache: act on whatever is due.
+    pub fn tick(&mut self, now: u64, shared: &mut dyn Shared) {
+        self.check(now, shared);
+    }
+
+    /// Activity in this tab (a trusted event, or `touch()`).
+    pub fn activity(&mut self, now: u64, shared: &mut dyn Shared) {
+        // A due end is never extended: settle it before recording anything.
+        self.check(now, shared);
+        if self.ended.is_some() || self.probing || now <= self.last {
+            return;
+        }
+        self.last = now;
+        self.dirty = true;
+        self.activity_callback(now, false);
+        self.check(now, shared);
+    }
+
+    /// Ends the session now with reason `"manual"`, in every tab.
+    pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
+        self.finish(Reason::Manual, now, false, shared);
+    }
+
+    /// Switches the idle window at once, in every tab.
+    pub fn set_remember_me(&mut self, on: bool, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() {
+            return;
+        }
+        self.remember = on;
+        self.remember_at = self.remember_at.max(now);
+        self.publish(now, shared);
+        self.check(now, shared);
+    }
+
+    /// Stops idle enforcement in every tab until [`Session::resume`].
+    pub fn pause(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() || self.paused {
+            return;
+        }
+        self.paused = true;
+        if self.cross_tab {
+            self.effects.push_back(Effect::Hold(true));
+        }
+        self.check(now, shared);
+    }
+
+    /// Ends a pause; counts as activity.
+    pub fn resume(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() || !self.paused {
+            return;
+        }
+        self.paused = false;
+        if self.cross_tab {
+            self.effects.push_back(Effect::Hold(false));
+        }
+        self.last = self.last.max(now);
+        self.dirty = true;
+        self.activity_callback(now, false);
+        self.check(now, shared);
+    }
+
+    /// The shell holds (or no longer holds) this tab's pause: tell the others.
+    /// Only a granted hold may be announced, so no tab sees a pause that does
+    /// not hold yet.
+    pub fn announce_hold(&mut self, on: bool, shared: &mut dyn Shared) {
+        if self.cross_tab {
+            let message = Record {
+                hold: Some(on),
+                ..self.record()
+            };
+            shared.announce(&message.encode());
+        }
+    }
+
+    /// The page goes away or the guard is destroyed: write pending activity
+    /// now, and end this tab's pause where no lock ends it by itself.
+    pub fn leave(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() {
+            return;
+        }
+        if self.dirty {
+            self.publish(now, shared);
+        }
+        if self.paused && !self.locks {
+            self.announce_hold(false, shared);
+        }
+    }
+
+    /// The answer to [`Effect::ProbeHold`].
+    pub fn hold_probed(&mut self, held: bool, now: u64, shared: &mut dyn Shared) {
+        if !self.probing {
+            return;
+        }
+        self.probing = false;
+        if held {
+            self.hold(true);
+        } else {
+            self.probe_clear = true;
+            self.check(now, shared);
+            self.probe_clear = false;
+        }
+    }
+
+    /// No tab holds the session any more: the idle window runs again from now.
+    pub fn hold_released(&mut self, now: u64, shared: &mut dyn Shared) {
+        if !self.held || self.ended.is_some() {
+            return;
+        }
+        self.held = false;
+        self.last = self.last.max(now);
+        self.dirty = true;
+        self.check(now, shared);
+    }
+
+    /// A record or message from another tab (the `storage` event or the
+    /// channel). A rejected one ends the session.
+    pub fn receive(&mut self, text: Option<&str>, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() {
+            return;
+        }
+        match text.map(|t| Record::parse(t, now)) {
+            // The record was removed: put it back with the next write.
+            None => self.dirty = true,
+            Some(Err(e)) => self.reject(e, now, shared),
+            Some(Ok(r)) => {
+                self.merge(&r, true, now);
+                self.check(now, shared);
+            }
+        }
+    }
+
+    fn adopt(&mut self, r: &Record) {
+        self.start = r.started_at;
+        self.last = r.last_activity;
+        self.remember = r.remember_me;
+        self.remember_at = r.remember_at;
+    }
+
+    /// Takes another tab's facts. A re-read (`news == false`) may lag a
+    /// message, so it only brings facts that never go backwards: later
+    /// activity, a later remember-me setting, the end.
+    fn merge(&mut self, r: &Record, news: bool, now: u64) {
+        if r.started_at != self.start {
+            // A different sign-in: news of a live one replaces this session.
+            if news && r.ended.is_none() {
+                self.adopt(r);
+                self.dirty = false;
+            }
+            return;
+        }
+        if let Some(end) = r.ended {
+            self.ended = Some((end, true));
+            self.warned = None;
+            self.effects.push_back(Effect::SignedOut {
+                reason: end.reason,
+                at: end.at,
+                remote: true,
+            });
+            return;
+        }
+        if r.last_activity > self.last {
+            self.last = r.last_activity;
+            self.activity_callback(now, true);
+        }
+        if r.remember_at > self.remember_at {
+            self.remember = r.remember_me;
+            self.remember_at = r.remember_at;
+        }
+        if news {
+            match r.hold {
+                Some(true) => self.hold(true),
+                Some(false) if !self.locks => self.hold(false),
+                _ => {}
+            }
+        }
+    }
+
+    fn hold(&mut self, on: bool) {
+        if on && !self.held && self.locks {
+            self.effects.push_back(Effect::AwaitRelease);
+        }
+        self.held = on;
+    }
+
+    fn activity_callback(&mut self, now: u64, remote: bool) {
+        if self
+            .activity_cb_at
+            .map_or(true, |t| now >= t + ACTIVITY_CALLBACK_INTERVAL_MS)
+        {
+            self.activity_cb_at = Some(now);
+            self.effects.push_back(Effect::Activity { at: now, remote });
+        }
+    }
+
+    fn idle_deadline(&self) -> Option<u64> {
+        if self.paused || self.held || self.probing {
+            return None;
+        }
+        self.limits
+            .idle_window(self.remember)
+            .map(|w| self.last.saturating_add(w))
+    }
+
+    /// The end as it stands and its reason (`"absolute"` on a tie).
+    fn end_at(&self) -> Option<(u64, Reason)> {
+        let absolute = self.limits.max.map(|m| self.start.saturating_add(m));
+        match (self.idle_deadline(), absolute) {
+            (Some(i), Some(a)) if i < a => Some((i, Reason::Idle)),
+            (_, Some(a)) => Some((a, Reason::Absolute)),
+            (Some(i), None) => Some((i, Reason::Idle)),
+            (None, None) => None,
+        }
+    }
+
+    /// An idle end, or an idle warning not yet given, is due at `now`.
+    fn idle_action_due(&self, end: Option<(u64, Reason)>, now: u64) -> bool {
+        let warn = self.limits.warn;
+        matches!(end, Some((at, Reason::Idle))
+            if now >= at || (warn > 0 && now + warn >= at && self.warned != Some(at)))
+    }
+
+    /// The one place that decides: end, warn, or write the record.
+    fn check(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.ended.is_some() {
+            return;
+        }
+        let mut end = self.end_at();
+        if !self.probe_clear && self.idle_action_due(end, now) {
+            if self.cross_tab {
+                // Another tab may have been active since the last news.
+                if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
+                    self.merge(&r, false, now);
+                }
+                if self.ended.is_some() {
+                    return;
+                }
+                end = self.end_at();
+            }
+            if self.locks && self.idle_action_due(end, now) {
+                // Idle decisions wait until we know no tab holds the session.
+                self.probing = true;
+                self.effects.push_back(Effect::ProbeHold);
+                end = self.end_at();
+            }
+        }
+        if !self.probing && self.warned != end.map(|(at, _)| at) {
+            self.warned = None;
+        }
+        match end {
+            Some((at, reason)) if now >= at => {
+                self.finish(reason, at, false, shared);
+                return;
+            }
+            Some((at, reason))
+                if self.limits.warn > 0
+                    && now + self.limits.warn >= at
+                    && self.warned != Some(at) =>
+            {
+                self.warned = Some(at);
+                self.effects.push_back(Effect::Warning {
+                    reason,
+                    remaining_ms: at - now,
+                    expires_at: at,
+                });
+            }
+            _ => {}
+        }
+        if self.dirty
+            && self
+                .published_at
+                .map_or(true, |p| now >= p + PUBLISH_INTERVAL_MS)
+        {
+            self.publish(now, shared);
+        }
+    }
+
+    /// Read, merge, write: never overwrite another tab's later facts.
+    fn publish(&mut self, now: u64, shared: &mut dyn Shared) {
+        self.dirty = false;
+        if !self.cross_tab {
+            return;
+        }
+        match shared.read().map(|t| Record::parse(&t, now)) {
+            Some(Err(e)) => return self.reject(e, now, shared),
+            Some(Ok(r)) => self.merge(&r, false, now),
+            None => {}
+        }
+        if self.ended.is_none() {
+            self.published_at = Some(now);
+            shared.write(&self.record().encode());
+        }
+    }
+
+    /// Fails closed: a record or message that breaks the rules ends the
+    /// session with reason `"absolute"`. Its limits can no longer be trusted,
+    /// so it is treated as a session whose lifetime is over; it is never
+    /// reported as `"idle"` (the user did nothing) or `"manual"` (nobody
+    /// signed out).
+    fn reject(&mut self, e: RecordError, now: u64, shared: &mut dyn Shared) {
+        self.effects.push_back(Effect::Rejected(e));
+        self.finish(Reason::Absolute, now, false, shared);
+    }
+
+    fn finish(&mut self, reason: Reason, at: u64, remote: bool, shared: &mut dyn Shared) {
+        if self.ended.is_some() {
+            return;
+        }
+        let end = End { reason, at };
+        self.ended = Some((end, remote));
+        self.warned = None;
+        self.paused = false;
+        self.effects.push_back(Effect::SignedOut { reason, at, remote });
+        if self.cross_tab && !remote {
+            shared.write(&self.record().encode());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! # session-guard
+//!
+//! Signs people out of web apps when they should be signed out: after an idle
+//! window, at an absolute lifetime, with a warning before the end, and with one
+//! session shared by every tab and reload of an origin.
+//!
+//! The crate has two halves:
+//! - [`core`]: pure Rust, every rule once, time as an input. It runs (and is
+//!   tested) natively.
+//! - `web` (wasm32 only): the thin browser shell behind the exported
+//!   `SessionGuard` class: listeners, the one timer, storage, the channel,
+//!   Web Locks and the JS callbacks. It asks the core and never decides.
+//!
+//! The JS contract is documented in the README.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use web::SessionGuard;

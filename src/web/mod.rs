@@ -1,0 +1,518 @@
+//! The browser shell: it owns every listener, the one timer, storage, the
+//! channel and the locks, feeds the core with events and `now`, and carries
+//! out what the core decides. Callbacks run only after the shell's borrow is
+//! released, so a callback may call back into the guard.
+
+mod dom;
+mod io;
+mod locks;
+mod options;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, MessageEvent, StorageEvent};
+
+use crate::core::{Effect, Reason, Session, State};
+use dom::Listener;
+use io::Io;
+use locks::{Hold, LockManager};
+use options::Callbacks;
+
+type Inner = Rc<RefCell<Shell>>;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(callback: &JsValue);
+}
+
+/// The longest delay `setTimeout` keeps; a later wake just re-arms.
+const MAX_DELAY_MS: u64 = 0x7fff_ffff;
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Everything the guard owns in the page. Dropping it removes every listener,
+/// timer, channel and lock.
+struct Resources {
+    io: Io,
+    locks: Option<LockManager>,
+    lock_name: String,
+    timer: Option<(Timeout, u64)>,
+    hold: Option<Hold>,
+    _listeners: Vec<Listener>,
+}
+
+struct Shell {
+    core: Session,
+    callbacks: Callbacks,
+    resources: Option<Resources>,
+    destroyed: bool,
+}
+
+/// Callback calls collected under the borrow, made after it is released.
+type Calls = Vec<(Function, JsValue)>;
+
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+fn reason(r: Reason) -> JsValue {
+    JsValue::from_str(r.as_str())
+}
+
+fn ms(t: u64) -> JsValue {
+    JsValue::from_f64(t as f64)
+}
+
+/// Runs `f` on the core with the shell's storage port, then carries out the
+/// effects; returns the callbacks to call. Does nothing once destroyed or
+/// ended, or when the shell is busy (a nested call from a callback never
+/// happens under the borrow, but a panic must never reach JS).
+fn step(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls {
+    let Ok(mut shell) = inner.try_borrow_mut() else {
+        return Vec::new();
+    };
+    let shell = &mut *shell;
+    let Some(res) = shell.resources.as_mut() else {
+        return Vec::new();
+    };
+    let now = now();
+    f(&mut shell.core, &mut res.io, now);
+    shell.drain(inner, now)
+}
+
+/// Calls each callback, reporting what one throws to `onError`, and stops
+/// as soon as the guard is destroyed (a callback may destroy it).
+fn run(inner: &Inner, calls: Calls) {
+    for (f, arg) in calls {
+        let on_error = match inner.try_borrow() {
+            Ok(s) if !s.destroyed => s.callbacks.on_error.clone(),
+            _ => return,
+        };
+        if let Err(e) = io::call(&f, &arg) {
+            report(on_error.as_ref(), &e);
+        }
+    }
+}
+
+fn report(on_error: Option<&Function>, e: &JsValue) {
+    match on_error {
+        Some(f) => {
+            if let Err(again) = io::call(f, e) {
+                io::console_error(&again);
+            }
+        }
+        None => io::console_error(e),
+    }
+}
+
+/// `step` then `run`: the shape of every entry point.
+fn drive(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) {
+    let calls = step(inner, f);
+    run(inner, calls);
+}
+
+impl Shell {
+    /// Carries out the core's effects and re-arms the timer.
+    fn drain(&mut self, inner: &Inner, now: u64) -> Calls {
+        let mut calls = Calls::new();
+        let Some(res) = self.resources.as_mut() else {
+            return calls;
+        };
+        let mut ended = false;
+        while let Some(effect) = self.core.poll() {
+            match effect {
+                Effect::SignedOut { reason: r, at, remote } => {
+                    ended = true;
+                    let e = object(&[
+                        ("reason", reason(r)),
+                        ("at", ms(at)),
+                        ("remote", JsValue::from_bool(remote)),
+                    ]);
+                    calls.push((self.callbacks.on_sign_out.clone(), e));
+                }
+                Effect::Warning {
+                    reason: r,
+                    remaining_ms,
+                    expires_at,
+                } => {
+                    if let Some(f) = &self.callbacks.on_warning {
+                        let e = object(&[
+                            ("reason", reason(r)),
+                            ("remainingMs", ms(remaining_ms)),
+                            ("expiresAt", ms(expires_at)),
+                        ]);
+                        calls.push((f.clone(), e));
+                    }
+                }
+                Effect::Activity { at, remote } => {
+                    if let Some(f) = &self.callbacks.on_activity {
+                        let e = object(&[("at", ms(at)), ("remote", JsValue::from_bool(remote))]);
+                        calls.push((f.clone(), e));
+                    }
+                }
+                Effect::Rejected(e) => {
+                    let message = [
+                        "session-guard: a shared session record or message ",
+                        e.as_str(),
+                        "; the session ends",
+                    ]
+                    .concat();
+                    res.io.errors.push(js_sys::Error::new(&message).into());
+                }
+                Effect::Hold(true) => match &res.locks {
+                    Some(locks) => {
+                        let inner = inner.clone();
+                        res.hold = Some(Hold::take(locks, &res.lock_name, move || {
+                            drive(&inner, |core, io, _| core.announce_hold(true, io));
+                        }));
+                    }
+                    None => self.core.announce_hold(true, &mut res.io),
+                },
+                Effect::Hold(false) => {
+                    res.hold = None;
+                    self.core.announce_hold(false, &mut res.io);
+                }
+                Effect::ProbeHold => {
+                    if let Some(locks) = &res.locks {
+                        let inner = inner.clone();
+                        locks::probe(locks, res.lock_name.clone(), move |held| {
+                            drive(&inner, |core, io, now| core.hold_probed(held, now, io));
+                        });
+                    }
+                }
+                Effect::AwaitRelease => {
+                    if let Some(locks) = &res.locks {
+                        let inner = inner.clone();
+                        locks::await_release(locks, &res.lock_name, move || {
+                            drive(&inner, |core, io, now| core.hold_released(now, io));
+                        });
+                    }
+                }
+            }
+        }
+        let errors = std::mem::take(&mut res.io.errors);
+        for e in errors {
+            match &self.callbacks.on_error {
+                Some(f) => calls.push((f.clone(), e)),
+                None => io::console_error(&e),
+            }
+        }
+        if ended {
+            // Every listener, timer, channel and lock goes with it.
+            self.resources = None;
+        } else {
+            self.arm(inner, now);
+        }
+        calls
+    }
+
+    /// Keeps one timer no later than the core's next wake. A wake that moved
+    /// later (activity) leaves the timer alone: it fires early, finds nothing
+    /// due, and re-arms then. So activity never re-arms a timer.
+    fn arm(&mut self, inner: &Inner, now: u64) {
+        let Some(res) = self.resources.as_mut() else {
+            return;
+        };
+        let Some(at) = self.core.next_wake() else {
+            res.timer = None;
+            return;
+        };
+        if matches!(res.timer, Some((_, armed)) if armed <= at) {
+            return;
+        }
+        let delay = at.saturating_sub(now).min(MAX_DELAY_MS) as u32;
+        let inner2 = inner.clone();
+        let timeout = Timeout::new(delay, move || {
+            if let Ok(mut s) = inner2.try_borrow_mut() {
+                if let Some(r) = s.resources.as_mut() {
+                    // This timer has fired: the tick below arms the next one.
+                    r.timer = None;
+                }
+            }
+            drive(&inner2, |core, io, now| core.tick(now, io));
+        });
+        res.timer = Some((timeout, at));
+    }
+}
+
+/// Signs people out when they should be: idle and absolute timeouts, a warning
+/// before the end, remember-me, and one session across the tabs and reloads of
+/// an origin. The guard runs until it signs out or `destroy()` is called, even
+/// if no reference to it is kept.
+#[wasm_bindgen]
+pub struct SessionGuard {
+    inner: Inner,
+}
+
+impl core::fmt::Debug for SessionGuard {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SessionGuard")
+    }
+}
+
+#[wasm_bindgen]
+impl SessionGuard {
+    /// Starts a guard. Bad options throw an `Error` naming the option and the
+    /// value, and start nothing.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SessionGuardOptions")] options: JsValue,
+    ) -> Result<SessionGuard, JsValue> {
+        let now = now();
+        let o = options::read(&options, now)?;
+        let cross_tab = o.config.cross_tab;
+        let mut io = Io::new(o.storage_key.clone(), cross_tab);
+        let locks = if cross_tab {
+            locks::lock_manager()
+        } else {
+            None
+        };
+        let core = Session::start(&o.config, locks.is_some(), now, &mut io);
+        let inner: Inner = Rc::new(RefCell::new(Shell {
+            core,
+            callbacks: o.callbacks,
+            resources: None,
+            destroyed: false,
+        }));
+
+        let mut listeners = Vec::new();
+        let allow_synthetic = o.allow_synthetic;
+        let i = inner.clone();
+        listeners.push(Listener::new(&o.target, o.events, true, move |e: Event| {
+            if allow_synthetic || e.is_trusted() {
+                drive(&i, |core, io, now| core.activity(now, io));
+            }
+        }));
+        if let Some(window) = web_sys::window() {
+            // Timers lie (sleep, throttled background tabs): check the clock
+            // whenever the page comes back.
+            let i = inner.clone();
+            let recheck = move |_: Event| drive(&i, |core, io, now| core.tick(now, io));
+            let types = vec!["focus".to_string(), "pageshow".to_string()];
+            listeners.push(Listener::new(&window, types, false, recheck.clone()));
+            if let Some(document) = window.document() {
+                let types = vec!["visibilitychange".to_string()];
+                listeners.push(Listener::new(&document, types, false, recheck));
+            }
+            if cross_tab {
+                let i = inner.clone();
+                listeners.push(Listener::new(
+                    &window,
+                    vec!["pagehide".to_string()],
+                    false,
+                    move |_| drive(&i, |core, io, now| core.leave(now, io)),
+                ));
+                let i = inner.clone();
+                let key = o.storage_key.clone();
+                listeners.push(Listener::new(
+                    &window,
+                    vec!["storage".to_string()],
+                    false,
+                    move |e: Event| {
+                        let Some(e) = e.dyn_ref::<StorageEvent>() else {
+                            return;
+                        };
+                        // A `null` key means the whole storage was cleared.
+                        if e.key().map_or(true, |k| k == key) {
+                            let value = e.new_value();
+                            drive(&i, |core, io, now| core.receive(value.as_deref(), now, io));
+                        }
+                    },
+                ));
+            }
+        }
+        if let Some(channel) = &io.channel {
+            let i = inner.clone();
+            listeners.push(Listener::new(
+                channel,
+                vec!["message".to_string()],
+                false,
+                move |e: Event| {
+                    let text = e
+                        .dyn_ref::<MessageEvent>()
+                        .and_then(|m| m.data().as_string())
+                        .unwrap_or_default();
+                    drive(&i, |core, io, now| core.receive(Some(&text), now, io));
+                },
+            ));
+        }
+
+        let calls = {
+            let mut shell = inner.borrow_mut();
+            shell.resources = Some(Resources {
+                io,
+                locks,
+                lock_name: [o.storage_key.as_str(), ":hold"].concat(),
+                timer: None,
+                hold: None,
+                _listeners: listeners,
+            });
+            shell.drain(&inner, now)
+        };
+        if !calls.is_empty() {
+            // Never call back from inside the constructor: `guard` is not
+            // assigned yet. A microtask runs before any other task.
+            let i = inner.clone();
+            let later = Closure::once_into_js(move |_: JsValue| run(&i, calls));
+            queue_microtask(&later);
+        }
+        Ok(SessionGuard { inner })
+    }
+
+    /// Counts as activity (API calls, a playing video, ...).
+    pub fn touch(&self) {
+        drive(&self.inner, |core, io, now| core.activity(now, io));
+    }
+
+    /// Ends the session now with reason `"manual"`, in every tab.
+    #[wasm_bindgen(js_name = signOut)]
+    pub fn sign_out(&self) {
+        drive(&self.inner, |core, io, now| core.sign_out(now, io));
+    }
+
+    /// Switches the idle window to the remember-me period (or back), at once,
+    /// in every tab.
+    #[wasm_bindgen(js_name = setRememberMe)]
+    pub fn set_remember_me(&self, on: JsValue) {
+        let on = on.is_truthy();
+        drive(&self.inner, |core, io, now| {
+            core.set_remember_me(on, now, io)
+        });
+    }
+
+    /// Stops idle enforcement, in every tab, until `resume()`. The absolute
+    /// deadline still holds.
+    pub fn pause(&self) {
+        drive(&self.inner, |core, io, now| core.pause(now, io));
+    }
+
+    /// Ends a pause; counts as activity.
+    pub fn resume(&self) {
+        drive(&self.inner, |core, io, now| core.resume(now, io));
+    }
+
+    /// Ms until the session ends; `0` once signed out; `Infinity` while
+    /// paused with no absolute limit.
+    #[wasm_bindgen(js_name = remainingMs)]
+    pub fn remaining_ms(&self) -> f64 {
+        self.read(|core| core.remaining_ms(now()))
+    }
+
+    /// Epoch ms of the end as it now stands.
+    #[wasm_bindgen(js_name = expiresAt)]
+    pub fn expires_at(&self) -> f64 {
+        self.read(|core| core.expires_at())
+    }
+
+    /// `"active"`, `"warning"`, `"paused"` or `"signedOut"`.
+    #[wasm_bindgen(unchecked_return_type = "SessionState")]
+    pub fn state(&self) -> JsValue {
+        let state = match self.inner.try_borrow() {
+            Ok(s) => s.core.state(),
+            Err(_) => State::Active,
+        };
+        JsValue::from_str(state.as_str())
+    }
+
+    /// Removes every listener, timer and channel without signing out.
+    /// Idempotent; no callback fires after it.
+    pub fn destroy(&self) {
+        let calls = step(&self.inner, |core, io, now| core.leave(now, io));
+        drop(calls);
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            s.destroyed = true;
+            let gone = s.resources.take();
+            drop(s);
+            drop(gone);
+        }
+    }
+
+    fn read(&self, f: impl FnOnce(&Session) -> Option<u64>) -> f64 {
+        match self.inner.try_borrow() {
+            Ok(s) => f(&s.core).map_or(f64::INFINITY, |v| v as f64),
+            Err(_) => f64::NAN,
+        }
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Why a session ended. */
+export type SignOutReason = "idle" | "absolute" | "manual";
+/** What `state()` returns. */
+export type SessionState = "active" | "warning" | "paused" | "signedOut";
+
+/** Passed to `onSignOut`. */
+export interface SignOutEvent {
+  /** Which deadline ended the session; `"manual"` after `signOut()`. */
+  reason: SignOutReason;
+  /** Epoch ms of the end. */
+  at: number;
+  /** True in a tab that learned of the end from another tab. */
+  remote: boolean;
+}
+
+/** Passed to `onWarning`. */
+export interface WarningEvent {
+  /** The deadline that will end the session: `"idle"` or `"absolute"`. */
+  reason: Exclude<SignOutReason, "manual">;
+  /** Ms left when the warning fired. */
+  remainingMs: number;
+  /** Epoch ms of the end. */
+  expiresAt: number;
+}
+
+/** Passed to `onActivity`. */
+export interface ActivityEvent {
+  /** Epoch ms of the activity. */
+  at: number;
+  /** True when the activity happened in another tab. */
+  remote: boolean;
+}
+
+/** Options of `new SessionGuard(options)`. Durations are integer ms; `-1` disables a limit. */
+export interface SessionGuardOptions {
+  /** Sign out after this long with no activity in any tab. @default 300000 (5 min) */
+  idleTimeoutMs?: number;
+  /** Absolute lifetime from `startedAt`; activity never extends it. @default 10800000 (180 min) */
+  maxDurationMs?: number;
+  /** While true, `rememberMePeriodMs` replaces `idleTimeoutMs`. @default false */
+  rememberMe?: boolean;
+  /** The idle window while remember-me is on; never carries the session past `maxDurationMs`. @default 2592000000 (30 days) */
+  rememberMePeriodMs?: number;
+  /** `onWarning` fires this long before the end; `0` means no warning. @default 0 */
+  warnBeforeMs?: number;
+  /** DOM event types that count as activity. @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
+  events?: string[];
+  /** Where activity is listened for (capture phase, passive). @default document */
+  target?: EventTarget;
+  /** Count events dispatched by scripts (`isTrusted` false). @default false */
+  allowSyntheticEvents?: boolean;
+  /** Epoch ms the session began, e.g. the sign-in time from the server. @default the stored session's start, or now */
+  startedAt?: number;
+  /** Names the shared session: the localStorage key and BroadcastChannel name. @default "session-guard" */
+  storageKey?: string;
+  /** Share the session with every tab and reload of the origin. @default true */
+  crossTab?: boolean;
+  /** Called exactly once when the session ends. Required. */
+  onSignOut: (event: SignOutEvent) => void;
+  /** Called when the warning window opens. */
+  onWarning?: (event: WarningEvent) => void;
+  /** Called (at most once a second) when activity moves the idle deadline. */
+  onActivity?: (event: ActivityEvent) => void;
+  /** Receives errors thrown by callbacks, storage failures and rejected records. @default console.error */
+  onError?: (error: unknown) => void;
+}
+"#;

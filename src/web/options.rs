@@ -1,0 +1,194 @@
+//! Reading the JS options object: known keys only, JS types checked here,
+//! numeric rules checked by the core.
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::EventTarget;
+
+use crate::core::{Config, OptionError, RawOptions};
+
+/// The JS callbacks.
+pub struct Callbacks {
+    pub on_sign_out: Function,
+    pub on_warning: Option<Function>,
+    pub on_activity: Option<Function>,
+    pub on_error: Option<Function>,
+}
+
+/// Everything the shell needs from the options object.
+pub struct Options {
+    pub config: Config,
+    pub events: Vec<String>,
+    pub target: EventTarget,
+    pub allow_synthetic: bool,
+    pub storage_key: String,
+    pub callbacks: Callbacks,
+}
+
+const KNOWN: [&str; 15] = [
+    "idleTimeoutMs",
+    "maxDurationMs",
+    "rememberMe",
+    "rememberMePeriodMs",
+    "warnBeforeMs",
+    "events",
+    "target",
+    "allowSyntheticEvents",
+    "startedAt",
+    "storageKey",
+    "crossTab",
+    "onSignOut",
+    "onWarning",
+    "onActivity",
+    "onError",
+];
+
+const DEFAULT_EVENTS: [&str; 6] = [
+    "pointerdown",
+    "pointermove",
+    "keydown",
+    "wheel",
+    "touchstart",
+    "scroll",
+];
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `String(value)`: how JS prints any value.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
+}
+
+/// A JS `Error` whose message names the option and the value.
+fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
+    let shown = match value.as_string() {
+        Some(s) => ["\"", &s, "\""].concat(),
+        None => js_string(value),
+    };
+    let message = ["session-guard: ", option, " ", problem, " (got ", &shown, ")"].concat();
+    js_sys::Error::new(&message).into()
+}
+
+struct Reader<'a> {
+    options: &'a JsValue,
+}
+
+impl Reader<'_> {
+    /// The value, or `None` when absent or `undefined`.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        Reflect::get(self.options, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined())
+    }
+
+    fn number(&self, key: &'static str) -> Result<Option<f64>, JsValue> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) => Ok(Some(n)),
+                None => Err(error(key, "must be a number", &v)),
+            },
+        }
+    }
+
+    fn boolean(&self, key: &'static str, default: bool) -> Result<bool, JsValue> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| error(key, "must be true or false", &v)),
+        }
+    }
+
+    fn callback(&self, key: &'static str) -> Result<Option<Function>, JsValue> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .dyn_into::<Function>()
+                .map(Some)
+                .map_err(|v| error(key, "must be a function", &v)),
+        }
+    }
+}
+
+/// Reads and validates the options object at time `now`.
+pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
+    if !options.is_object() || options.is_function() {
+        return Err(error(
+            "options",
+            "must be an object with at least onSignOut",
+            options,
+        ));
+    }
+    let object: &Object = options.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !KNOWN.contains(&name.as_str()) {
+            return Err(error(&name, "is not a known option", &key));
+        }
+    }
+    let r = Reader { options };
+    let raw = RawOptions {
+        idle_timeout_ms: r.number("idleTimeoutMs")?,
+        max_duration_ms: r.number("maxDurationMs")?,
+        remember_me_period_ms: r.number("rememberMePeriodMs")?,
+        warn_before_ms: r.number("warnBeforeMs")?,
+        started_at: r.number("startedAt")?,
+        remember_me: r.boolean("rememberMe", false)?,
+        cross_tab: r.boolean("crossTab", true)?,
+    };
+    let config = raw.validate(now).map_err(|OptionError { option, problem }| {
+        error(option, problem, &r.get(option).unwrap_or(JsValue::UNDEFINED))
+    })?;
+    let events = match r.get("events") {
+        None => DEFAULT_EVENTS.iter().map(|e| e.to_string()).collect(),
+        Some(v) => {
+            let strings: Option<Vec<String>> = v
+                .dyn_ref::<Array>()
+                .map(|a| a.iter().map(|e| e.as_string()).collect())
+                .unwrap_or(None);
+            match strings {
+                Some(list) if !list.is_empty() => list,
+                _ => {
+                    return Err(error(
+                        "events",
+                        "must be a non-empty array of event type strings",
+                        &v,
+                    ))
+                }
+            }
+        }
+    };
+    let target = match r.get("target") {
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .map(Into::into)
+            .ok_or_else(|| error("target", "has no default: there is no document", &JsValue::NULL))?,
+        Some(v) => v
+            .dyn_into::<EventTarget>()
+            .map_err(|v| error("target", "must be an EventTarget", &v))?,
+    };
+    let storage_key = match r.get("storageKey") {
+        None => "session-guard".to_string(),
+        Some(v) => match v.as_string() {
+            Some(s) if !s.is_empty() => s,
+            _ => return Err(error("storageKey", "must be a non-empty string", &v)),
+        },
+    };
+    let on_sign_out = r
+        .callback("onSignOut")?
+        .ok_or_else(|| error("onSignOut", "is required: a function", &JsValue::UNDEFINED))?;
+    Ok(Options {
+        config,
+        events,
+        target,
+        allow_synthetic: r.boolean("allowSyntheticEvents", false)?,
+        storage_key,
+        callbacks: Callbacks {
+            on_sign_out,
+            on_warning: r.callback("onWarning")?,
+            on_activity: r.callback("onActivity")?,
+            on_error: r.callback("onError")?,
+        },
+    })
+}
