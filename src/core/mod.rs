@@ -13,9 +13,7 @@ pub use options::{
     DEFAULT_REMEMBER_ME_PERIOD_MS, FUTURE_TOLERANCE_MS,
 };
 pub use record::{End, Record, RecordError, VERSION};
-pub use session::{
-    Effect, Session, Shared, ACTIVITY_CALLBACK_INTERVAL_MS, PUBLISH_INTERVAL_MS,
-};
+pub use session::{Effect, Session, Shared, ACTIVITY_CALLBACK_INTERVAL_MS, PUBLISH_INTERVAL_MS};
 
 /// Why a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

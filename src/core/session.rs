@@ -524,7 +524,8 @@ impl Session {
         self.ended = Some((end, remote));
         self.warned = None;
         self.paused = false;
-        self.effects.push_back(Effect::SignedOut { reason, at, remote });
+        self.effects
+            .push_back(Effect::SignedOut { reason, at, remote });
         if self.cross_tab && !remote {
             shared.write(&self.record().encode());
         }

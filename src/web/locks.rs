@@ -93,7 +93,9 @@ pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'sta
             .and_then(|h| h.dyn_into::<Array>().ok())
             .is_some_and(|held| {
                 held.iter().any(|l| {
-                    Reflect::get(&l, &JsValue::from_str("name")).ok().and_then(|n| n.as_string())
+                    Reflect::get(&l, &JsValue::from_str("name"))
+                        .ok()
+                        .and_then(|n| n.as_string())
                         == Some(name.clone())
                 })
             });
@@ -104,7 +106,9 @@ pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'sta
             p.then(&on_state);
         }
         Err(_) => {
-            let _ = on_state.unchecked_ref::<Function>().call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
+            let _ = on_state
+                .unchecked_ref::<Function>()
+                .call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
         }
     }
 }

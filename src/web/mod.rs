@@ -133,7 +133,11 @@ impl Shell {
         let mut ended = false;
         while let Some(effect) = self.core.poll() {
             match effect {
-                Effect::SignedOut { reason: r, at, remote } => {
+                Effect::SignedOut {
+                    reason: r,
+                    at,
+                    remote,
+                } => {
                     ended = true;
                     let e = object(&[
                         ("reason", reason(r)),

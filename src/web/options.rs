@@ -65,7 +65,16 @@ fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
         Some(s) => ["\"", &s, "\""].concat(),
         None => js_string(value),
     };
-    let message = ["session-guard: ", option, " ", problem, " (got ", &shown, ")"].concat();
+    let message = [
+        "session-guard: ",
+        option,
+        " ",
+        problem,
+        " (got ",
+        &shown,
+        ")",
+    ]
+    .concat();
     js_sys::Error::new(&message).into()
 }
 
@@ -137,9 +146,15 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
         remember_me: r.boolean("rememberMe", false)?,
         cross_tab: r.boolean("crossTab", true)?,
     };
-    let config = raw.validate(now).map_err(|OptionError { option, problem }| {
-        error(option, problem, &r.get(option).unwrap_or(JsValue::UNDEFINED))
-    })?;
+    let config = raw
+        .validate(now)
+        .map_err(|OptionError { option, problem }| {
+            error(
+                option,
+                problem,
+                &r.get(option).unwrap_or(JsValue::UNDEFINED),
+            )
+        })?;
     let events = match r.get("events") {
         None => DEFAULT_EVENTS.iter().map(|e| e.to_string()).collect(),
         Some(v) => {
@@ -163,7 +178,13 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
         None => web_sys::window()
             .and_then(|w| w.document())
             .map(Into::into)
-            .ok_or_else(|| error("target", "has no default: there is no document", &JsValue::NULL))?,
+            .ok_or_else(|| {
+                error(
+                    "target",
+                    "has no default: there is no document",
+                    &JsValue::NULL,
+                )
+            })?,
         Some(v) => v
             .dyn_into::<EventTarget>()
             .map_err(|v| error("target", "must be an EventTarget", &v))?,

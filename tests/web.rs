@@ -1,0 +1,251 @@
+//! The browser shell in a real browser: listeners, the trusted-event filter,
+//! callbacks, errors, destroy. Run with `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Reflect};
+use session_guard::SessionGuard;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Event, EventTarget};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Everything the callbacks received, by name.
+#[derive(Clone, Default)]
+struct Log(Rc<RefCell<Vec<(String, JsValue)>>>);
+
+impl Log {
+    fn callback(&self, name: &str) -> JsValue {
+        let log = self.clone();
+        let name = name.to_string();
+        Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            log.0.borrow_mut().push((name.clone(), e));
+        })
+        .into_js_value()
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.0.borrow().iter().filter(|(n, _)| n == name).count()
+    }
+
+    fn first(&self, name: &str) -> JsValue {
+        self.0
+            .borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e.clone())
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
+fn set(o: &Object, key: &str, v: impl Into<JsValue>) {
+    Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap()
+}
+
+/// Options with every callback logged, a private target and no sharing.
+fn options(log: &Log, target: &EventTarget) -> Object {
+    let o = Object::new();
+    for name in ["onSignOut", "onWarning", "onActivity", "onError"] {
+        set(&o, name, log.callback(name));
+    }
+    set(&o, "target", target.clone());
+    set(&o, "events", Array::of1(&JsValue::from_str("ping")));
+    set(&o, "crossTab", false);
+    o
+}
+
+fn ping(target: &EventTarget) {
+    target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+fn error_message(e: JsValue) -> String {
+    e.dyn_into::<js_sys::Error>().unwrap().message().into()
+}
+
+#[wasm_bindgen_test]
+fn untrusted_events_are_ignored_by_default() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let guard = SessionGuard::new(options(&log, &target).into()).unwrap();
+    ping(&target);
+    assert_eq!(log.count("onActivity"), 0);
+    guard.destroy();
+}
+
+#[wasm_bindgen_test]
+fn synthetic_events_count_when_allowed_and_stop_after_destroy() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let o = options(&log, &target);
+    set(&o, "allowSyntheticEvents", true);
+    let guard = SessionGuard::new(o.into()).unwrap();
+    ping(&target);
+    assert_eq!(log.count("onActivity"), 1);
+    assert_eq!(get(&log.first("onActivity"), "remote"), JsValue::FALSE);
+    guard.destroy();
+    guard.destroy(); // idempotent
+    let expires = guard.expires_at();
+    ping(&target);
+    assert_eq!(log.count("onActivity"), 1, "a listener survived destroy()");
+    guard.touch();
+    assert_eq!(
+        guard.expires_at(),
+        expires,
+        "touch() after destroy() did something"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn idle_timeout_signs_out_once_and_removes_listeners() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let o = options(&log, &target);
+    set(&o, "idleTimeoutMs", 50);
+    set(&o, "allowSyntheticEvents", true);
+    let guard = SessionGuard::new(o.into()).unwrap();
+    assert_eq!(guard.state(), "active");
+    sleep(150).await;
+    assert_eq!(log.count("onSignOut"), 1);
+    let e = log.first("onSignOut");
+    assert_eq!(get(&e, "reason"), "idle");
+    assert_eq!(get(&e, "remote"), JsValue::FALSE);
+    assert_eq!(guard.state(), "signedOut");
+    assert_eq!(guard.remaining_ms(), 0.0);
+    ping(&target);
+    guard.touch();
+    sleep(100).await;
+    assert_eq!(
+        log.count("onActivity"),
+        0,
+        "activity after the end was heard"
+    );
+    assert_eq!(log.count("onSignOut"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn destroy_leaves_nothing_firing() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let o = options(&log, &target);
+    set(&o, "idleTimeoutMs", 40);
+    set(&o, "warnBeforeMs", 20);
+    let guard = SessionGuard::new(o.into()).unwrap();
+    guard.destroy();
+    sleep(120).await;
+    assert!(
+        log.0.borrow().is_empty(),
+        "a callback fired after destroy()"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_callback_is_reported_and_the_guard_goes_on() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let o = options(&log, &target);
+    let thrower = Function::new_no_args("throw new Error('boom')");
+    set(&o, "onWarning", thrower);
+    set(&o, "idleTimeoutMs", 80);
+    set(&o, "warnBeforeMs", 60);
+    let _guard = SessionGuard::new(o.into()).unwrap();
+    sleep(200).await;
+    assert_eq!(log.count("onError"), 1);
+    assert_eq!(error_message(log.first("onError")), "boom");
+    assert_eq!(log.count("onSignOut"), 1, "the guard stopped after a throw");
+}
+
+#[wasm_bindgen_test]
+async fn callbacks_may_call_back_into_the_guard() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let o = options(&log, &target);
+    // onWarning touches the guard (from JS), onSignOut reads its state.
+    let holder = Object::new();
+    let touch = Function::new_with_args(
+        "e",
+        "this.guard.touch(); this.touched = (this.touched || 0) + 1;",
+    );
+    set(&o, "onWarning", touch.bind0(&holder));
+    let read = Function::new_with_args(
+        "e",
+        "this.state = this.guard.state(); this.guard.destroy();",
+    );
+    set(&o, "onSignOut", read.bind0(&holder));
+    set(&o, "idleTimeoutMs", 100);
+    set(&o, "maxDurationMs", 300);
+    set(&o, "warnBeforeMs", 50);
+    let guard = SessionGuard::new(o.into()).unwrap();
+    set(&holder, "guard", guard);
+    sleep(450).await;
+    assert_eq!(log.count("onError"), 0, "{:?}", log.first("onError"));
+    assert!(get(&holder, "touched").as_f64().unwrap_or(0.0) >= 1.0);
+    assert_eq!(get(&holder, "state"), "signedOut");
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_an_error_naming_the_option() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let cases: [(&str, JsValue); 5] = [
+        ("idleTimeoutMs", JsValue::from_f64(1.5)),
+        ("maxDurationMs", JsValue::from_str("100")),
+        ("onWarning", JsValue::from_f64(1.0)),
+        ("events", Array::new().into()),
+        ("idleTimeout", JsValue::from_f64(1000.0)),
+    ];
+    for (key, value) in cases {
+        let o = options(&log, &target);
+        set(&o, key, value);
+        let e = SessionGuard::new(o.into()).unwrap_err();
+        let message = error_message(e);
+        assert!(message.contains(key), "{message}");
+    }
+    let o = options(&log, &target);
+    Reflect::delete_property(&o, &JsValue::from_str("onSignOut")).unwrap();
+    let message = error_message(SessionGuard::new(o.into()).unwrap_err());
+    assert!(message.contains("onSignOut"), "{message}");
+    assert!(log.0.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let storage_proto = get(&js_sys::global(), "Storage")
+        .dyn_into::<Object>()
+        .unwrap();
+    let proto = get(&storage_proto, "prototype");
+    let real = get(&proto, "setItem");
+    let thrower = Function::new_no_args("throw new DOMException('full', 'QuotaExceededError')");
+    Reflect::set(&proto, &JsValue::from_str("setItem"), &thrower).unwrap();
+    let o = options(&log, &target);
+    set(&o, "crossTab", true);
+    set(&o, "storageKey", "web-test-throwing-storage");
+    set(&o, "idleTimeoutMs", 200);
+    set(&o, "allowSyntheticEvents", true);
+    let _guard = SessionGuard::new(o.into()).unwrap();
+    for _ in 0..4 {
+        sleep(40).await;
+        ping(&target);
+    }
+    sleep(1200).await;
+    Reflect::set(&proto, &JsValue::from_str("setItem"), &real).unwrap();
+    assert_eq!(
+        log.count("onError"),
+        1,
+        "storage failures reported more than once"
+    );
+    assert_eq!(log.count("onSignOut"), 1, "the idle deadline did not hold");
+    assert_eq!(get(&log.first("onSignOut"), "reason"), "idle");
+}
