@@ -120,7 +120,7 @@ async fn idle_timeout_signs_out_once_and_removes_listeners() {
     set(&o, "allowSyntheticEvents", true);
     let guard = SessionGuard::new(o.into()).unwrap();
     assert_eq!(guard.state(), "active");
-    sleep(150).await;
+    sleep(500).await;
     assert_eq!(log.count("onSignOut"), 1);
     let e = log.first("onSignOut");
     assert_eq!(get(&e, "reason"), "idle");
@@ -162,7 +162,7 @@ async fn a_throwing_callback_is_reported_and_the_guard_goes_on() {
     set(&o, "idleTimeoutMs", 80);
     set(&o, "warnBeforeMs", 60);
     let _guard = SessionGuard::new(o.into()).unwrap();
-    sleep(200).await;
+    sleep(600).await;
     assert_eq!(log.count("onError"), 1);
     assert_eq!(error_message(log.first("onError")), "boom");
     assert_eq!(log.count("onSignOut"), 1, "the guard stopped after a throw");
@@ -189,7 +189,7 @@ async fn callbacks_may_call_back_into_the_guard() {
     set(&o, "warnBeforeMs", 50);
     let guard = SessionGuard::new(o.into()).unwrap();
     set(&holder, "guard", guard);
-    sleep(450).await;
+    sleep(900).await;
     assert_eq!(log.count("onError"), 0, "{:?}", log.first("onError"));
     assert!(get(&holder, "touched").as_f64().unwrap_or(0.0) >= 1.0);
     assert_eq!(get(&holder, "state"), "signedOut");

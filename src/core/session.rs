@@ -77,6 +77,14 @@ pub enum Effect {
     AwaitRelease,
 }
 
+/// A call that changes the session, kept while a hold probe decides.
+#[derive(Clone, Copy, Debug)]
+enum Call {
+    SignOut,
+    RememberMe(bool),
+    Pause,
+}
+
 /// One guard's view of the shared session.
 #[derive(Debug)]
 pub struct Session {
@@ -97,6 +105,12 @@ pub struct Session {
     probe_clear: bool,
     warned: Option<u64>,
     ended: Option<(End, bool)>,
+    /// The end of the stored session this guard replaced at start: it
+    /// belongs to that session, not to this one.
+    superseded: Option<End>,
+    /// Calls that arrived while a due idle end waited for the hold probe;
+    /// replayed, at their own time, once it answers.
+    deferred: Vec<(Call, u64)>,
     dirty: bool,
     published_at: Option<u64>,
     activity_cb_at: Option<u64>,
@@ -123,6 +137,8 @@ impl Session {
             probe_clear: false,
             warned: None,
             ended: None,
+            superseded: None,
+            deferred: Vec::new(),
             dirty: true,
             published_at: None,
             activity_cb_at: None,
@@ -144,7 +160,9 @@ impl Session {
                 s.adopt(&r);
                 s.dirty = false;
             }
-            _ => {}
+            // An ended session is never resumed, even by the same start.
+            Some(Ok(r)) => s.superseded = r.ended,
+            None => {}
         }
         s.check(now, shared);
         s
@@ -160,7 +178,7 @@ impl Session {
         if self.ended.is_some() {
             return None;
         }
-        let end = self.end_at().map(|(at, _)| at);
+        let end = self.decidable_end().map(|(at, _)| at);
         let warn = end
             .filter(|at| self.limits.warn > 0 && self.warned != Some(*at))
             .map(|at| at.saturating_sub(self.limits.warn));
@@ -222,7 +240,12 @@ impl Session {
     pub fn activity(&mut self, now: u64, shared: &mut dyn Shared) {
         // A due end is never extended: settle it before recording anything.
         self.check(now, shared);
-        if self.ended.is_some() || self.probing || now <= self.last {
+        if self.ended.is_some() || now <= self.last {
+            return;
+        }
+        // An idle end that is due waits for the hold probe; activity after
+        // it may not extend it. (Activity before it counts as usual.)
+        if self.probing && matches!(self.end_at(), Some((at, Reason::Idle)) if now >= at) {
             return;
         }
         self.last = now;
@@ -233,12 +256,16 @@ impl Session {
 
     /// Ends the session now with reason `"manual"`, in every tab.
     pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
-        self.finish(Reason::Manual, now, false, shared);
+        // An end that is already due keeps its reason and time.
+        if self.settle(Call::SignOut, now, shared) {
+            self.finish(Reason::Manual, now, false, shared);
+        }
     }
 
     /// Switches the idle window at once, in every tab.
     pub fn set_remember_me(&mut self, on: bool, now: u64, shared: &mut dyn Shared) {
-        if self.ended.is_some() {
+        // A due end is never extended by a longer window.
+        if !self.settle(Call::RememberMe(on), now, shared) {
             return;
         }
         self.remember = on;
@@ -249,7 +276,8 @@ impl Session {
 
     /// Stops idle enforcement in every tab until [`Session::resume`].
     pub fn pause(&mut self, now: u64, shared: &mut dyn Shared) {
-        if self.ended.is_some() || self.paused {
+        // A due end is settled first: a pause never revives a session.
+        if !self.settle(Call::Pause, now, shared) || self.paused {
             return;
         }
         self.paused = true;
@@ -309,10 +337,19 @@ impl Session {
         self.probing = false;
         if held {
             self.hold(true);
+            // Without the idle deadline, an absolute one may be due.
+            self.check(now, shared);
         } else {
             self.probe_clear = true;
             self.check(now, shared);
             self.probe_clear = false;
+        }
+        for (call, at) in std::mem::take(&mut self.deferred) {
+            match call {
+                Call::SignOut => self.sign_out(at, shared),
+                Call::RememberMe(on) => self.set_remember_me(on, at, shared),
+                Call::Pause => self.pause(at, shared),
+            }
         }
     }
 
@@ -364,6 +401,9 @@ impl Session {
             return;
         }
         if let Some(end) = r.ended {
+            if self.superseded == Some(end) {
+                return;
+            }
             self.ended = Some((end, true));
             self.warned = None;
             self.effects.push_back(Effect::SignedOut {
@@ -384,7 +424,13 @@ impl Session {
         if news {
             match r.hold {
                 Some(true) => self.hold(true),
-                Some(false) if !self.locks => self.hold(false),
+                Some(false) if !self.locks && self.held => {
+                    // The held time counts as activity: the idle window
+                    // runs again from the end of the hold.
+                    self.hold(false);
+                    self.last = self.last.max(now);
+                    self.dirty = true;
+                }
                 _ => {}
             }
         }
@@ -408,7 +454,7 @@ impl Session {
     }
 
     fn idle_deadline(&self) -> Option<u64> {
-        if self.paused || self.held || self.probing {
+        if self.paused || self.held {
             return None;
         }
         self.limits
@@ -427,6 +473,29 @@ impl Session {
         }
     }
 
+    /// The end this guard may act on now: while a hold probe is under way the
+    /// idle decision waits for its answer (an absolute end that comes first
+    /// does not).
+    /// Settles whatever is due before a call that could change it. `false`
+    /// when the call must not go ahead now: the session has ended, or a due
+    /// idle end waits for the hold probe (the call is then replayed after it).
+    fn settle(&mut self, call: Call, now: u64, shared: &mut dyn Shared) -> bool {
+        self.check(now, shared);
+        if self.ended.is_some() {
+            return false;
+        }
+        if self.probing && matches!(self.end_at(), Some((at, Reason::Idle)) if now >= at) {
+            self.deferred.push((call, now));
+            return false;
+        }
+        true
+    }
+
+    fn decidable_end(&self) -> Option<(u64, Reason)> {
+        self.end_at()
+            .filter(|(_, reason)| !(self.probing && *reason == Reason::Idle))
+    }
+
     /// An idle end, or an idle warning not yet given, is due at `now`.
     fn idle_action_due(&self, end: Option<(u64, Reason)>, now: u64) -> bool {
         let warn = self.limits.warn;
@@ -440,7 +509,7 @@ impl Session {
             return;
         }
         let mut end = self.end_at();
-        if !self.probe_clear && self.idle_action_due(end, now) {
+        if !self.probe_clear && !self.probing && self.idle_action_due(end, now) {
             if self.cross_tab {
                 // Another tab may have been active since the last news.
                 if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
@@ -455,9 +524,10 @@ impl Session {
                 // Idle decisions wait until we know no tab holds the session.
                 self.probing = true;
                 self.effects.push_back(Effect::ProbeHold);
-                end = self.end_at();
             }
         }
+        // While the probe is under way the idle decision waits for it.
+        let end = end.filter(|(_, reason)| !(self.probing && *reason == Reason::Idle));
         if !self.probing && self.warned != end.map(|(at, _)| at) {
             self.warned = None;
         }
@@ -493,6 +563,9 @@ impl Session {
     fn publish(&mut self, now: u64, shared: &mut dyn Shared) {
         self.dirty = false;
         if !self.cross_tab {
+            // Nothing to write, but the same pace keeps `next_wake` steady
+            // under constant activity.
+            self.published_at = Some(now);
             return;
         }
         match shared.read().map(|t| Record::parse(&t, now)) {

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The full check, in order, stopping at the first failure:
+#   formatting, clippy (native and wasm32), native tests, browser tests,
+#   the package build, and the end-to-end suite.
+# Expects the tools from scripts/setup.sh (`npm test` runs that first).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in
+  *":$CARGO_BIN:"*) ;;
+  *) [[ -d "$CARGO_BIN" ]] && export PATH="$CARGO_BIN:$PATH" ;;
+esac
+
+TMP_DIR="$(mktemp -d)"
+trap 'rm -rf "$TMP_DIR"' EXIT
+
+# The browser for the end-to-end tests (playwright-core drives the system
+# browser, it never downloads one).
+if [[ -z "${CHROME_PATH:-}" ]]; then
+  for name in chromium chromium-browser google-chrome google-chrome-stable; do
+    if command -v "$name" >/dev/null 2>&1; then
+      CHROME_PATH="$(command -v "$name")"
+      export CHROME_PATH
+      break
+    fi
+  done
+elif [[ -z "${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-}" && ! -f webdriver.json ]]; then
+  # An explicitly chosen browser is also used for the wasm-bindgen browser
+  # tests: chromedriver reads it from the capabilities file.
+  node -e 'process.stdout.write(JSON.stringify({ "goog:chromeOptions": { binary: process.argv[1] } }))' \
+    "$CHROME_PATH" >"$TMP_DIR/webdriver.json"
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$TMP_DIR/webdriver.json"
+fi
+
+shopt -s nullglob
+e2e_files=(tests/e2e/*.test.mjs)
+shopt -u nullglob
+
+run_e2e() {
+  if ((${#e2e_files[@]} == 0)); then
+    echo "no end-to-end tests found (tests/e2e/*.test.mjs)" >&2
+    return 1
+  fi
+  node --test "${e2e_files[@]}"
+}
+
+STEPS=(
+  "cargo fmt --check|cargo fmt --all -- --check"
+  "cargo clippy (native)|cargo clippy --all-targets -- -D warnings"
+  "cargo clippy (wasm32)|cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings"
+  "cargo test (native)|cargo test"
+  "wasm-pack test (headless Chrome)|wasm-pack test --headless --chrome --mode no-install"
+  "build (scripts/build.sh)|bash scripts/build.sh"
+  "end-to-end tests (node --test tests/e2e)|run_e2e"
+)
+
+total=${#STEPS[@]}
+started=$SECONDS
+n=0
+for entry in "${STEPS[@]}"; do
+  n=$((n + 1))
+  title="${entry%%|*}"
+  cmd="${entry#*|}"
+  printf '\n==> [%d/%d] %s\n    $ %s\n' "$n" "$total" "$title" "$cmd"
+  step_started=$SECONDS
+  status=0
+  # Word splitting of $cmd is intended: the commands above hold no quoted args.
+  # shellcheck disable=SC2086
+  $cmd </dev/null || status=$?
+  if ((status != 0)); then
+    printf '\n==> FAILED at step %d/%d: %s (exit %d, %ds)\n' "$n" "$total" "$title" "$status" $((SECONDS - step_started)) >&2
+    printf 'test: FAILED (%d of %d steps passed, %ds)\n' $((n - 1)) "$total" $((SECONDS - started)) >&2
+    exit "$status"
+  fi
+  printf '==> ok: %s (%ds)\n' "$title" $((SECONDS - step_started))
+done
+
+printf '\ntest: all %d steps passed (%ds)\n' "$total" $((SECONDS - started))

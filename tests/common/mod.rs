@@ -1,0 +1,491 @@
+//! A simulated browser for the core: a clock, tabs that drive their session
+//! the way the shell does, and an in-memory `localStorage` + channel "bus".
+//!
+//! - After every call the harness drains `poll()` of every tab and acts on
+//!   each effect (holds, probes, releases), delivers the queued messages to
+//!   every *other* open tab, and repeats until nothing moves.
+//! - Time moves with [`World::advance_to`] (honest timers: every tab is ticked
+//!   at its `next_wake()`) or [`World::jump_to`] (timers that lie: nothing
+//!   fires, as on a sleeping laptop).
+//! - Web Locks: `Hold(true)` grants the tab's hold and announces it;
+//!   `ProbeHold` is answered with "does any open tab hold?"; `AwaitRelease`
+//!   is answered with `hold_released` as soon as no open tab holds.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+
+use session_guard::core::{Config, Effect, RawOptions, Reason, Record, Session, Shared, State};
+
+/// An epoch time to start the clock at.
+pub const T0: u64 = 1_700_000_000_000;
+pub const SEC: u64 = 1_000;
+pub const MIN: u64 = 60 * SEC;
+pub const HOUR: u64 = 60 * MIN;
+pub const DAY: u64 = 24 * HOUR;
+
+/// How a guard shares its session: not at all, through storage and the
+/// channel only, or with Web Locks as well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode {
+    pub cross_tab: bool,
+    pub locks: bool,
+}
+
+pub const LOCAL: Mode = Mode {
+    cross_tab: false,
+    locks: false,
+};
+pub const SHARED: Mode = Mode {
+    cross_tab: true,
+    locks: false,
+};
+pub const LOCKED: Mode = Mode {
+    cross_tab: true,
+    locks: true,
+};
+/// Every way a single guard can run.
+pub const MODES: [Mode; 3] = [LOCAL, SHARED, LOCKED];
+/// Every way a shared session can run.
+pub const TAB_MODES: [Mode; 2] = [SHARED, LOCKED];
+
+/// The options of one guard, as the JS object would give them (`-1`
+/// disables a limit).
+#[derive(Clone, Copy, Debug)]
+pub struct Opts {
+    pub idle: i64,
+    pub max: i64,
+    pub remember: i64,
+    pub warn: i64,
+    pub remember_me: bool,
+    pub started_at: Option<u64>,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts {
+            idle: MIN as i64,
+            max: HOUR as i64,
+            remember: (10 * MIN) as i64,
+            warn: 0,
+            remember_me: false,
+            started_at: None,
+        }
+    }
+}
+
+impl Opts {
+    /// The validated config at `now`; panics on options the contract rejects.
+    pub fn config(&self, cross_tab: bool, now: u64) -> Config {
+        let raw = RawOptions {
+            idle_timeout_ms: Some(self.idle as f64),
+            max_duration_ms: Some(self.max as f64),
+            remember_me_period_ms: Some(self.remember as f64),
+            warn_before_ms: Some(self.warn as f64),
+            started_at: self.started_at.map(|t| t as f64),
+            remember_me: self.remember_me,
+            cross_tab,
+        };
+        raw.validate(now)
+            .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
+    }
+}
+
+/// One call the core made on its port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Read,
+    Write(String),
+    Announce(String),
+}
+
+/// `localStorage[storageKey]` plus the `BroadcastChannel`, shared by all tabs.
+#[derive(Debug, Default)]
+pub struct Bus {
+    /// The stored record.
+    pub store: Option<String>,
+    /// Every port call: (tab, time, op).
+    pub log: Vec<(usize, u64, Op)>,
+    /// While true, messages wait in the queue until [`World::deliver`].
+    pub hold_messages: bool,
+    /// Also deliver each write as a `storage` event (the new value), on top
+    /// of the channel message.
+    pub storage_events: bool,
+    queue: VecDeque<(usize, String)>,
+}
+
+impl Bus {
+    pub fn writes(&self, tab: usize) -> usize {
+        self.count(tab, |op| matches!(op, Op::Write(_)))
+    }
+    pub fn reads(&self, tab: usize) -> usize {
+        self.count(tab, |op| matches!(op, Op::Read))
+    }
+    pub fn announces(&self, tab: usize) -> usize {
+        self.count(tab, |op| matches!(op, Op::Announce(_)))
+    }
+    fn count(&self, tab: usize, f: impl Fn(&Op) -> bool) -> usize {
+        self.log
+            .iter()
+            .filter(|(t, _, op)| *t == tab && f(op))
+            .count()
+    }
+    /// The stored record, parsed (panics if it does not parse).
+    pub fn record(&self, now: u64) -> Record {
+        Record::parse(self.store.as_deref().expect("no stored record"), now)
+            .expect("stored record does not parse")
+    }
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+/// The port one tab's session sees during one call.
+struct Port<'a> {
+    bus: &'a mut Bus,
+    tab: usize,
+    now: u64,
+}
+
+impl Shared for Port<'_> {
+    fn read(&mut self) -> Option<String> {
+        self.bus.log.push((self.tab, self.now, Op::Read));
+        self.bus.store.clone()
+    }
+    fn write(&mut self, record: &str) {
+        self.bus
+            .log
+            .push((self.tab, self.now, Op::Write(record.to_string())));
+        self.bus.store = Some(record.to_string());
+        self.bus.queue.push_back((self.tab, record.to_string()));
+        if self.bus.storage_events {
+            self.bus.queue.push_back((self.tab, record.to_string()));
+        }
+    }
+    fn announce(&mut self, message: &str) {
+        self.bus
+            .log
+            .push((self.tab, self.now, Op::Announce(message.to_string())));
+        self.bus.queue.push_back((self.tab, message.to_string()));
+    }
+}
+
+/// One page with a guard.
+#[derive(Debug)]
+pub struct Tab {
+    pub session: Session,
+    /// Every effect the session asked for, with the time it came out.
+    pub effects: Vec<(u64, Effect)>,
+    /// The tab holds the session (its Web Lock is granted).
+    pub holding: bool,
+    /// The tab waits for every hold to be released.
+    pub awaiting: bool,
+    /// The page is open (closing drops the tab and its lock).
+    pub open: bool,
+    /// The guard listens to the other tabs (`crossTab`).
+    pub cross_tab: bool,
+}
+
+impl Tab {
+    pub fn sign_outs(&self) -> Vec<(Reason, u64, bool)> {
+        self.effects
+            .iter()
+            .filter_map(|(_, e)| match *e {
+                Effect::SignedOut { reason, at, remote } => Some((reason, at, remote)),
+                _ => None,
+            })
+            .collect()
+    }
+    /// `(time fired, reason, remaining_ms, expires_at)`
+    pub fn warnings(&self) -> Vec<(u64, Reason, u64, u64)> {
+        self.effects
+            .iter()
+            .filter_map(|(t, e)| match *e {
+                Effect::Warning {
+                    reason,
+                    remaining_ms,
+                    expires_at,
+                } => Some((*t, reason, remaining_ms, expires_at)),
+                _ => None,
+            })
+            .collect()
+    }
+    /// `(time fired, at, remote)`
+    pub fn activities(&self) -> Vec<(u64, u64, bool)> {
+        self.effects
+            .iter()
+            .filter_map(|(t, e)| match *e {
+                Effect::Activity { at, remote } => Some((*t, at, remote)),
+                _ => None,
+            })
+            .collect()
+    }
+    pub fn rejections(&self) -> usize {
+        self.effects
+            .iter()
+            .filter(|(_, e)| matches!(e, Effect::Rejected(_)))
+            .count()
+    }
+}
+
+/// A clock, a bus and the tabs of one origin.
+#[derive(Debug)]
+pub struct World {
+    pub now: u64,
+    pub bus: Bus,
+    pub tabs: Vec<Tab>,
+    /// The shell has Web Locks.
+    pub locks: bool,
+    /// Guard against a timer that never stops firing.
+    pub ticks: usize,
+}
+
+impl World {
+    pub fn new(now: u64, locks: bool) -> World {
+        World {
+            now,
+            bus: Bus::default(),
+            tabs: Vec::new(),
+            locks,
+            ticks: 0,
+        }
+    }
+
+    /// A world in `mode` with one tab (tab 0) opened now with `opts`.
+    pub fn solo(mode: Mode, opts: Opts) -> World {
+        let mut w = World::new(T0, mode.locks);
+        w.open(opts, mode.cross_tab);
+        w
+    }
+
+    /// Opens a tab now; returns its index.
+    pub fn open(&mut self, opts: Opts, cross_tab: bool) -> usize {
+        let config = opts.config(cross_tab, self.now);
+        self.open_config(&config)
+    }
+
+    pub fn open_config(&mut self, config: &Config) -> usize {
+        let tab = self.tabs.len();
+        let session = Session::start(
+            config,
+            self.locks,
+            self.now,
+            &mut Port {
+                bus: &mut self.bus,
+                tab,
+                now: self.now,
+            },
+        );
+        self.tabs.push(Tab {
+            session,
+            effects: Vec::new(),
+            holding: false,
+            awaiting: false,
+            open: true,
+            cross_tab: config.cross_tab,
+        });
+        self.settle();
+        tab
+    }
+
+    /// Calls into one tab's session with its port, then settles.
+    pub fn call(&mut self, tab: usize, f: impl FnOnce(&mut Session, u64, &mut dyn Shared)) {
+        assert!(self.tabs[tab].open, "tab {tab} is closed");
+        let now = self.now;
+        f(
+            &mut self.tabs[tab].session,
+            now,
+            &mut Port {
+                bus: &mut self.bus,
+                tab,
+                now,
+            },
+        );
+        self.settle();
+    }
+
+    pub fn activity(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.activity(now, sh));
+    }
+    pub fn tick(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.tick(now, sh));
+        // After a tick the tab never asks to be woken now or in the past:
+        // the shell's timer would spin.
+        if let (true, Some(wake)) = (self.tabs[tab].open, self.session(tab).next_wake()) {
+            assert!(
+                wake > self.now,
+                "tab {tab}: next_wake {wake} is not after now {}",
+                self.now
+            );
+        }
+    }
+    pub fn sign_out(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.sign_out(now, sh));
+    }
+    pub fn set_remember_me(&mut self, tab: usize, on: bool) {
+        self.call(tab, |s, now, sh| s.set_remember_me(on, now, sh));
+    }
+    pub fn pause(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.pause(now, sh));
+    }
+    pub fn resume(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.resume(now, sh));
+    }
+    pub fn receive(&mut self, tab: usize, text: Option<&str>) {
+        self.call(tab, |s, now, sh| s.receive(text, now, sh));
+    }
+
+    /// The page goes away (closed, reloaded, navigated): its lock is dropped
+    /// and it hears nothing more.
+    pub fn close(&mut self, tab: usize) {
+        let t = &mut self.tabs[tab];
+        t.open = false;
+        t.holding = false;
+        t.awaiting = false;
+        self.settle();
+    }
+
+    pub fn session(&self, tab: usize) -> &Session {
+        &self.tabs[tab].session
+    }
+    pub fn state(&self, tab: usize) -> State {
+        self.tabs[tab].session.state()
+    }
+    pub fn expires_at(&self, tab: usize) -> Option<u64> {
+        self.tabs[tab].session.expires_at()
+    }
+
+    /// The one sign-out of `tab`; panics unless there is exactly one.
+    pub fn sign_out_of(&self, tab: usize) -> (Reason, u64, bool) {
+        let s = self.tabs[tab].sign_outs();
+        assert_eq!(s.len(), 1, "tab {tab}: expected one sign-out, got {s:?}");
+        s[0]
+    }
+
+    pub fn is_signed_out(&self, tab: usize) -> bool {
+        !self.tabs[tab].sign_outs().is_empty()
+    }
+
+    /// Honest timers: every tab is ticked at each of its wakes up to `t`,
+    /// then the clock reads `t`.
+    pub fn advance_to(&mut self, t: u64) {
+        loop {
+            let next = (0..self.tabs.len())
+                .filter(|&i| self.tabs[i].open)
+                .filter_map(|i| self.tabs[i].session.next_wake().map(|w| (w, i)))
+                .min();
+            match next {
+                Some((wake, tab)) if wake <= t => {
+                    self.ticks += 1;
+                    assert!(self.ticks < 10_000_000, "the timers never stop firing");
+                    self.now = self.now.max(wake);
+                    self.tick(tab);
+                }
+                _ => break,
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    pub fn advance(&mut self, ms: u64) {
+        self.advance_to(self.now + ms);
+    }
+
+    /// Timers that lie: the clock moves to `t` and nothing fires.
+    pub fn jump_to(&mut self, t: u64) {
+        self.now = self.now.max(t);
+    }
+
+    /// Delivers the messages held back while `bus.hold_messages` was set.
+    pub fn deliver(&mut self) {
+        self.bus.hold_messages = false;
+        self.settle();
+    }
+
+    /// Runs every effect, message and lock release until nothing moves.
+    pub fn settle(&mut self) {
+        let now = self.now;
+        for _round in 0..10_000 {
+            let mut moved = false;
+            for i in 0..self.tabs.len() {
+                if !self.tabs[i].open {
+                    continue;
+                }
+                while let Some(effect) = self.tabs[i].session.poll() {
+                    moved = true;
+                    self.tabs[i].effects.push((now, effect));
+                    match effect {
+                        Effect::Hold(on) => {
+                            self.tabs[i].holding = on;
+                            let mut port = Port {
+                                bus: &mut self.bus,
+                                tab: i,
+                                now,
+                            };
+                            self.tabs[i].session.announce_hold(on, &mut port);
+                        }
+                        Effect::ProbeHold => {
+                            assert!(self.locks, "tab {i}: ProbeHold without locks");
+                            let held = self.tabs.iter().any(|t| t.open && t.holding);
+                            let mut port = Port {
+                                bus: &mut self.bus,
+                                tab: i,
+                                now,
+                            };
+                            self.tabs[i].session.hold_probed(held, now, &mut port);
+                        }
+                        Effect::AwaitRelease => {
+                            assert!(self.locks, "tab {i}: AwaitRelease without locks");
+                            self.tabs[i].awaiting = true;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if !self.bus.hold_messages {
+                while let Some((from, text)) = self.bus.queue.pop_front() {
+                    moved = true;
+                    for j in 0..self.tabs.len() {
+                        if j != from && self.tabs[j].open && self.tabs[j].cross_tab {
+                            let mut port = Port {
+                                bus: &mut self.bus,
+                                tab: j,
+                                now,
+                            };
+                            self.tabs[j].session.receive(Some(&text), now, &mut port);
+                        }
+                    }
+                }
+            }
+            if !self.tabs.iter().any(|t| t.open && t.holding) {
+                for j in 0..self.tabs.len() {
+                    if self.tabs[j].open && self.tabs[j].awaiting {
+                        moved = true;
+                        self.tabs[j].awaiting = false;
+                        let mut port = Port {
+                            bus: &mut self.bus,
+                            tab: j,
+                            now,
+                        };
+                        self.tabs[j].session.hold_released(now, &mut port);
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+        panic!("the tabs never settle");
+    }
+}
+
+/// A live record as another tab would store it.
+pub fn live_record(started_at: u64, last_activity: u64) -> Record {
+    Record {
+        started_at,
+        last_activity,
+        remember_me: false,
+        remember_at: started_at,
+        ended: None,
+        hold: None,
+    }
+}
