@@ -251,6 +251,70 @@ impl Shell {
     }
 }
 
+/// What a DOM listener of the guard is for. One closure type serves them all
+/// (each closure type costs download size).
+#[derive(Clone, Copy)]
+enum Heard {
+    /// An activity event; only trusted ones count.
+    TrustedActivity,
+    /// An activity event; synthetic ones count too.
+    AnyActivity,
+    /// The page came back (focus, visibility, back-forward cache).
+    Recheck,
+    /// The page goes away.
+    Leave,
+    /// Another tab wrote the record.
+    Storage,
+    /// A channel message.
+    Message,
+}
+
+fn strings(types: &[&str]) -> Vec<String> {
+    types.iter().map(|t| String::from(*t)).collect()
+}
+
+fn listen(
+    inner: &Inner,
+    target: &web_sys::EventTarget,
+    types: Vec<String>,
+    capture: bool,
+    heard: Heard,
+) -> Listener {
+    let inner = inner.clone();
+    Listener::new(target, types, capture, move |e: Event| {
+        on_event(&inner, heard, e)
+    })
+}
+
+fn on_event(inner: &Inner, heard: Heard, e: Event) {
+    match heard {
+        Heard::TrustedActivity if !e.is_trusted() => {}
+        Heard::TrustedActivity | Heard::AnyActivity => {
+            drive(inner, |core, io, now| core.activity(now, io))
+        }
+        Heard::Recheck => drive(inner, |core, io, now| core.tick(now, io)),
+        Heard::Leave => drive(inner, |core, io, now| core.leave(now, io)),
+        Heard::Storage => {
+            let Some(e) = e.dyn_ref::<StorageEvent>() else {
+                return;
+            };
+            drive(inner, |core, io, now| {
+                // A `null` key means the whole storage was cleared.
+                if e.key().map_or(true, |k| k == io.key) {
+                    core.receive(e.new_value().as_deref(), now, io);
+                }
+            })
+        }
+        Heard::Message => {
+            let text = e
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .unwrap_or_default();
+            drive(inner, |core, io, now| core.receive(Some(&text), now, io));
+        }
+    }
+}
+
 /// Signs people out when they should be: idle and absolute timeouts, a warning
 /// before the end, remember-me, and one session across the tabs and reloads of
 /// an origin. The guard runs until it signs out or `destroy()` is called, even
@@ -291,66 +355,31 @@ impl SessionGuard {
             destroyed: false,
         }));
 
-        let mut listeners = Vec::new();
-        let allow_synthetic = o.allow_synthetic;
-        let i = inner.clone();
-        listeners.push(Listener::new(&o.target, o.events, true, move |e: Event| {
-            if allow_synthetic || e.is_trusted() {
-                drive(&i, |core, io, now| core.activity(now, io));
-            }
-        }));
+        let activity = if o.allow_synthetic {
+            Heard::AnyActivity
+        } else {
+            Heard::TrustedActivity
+        };
+        let mut listeners = vec![listen(&inner, &o.target, o.events, true, activity)];
         if let Some(window) = web_sys::window() {
             // Timers lie (sleep, throttled background tabs): check the clock
             // whenever the page comes back.
-            let i = inner.clone();
-            let recheck = move |_: Event| drive(&i, |core, io, now| core.tick(now, io));
-            let types = vec!["focus".to_string(), "pageshow".to_string()];
-            listeners.push(Listener::new(&window, types, false, recheck.clone()));
+            let types = strings(&["focus", "pageshow"]);
+            listeners.push(listen(&inner, &window, types, false, Heard::Recheck));
             if let Some(document) = window.document() {
-                let types = vec!["visibilitychange".to_string()];
-                listeners.push(Listener::new(&document, types, false, recheck));
+                let types = strings(&["visibilitychange"]);
+                listeners.push(listen(&inner, &document, types, false, Heard::Recheck));
             }
             if cross_tab {
-                let i = inner.clone();
-                listeners.push(Listener::new(
-                    &window,
-                    vec!["pagehide".to_string()],
-                    false,
-                    move |_| drive(&i, |core, io, now| core.leave(now, io)),
-                ));
-                let i = inner.clone();
-                let key = o.storage_key.clone();
-                listeners.push(Listener::new(
-                    &window,
-                    vec!["storage".to_string()],
-                    false,
-                    move |e: Event| {
-                        let Some(e) = e.dyn_ref::<StorageEvent>() else {
-                            return;
-                        };
-                        // A `null` key means the whole storage was cleared.
-                        if e.key().map_or(true, |k| k == key) {
-                            let value = e.new_value();
-                            drive(&i, |core, io, now| core.receive(value.as_deref(), now, io));
-                        }
-                    },
-                ));
+                let types = strings(&["pagehide"]);
+                listeners.push(listen(&inner, &window, types, false, Heard::Leave));
+                let types = strings(&["storage"]);
+                listeners.push(listen(&inner, &window, types, false, Heard::Storage));
             }
         }
         if let Some(channel) = &io.channel {
-            let i = inner.clone();
-            listeners.push(Listener::new(
-                channel,
-                vec!["message".to_string()],
-                false,
-                move |e: Event| {
-                    let text = e
-                        .dyn_ref::<MessageEvent>()
-                        .and_then(|m| m.data().as_string())
-                        .unwrap_or_default();
-                    drive(&i, |core, io, now| core.receive(Some(&text), now, io));
-                },
-            ));
+            let types = strings(&["message"]);
+            listeners.push(listen(&inner, channel, types, false, Heard::Message));
         }
 
         let calls = {
