@@ -879,3 +879,53 @@ fn ten_tabs_end_exactly_once_each() {
         }
     }
 }
+
+#[test]
+fn tabs_that_started_at_once_are_one_session_for_the_end() {
+    // B opens before A's record reaches it (storage lags between pages), so
+    // each begins a session of its own; A then signs out before B's news
+    // reaches A. The end must still reach B.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        w.bus.hold_messages = true;
+        let a = w.open(Opts::default(), true);
+        w.bus.store = None;
+        w.bus.forget_pending();
+        w.advance(5);
+        let b = w.open(Opts::default(), true);
+        w.sign_out(a);
+        w.deliver();
+        assert_eq!(
+            w.sign_out_of(a),
+            (Reason::Manual, T0 + 5, false),
+            "{mode:?}"
+        );
+        assert_eq!(w.sign_out_of(b), (Reason::Manual, T0 + 5, true), "{mode:?}");
+    }
+}
+
+#[test]
+fn an_end_from_before_this_session_began_is_not_ours() {
+    // An old tab's end that arrives late, after a new sign-in elsewhere,
+    // does not end the new session.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        let old = w.open(Opts::default(), true);
+        w.advance(MIN);
+        let ended = Record {
+            ended: Some(End {
+                reason: Reason::Idle,
+                at: T0 + 30 * SEC,
+            }),
+            ..live_record(T0, T0)
+        };
+        let fresh = Opts {
+            started_at: Some(T0 + MIN),
+            ..Opts::default()
+        };
+        let new = w.open(fresh, true);
+        w.receive(new, Some(&ended.encode()));
+        assert!(!w.is_signed_out(new), "{mode:?}");
+        let _ = old;
+    }
+}

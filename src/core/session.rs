@@ -392,16 +392,14 @@ impl Session {
     /// message, so it only brings facts that never go backwards: later
     /// activity, a later remember-me setting, the end.
     fn merge(&mut self, r: &Record, news: bool, now: u64) {
-        if r.started_at != self.start {
-            // A different sign-in: news of a live one replaces this session.
-            if news && r.ended.is_none() {
-                self.adopt(r);
-                self.dirty = false;
-            }
-            return;
-        }
         if let Some(end) = r.ended {
-            if self.superseded == Some(end) {
+            // An end of this session, or of another session of this key that
+            // ended after this one began: two tabs that started at once
+            // (each before seeing the other's record) are one session, and
+            // an end in any tab ends every tab. An end from before this
+            // session began belongs to an earlier sign-in.
+            let ours = r.started_at == self.start || end.at >= self.start;
+            if !ours || self.superseded == Some(end) {
                 return;
             }
             self.ended = Some((end, true));
@@ -411,6 +409,14 @@ impl Session {
                 at: end.at,
                 remote: true,
             });
+            return;
+        }
+        if r.started_at != self.start {
+            // A different sign-in: news of a live one replaces this session.
+            if news {
+                self.adopt(r);
+                self.dirty = false;
+            }
             return;
         }
         if r.last_activity > self.last {

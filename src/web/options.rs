@@ -63,6 +63,11 @@ extern "C" {
 fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
     let shown = match value.as_string() {
         Some(s) => ["\"", &s, "\""].concat(),
+        // `String(["a", null])` would hide the null: arrays print as JSON.
+        None if Array::is_array(value) => js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| js_string(value)),
         None => js_string(value),
     };
     let message = [

@@ -137,6 +137,11 @@ impl Bus {
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
+    /// Drops the messages in flight, as for a page that opens after they
+    /// were posted (its channel did not exist yet).
+    pub fn forget_pending(&mut self) {
+        self.queue.clear();
+    }
 }
 
 /// The port one tab's session sees during one call.

@@ -1,6 +1,7 @@
 // Page side of the end-to-end tests.
 //
-// Loads the built package, then exposes on `window`:
+// Loads the built package (import init, { SessionGuard } from "/pkg/session_guard.js";
+// await init()), then exposes on `window`:
 //   window.SessionGuard         the class itself, for tests that build options by hand
 //   window.log                  every callback call: { type, g, event, now }
 //   window.guards / window.guard   the guards made by makeGuard (latest in window.guard)
@@ -12,12 +13,9 @@
 // name is listed in hooks.omit. hooks.after maps a callback name to a page-side
 // function run after the call was recorded (`(event, guard) => ...`); what it
 // throws propagates to the guard, so tests can make a callback throw.
-import init, { SessionGuard } from "/pkg/session_guard.js";
-
 window.log = [];
 window.guards = [];
 window.guard = undefined;
-window.SessionGuard = SessionGuard;
 
 const CALLBACKS = ["onSignOut", "onWarning", "onActivity", "onError"];
 
@@ -56,7 +54,7 @@ window.makeGuard = (options = {}, hooks = {}) => {
   }
   let guard;
   try {
-    guard = new SessionGuard(opts);
+    guard = new window.SessionGuard(opts);
   } catch (err) {
     window.guards.push(null);
     return {
@@ -89,9 +87,13 @@ window.inspect = (g = window.guards.length - 1) => {
   };
 };
 
+// A dynamic import, so that a missing or broken build is reported instead of
+// leaving the page silently without its globals.
 try {
+  const { default: init, SessionGuard } = await import("/pkg/session_guard.js");
   await init();
+  window.SessionGuard = SessionGuard;
   window.ready = true;
 } catch (err) {
-  window.initError = String(err?.stack ?? err);
+  window.initError = `could not load /pkg/session_guard.js (run npm run build): ${err?.stack ?? err}`;
 }

@@ -2,15 +2,19 @@
 // the repository served by scripts/serve.mjs, and helpers to open fixture
 // pages whose browser context shares Playwright's fake clock.
 //
-//   import { setup } from "./harness.mjs";
-//   const h = setup();                       // registers before/after hooks
-//   test("...", async () => {
-//     const s = await h.session({ pages: 2 }); // clock installed and paused at T0
-//     await s.guard(s.pages[0], { idleTimeoutMs: 60_000 });
-//     await s.clock.runFor(60_000);
-//     ...
-//     await s.close();
+//   import { setup, makeGuard, run, expectLog } from "./harness.mjs";
+//   const h = setup();                         // registers before/after hooks
+//   test("...", async (t) => {
+//     const s = await h.session({ pages: 2 });  // clock installed and paused at T0
+//     t.after(() => s.close());
+//     await makeGuard(s.pages[0], { idleTimeoutMs: 60_000 });
+//     await run(s, 60_000);                     // fake time, then a little real time
+//     await expectLog(s.pages[0], "onSignOut", 1);
 //   });
+//
+// The guard may answer some events asynchronously (real browser promises), so
+// positive expectations poll in real time (expectLog, expectInspect, propagate)
+// and negative ones let real time settle first (expectNoLog).
 
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -255,17 +259,6 @@ export async function callOn(page, g, method, ...args) {
 /** Page-side Date.now() (the fake clock). */
 export async function now(page) {
   return page.evaluate(() => Date.now());
-}
-
-/** Waits (real time) until `page` logged `count` calls of `type`, and returns them. */
-export async function waitForLog(page, type, { count = 1, timeout = 5000 } = {}) {
-  return waitUntil(
-    async () => {
-      const entries = await logOf(page, type);
-      return entries.length >= count ? entries : null;
-    },
-    { timeout, message: `${count} × ${type} in ${page.url()}` },
-  );
 }
 
 /**

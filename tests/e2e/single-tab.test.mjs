@@ -420,6 +420,28 @@ test("remainingMs(), expiresAt() and state() follow the clock", TIMEOUT, async (
   await expectInspect(p, { state: "active", remainingMs: 1_000, expiresAt: T0 + MINUTE, now: T0 + 59_000 });
 });
 
+test("expiresAt() and remainingMs() never jump while a warning or an end is being decided", TIMEOUT, async (t) => {
+  // Sampled right after the clock reaches each instant, before anything settles:
+  // whatever the guard is still working out, the end as it stands is the idle deadline.
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const s = await h.session();
+    const p = s.pages[0];
+    await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 });
+    for (const ms of [50_000, 10_000]) {
+      await s.clock.runFor(ms);
+      samples.push(await p.evaluate(() => ({ expiresAt: window.guard.expiresAt(), remainingMs: window.guard.remainingMs(), now: Date.now() })));
+      await settle(100);
+    }
+    await s.close();
+  }
+  for (const { expiresAt, remainingMs, now } of samples) {
+    const at = `at T0+${now - T0}`;
+    assert.equal(expiresAt, T0 + MINUTE, `${at}: expiresAt() is T0+${expiresAt - T0}`);
+    assert.equal(remainingMs, T0 + MINUTE - now, `${at}: remainingMs() is ${remainingMs}`);
+  }
+});
+
 test("after sign-out nothing revives the guard", TIMEOUT, async (t) => {
   const { p, clock } = await start(t, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 });
   await clock.runFor(MINUTE);

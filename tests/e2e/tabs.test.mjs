@@ -517,7 +517,9 @@ test("two different storageKeys do not interfere", TIMEOUT, async (t) => {
     "only the app-one guard of tab B ended",
   );
   await expectInspect(b, { state: "active" }, { g: b2 });
-  await runAll(s, 20_000);
+  await runAll(s, 20_000 + 2 * STEP);
+  await propagate(s, async () => (await logOf(b, "onSignOut")).some((e) => e.g === b2), { fakeBudget: 0 });
+  await settle(100);
   const later = (await logOf(b, "onSignOut")).filter((e) => e.g === b2);
   assert.equal(later.length, 1);
   assert.deepEqual(later[0].event.reason, "idle");
@@ -660,6 +662,23 @@ test("destroy() of the paused guard ends its hold", TIMEOUT, async (t) => {
   await expectNoLog(a, "onSignOut", "a destroyed guard never calls back");
 });
 
+test("destroy() in one tab leaves the session running in the others", TIMEOUT, async (t) => {
+  const s = await tabs(t, 2);
+  const [a, b] = s.pages;
+  const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
+  await makeGuard(a, options);
+  await makeGuard(b, options);
+  await runAll(s, 10_000);
+  await call(a, "destroy");
+  await settle(100);
+  await expectNoLog(b, "onSignOut", "destroy() does not sign out");
+  await expectInspect(b, { state: "active", expiresAt: T0 + MINUTE });
+  await call(b, "signOut");
+  await endOf(s, b);
+  await settle(100);
+  assert.deepEqual(await logOf(a), [], "a destroyed guard hears nothing from the other tabs");
+});
+
 test("a pause holds the session for idleness only: the absolute deadline still ends every tab", TIMEOUT, async (t) => {
   const s = await tabs(t, 2);
   const [a, b] = s.pages;
@@ -703,6 +722,29 @@ test("ten tabs: signOut() in one reaches all, exactly one onSignOut in each", TI
   }
   await settle(200);
   for (const page of s.pages) await expectLog(page, "onSignOut", 1);
+});
+
+test("a tab that joined moments before still receives the sign-out (real time, many trials)", { timeout: 120_000 }, async (t) => {
+  const s = await tabs(t, 2, { fakeClock: false });
+  const [a, b] = s.pages;
+  const TRIALS = 150;
+  const missed = [];
+  for (let i = 0; i < TRIALS; i++) {
+    const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR, storageKey: `join-${i}` };
+    const ga = await makeGuard(a, options);
+    const gb = await makeGuard(b, options);
+    await sleep((i % 11) * 10); // 0 to 100 ms after tab B joined
+    await callOn(a, ga, "signOut");
+    try {
+      await waitUntil(() => b.evaluate((g) => window.log.some((e) => e.type === "onSignOut" && e.g === g), gb), {
+        timeout: 2000,
+        interval: 5,
+      });
+    } catch {
+      missed.push({ trial: i, gapMs: (i % 11) * 10, tabB: await inspect(b, gb) });
+    }
+  }
+  assert.deepEqual(missed, [], `tab B never learned of tab A's signOut() in ${missed.length} of ${TRIALS} trials`);
 });
 
 test("sign-out propagation latency between two tabs (real time)", { timeout: 120_000 }, async (t) => {

@@ -10,6 +10,7 @@ import {
   assert,
   call,
   expectInspect,
+  expectLog,
   expectNoLog,
   logOf,
   makeGuard,
@@ -201,7 +202,7 @@ test("a failed construction starts nothing: no callback, no listener, no timer, 
   await settle(100);
   assert.deepEqual(await logOf(p), [], "a failed construction must never call back");
   assert.deepEqual(p.pageErrors, []);
-  const [end] = (await logOf(other, "onSignOut")).map((e) => e.event);
+  const [end] = (await expectLog(other, "onSignOut", 1)).map((e) => e.event);
   assert.deepEqual(end, { reason: "idle", at: T0 + MINUTE, remote: false }, "the live tab ended on its own deadline");
 });
 
