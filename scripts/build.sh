@@ -43,6 +43,10 @@ elif ((wasm_opt_version < min_wasm_opt)); then
   args+=(--no-opt)
 fi
 
+# Panic locations name source files: keep the builder's directories out of
+# the shipped wasm (and the build reproducible across machines).
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$PWD=."
+
 # Start from an empty pkg/ so no stale file can end up in the npm tarball.
 rm -rf pkg
 wasm-pack build "${args[@]}" </dev/null

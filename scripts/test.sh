@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The full check, in order, stopping at the first failure:
 #   formatting, clippy (native and wasm32), native tests, browser tests,
-#   the package build, and the end-to-end suite.
+#   the package build and its size budget, the end-to-end suite (with the demo), the TypeScript
+#   types and README recipes, the --target bundler build and its test, and
+#   the npm package (npm pack, installed and bundled, run in Chromium).
 # Expects the tools from scripts/setup.sh (`npm test` runs that first).
 set -euo pipefail
 
@@ -53,7 +55,12 @@ STEPS=(
   "cargo test (native)|cargo test"
   "wasm-pack test (headless Chrome)|wasm-pack test --headless --chrome --mode no-install"
   "build (scripts/build.sh)|bash scripts/build.sh"
+  "size budget (gzip -9 of pkg/)|node --test tests/size/size.test.mjs"
   "end-to-end tests (node --test tests/e2e)|run_e2e"
+  "TypeScript types and README recipes (tsc)|node --test tests/types/types.test.mjs tests/recipes/recipes.test.mjs"
+  "build for bundlers (scripts/build-bundler.sh)|bash scripts/build-bundler.sh"
+  "bundler build test|node --test tests/package/bundler.test.mjs"
+  "npm package test (npm pack, install, esbuild, Chromium)|node --test tests/package/pack.test.mjs"
 )
 
 total=${#STEPS[@]}

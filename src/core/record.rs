@@ -138,7 +138,7 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                 }
                 // No leading zeros, fractions or exponents; exact in JS.
-                let leading_zero = self.s[start] == b'0' && self.i - start > 1;
+                let leading_zero = self.s.get(start) == Some(&b'0') && self.i - start > 1;
                 let more = matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E'));
                 (!leading_zero && !more && n as f64 <= MAX_SAFE_INTEGER).then_some(Value::Int(n))
             }
@@ -174,7 +174,7 @@ fn fields(text: &str) -> Option<[Option<Value<'_>>; 8]> {
         loop {
             let key = p.string()?;
             p.eat(b':')?;
-            let slot = &mut slots[KEYS.iter().position(|k| *k == key)?];
+            let slot = slots.get_mut(KEYS.iter().position(|k| *k == key)?)?;
             if slot.is_some() {
                 return None; // duplicate key
             }

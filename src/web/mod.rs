@@ -318,7 +318,8 @@ fn on_event(inner: &Inner, heard: Heard, e: Event) {
 /// Signs people out when they should be: idle and absolute timeouts, a warning
 /// before the end, remember-me, and one session across the tabs and reloads of
 /// an origin. The guard runs until it signs out or `destroy()` is called, even
-/// if no reference to it is kept.
+/// if no reference to it is kept: `free()` (and `using`) release only this
+/// handle, so call `destroy()` to stop guarding.
 #[wasm_bindgen]
 pub struct SessionGuard {
     inner: Inner,
@@ -418,7 +419,7 @@ impl SessionGuard {
     /// Switches the idle window to the remember-me period (or back), at once,
     /// in every tab.
     #[wasm_bindgen(js_name = setRememberMe)]
-    pub fn set_remember_me(&self, on: JsValue) {
+    pub fn set_remember_me(&self, #[wasm_bindgen(unchecked_param_type = "boolean")] on: JsValue) {
         let on = on.is_truthy();
         drive(&self.inner, |core, io, now| {
             core.set_remember_me(on, now, io)

@@ -1,0 +1,178 @@
+// The demo in www/, driven as a person would use it, on Playwright's fake clock:
+// the countdown runs, the warning dialog opens, "Stay signed in" moves the
+// deadline, the idle limit signs out, and a sign-out in one tab reaches another.
+// Screenshots of the main states go to test-artifacts/ (gitignored):
+//   demo-1-active.png                  signed in, countdowns running
+//   demo-2-warning-dialog.png          the idle warning dialog, 10 s left
+//   demo-3-signed-out-idle.png         the signed-out screen after the idle limit
+//   demo-4-second-tab-signed-out.png   a second tab, signed out by the first
+
+import { test } from "node:test";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { ROOT, SECOND, T0, assert, propagate, run, waitUntil, setup } from "./harness.mjs";
+
+const h = setup();
+const TIMEOUT = { timeout: 90_000 };
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+// idle 20 s, maximum 60 s, warning 10 s before the end (the demo reads seconds).
+const DEMO = "/www/?idle=20&max=60&warn=10";
+
+async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), animations: "disabled" });
+}
+
+/** Opens a fake-clock context (no page yet), closed after the test. */
+async function demoSession(t) {
+  const s = await h.session({ pages: 0 });
+  t.after(() => s.close());
+  return s;
+}
+
+function watch(page) {
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err?.message ?? err)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  return errors;
+}
+
+/** Waits until the demo has a running guard. */
+async function signedIn(page) {
+  await page.locator('#state[data-state="active"]').waitFor();
+}
+
+/** What the demo shows, and what its guard says. */
+function view(page) {
+  return page.evaluate(() => {
+    const $ = (id) => document.getElementById(id);
+    const guard = window.demo.guard;
+    return {
+      now: Date.now(),
+      state: $("state").dataset.state,
+      remaining: $("remaining").textContent,
+      expiresAtText: $("expires-at").textContent,
+      expiresAt: guard ? guard.expiresAt() : null,
+      dialogOpen: $("warning-dialog").open,
+      warningLeft: $("warning-left")?.textContent ?? null,
+      signedOutVisible: !$("signed-out").hidden,
+      appVisible: !$("app").hidden,
+      reason: $("signed-out-reason").textContent,
+    };
+  });
+}
+
+async function waitForView(page, check, message) {
+  let last;
+  try {
+    await waitUntil(async () => check((last = await view(page))), { timeout: 5000, message });
+  } catch (err) {
+    assert.fail(`${err.message}; the demo shows ${JSON.stringify(last)}`);
+  }
+  return last;
+}
+
+test("demo: countdown, warning, stay signed in, idle sign-out", TIMEOUT, async (t) => {
+  const s = await demoSession(t);
+  const page = await s.context.newPage();
+  const errors = watch(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(h.url + DEMO);
+  await signedIn(page);
+
+  // The settings came from the address.
+  assert.equal(await page.inputValue("#idle"), "20");
+  assert.equal(await page.inputValue("#max"), "60");
+  assert.equal(await page.inputValue("#warn"), "10");
+
+  const start = await view(page);
+  assert.equal(start.now, T0);
+  assert.equal(start.remaining, "00:20");
+  assert.equal(start.expiresAt, T0 + 20 * SECOND, "the idle limit comes first");
+
+  // The countdown moves with the clock.
+  await run(s, 5 * SECOND);
+  const later = await waitForView(page, (v) => v.remaining === "00:15", "the countdown at 00:15");
+  assert.equal(later.state, "active");
+  assert.equal(later.dialogOpen, false);
+  await screenshot(page, "demo-1-active.png");
+
+  // 10 s before the end the warning dialog opens.
+  await run(s, 5 * SECOND);
+  const warned = await waitForView(page, (v) => v.dialogOpen, "the warning dialog");
+  assert.equal(warned.state, "warning");
+  assert.equal(warned.warningLeft, "00:10");
+  assert.equal(await page.locator("#warning-title").textContent(), "Are you still there?");
+  assert.ok(await page.locator("#stay-signed-in").isVisible());
+  await screenshot(page, "demo-2-warning-dialog.png");
+
+  // "Stay signed in" moves the idle deadline 20 s on from now.
+  await page.click("#stay-signed-in");
+  const stayed = await waitForView(
+    page,
+    (v) => !v.dialogOpen && v.state === "active" && v.expiresAt === T0 + 30 * SECOND,
+    "the dialog closed and the deadline moved",
+  );
+  assert.equal(stayed.remaining, "00:20");
+  assert.notEqual(stayed.expiresAtText, warned.expiresAtText, "the shown end time moved");
+
+  // Nobody touches anything: a new warning, then the idle sign-out at T0 + 30 s.
+  await run(s, 10 * SECOND);
+  await waitForView(page, (v) => v.dialogOpen && v.state === "warning", "the second warning");
+  await run(s, 10 * SECOND);
+  const out = await waitForView(page, (v) => v.signedOutVisible, "the signed-out screen");
+  assert.equal(out.state, "signedOut");
+  assert.equal(out.appVisible, false);
+  assert.equal(out.dialogOpen, false, "the warning closes at the sign-out");
+  assert.equal(out.reason, "You were signed out after 20 s of inactivity.");
+  assert.ok(await page.locator("#signed-out").isVisible());
+  assert.ok(await page.locator("#sign-in-again").isVisible());
+  await screenshot(page, "demo-3-signed-out-idle.png");
+
+  assert.deepEqual(errors, [], "no page errors");
+});
+
+test("demo: a sign-out in one tab reaches the other", TIMEOUT, async (t) => {
+  const s = await demoSession(t);
+  const first = await s.context.newPage();
+  const errors = watch(first);
+  await first.setViewportSize({ width: 1280, height: 900 });
+  await first.goto(h.url + DEMO);
+  await signedIn(first);
+  await run(s, 2 * SECOND);
+
+  // The demo's own link opens the session in a new tab (same context, same storage).
+  const [second] = await Promise.all([s.context.waitForEvent("page"), first.click("#open-tab")]);
+  const secondErrors = watch(second);
+  await second.setViewportSize({ width: 1280, height: 900 });
+  await second.waitForLoadState();
+  await signedIn(second);
+  assert.match(second.url(), /[?&]idle=20\b/);
+  const joined = await view(second);
+  const own = await view(first);
+  assert.equal(
+    await second.locator("#started-at").textContent(),
+    await first.locator("#started-at").textContent(),
+    "the second tab joined the same sign-in",
+  );
+  assert.equal(joined.state, "active");
+  assert.equal(own.state, "active");
+
+  // Sign out in the first tab: the second shows it within the contract's 100 ms.
+  await first.click("#sign-out");
+  await waitForView(first, (v) => v.signedOutVisible, "the first tab signed out");
+  assert.equal((await view(first)).reason, "You signed out.");
+  await propagate(s, async () => (await view(second)).signedOutVisible, {
+    message: "the sign-out reaching the second tab",
+  });
+  const remote = await view(second);
+  assert.equal(remote.state, "signedOut");
+  assert.equal(remote.reason, "You signed out in another tab.");
+  assert.ok(await second.locator("#signed-out").isVisible());
+  await screenshot(second, "demo-4-second-tab-signed-out.png");
+
+  assert.deepEqual(errors, [], "no page errors in the first tab");
+  assert.deepEqual(secondErrors, [], "no page errors in the second tab");
+});

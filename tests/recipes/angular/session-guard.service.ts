@@ -1,0 +1,91 @@
+import { DestroyRef, Injectable, NgZone, inject, signal } from "@angular/core";
+import init, {
+  SessionGuard,
+  type SessionGuardOptions,
+  type SignOutEvent,
+  type WarningEvent,
+} from "session-guard";
+
+/**
+ * One guard for the whole app. Start it from a component with afterNextRender,
+ * which never runs during server rendering:
+ *
+ *   export class AppComponent {
+ *     readonly session = inject(SessionGuardService);
+ *     private readonly router = inject(Router);
+ *     constructor() {
+ *       afterNextRender(() =>
+ *         this.session.start({
+ *           idleTimeoutMs: 15 * 60_000,
+ *           warnBeforeMs: 60_000,
+ *           onSignOut: (e) => this.router.navigate(["/signed-out"], { queryParams: { reason: e.reason } }),
+ *         }),
+ *       );
+ *     }
+ *   }
+ *
+ * and show `session.warning()` in its template.
+ */
+@Injectable({ providedIn: "root" })
+export class SessionGuardService {
+  private readonly zone = inject(NgZone);
+  private readonly warningState = signal<WarningEvent | null>(null);
+  private readonly signedOutState = signal<SignOutEvent | null>(null);
+  private guard: SessionGuard | null = null;
+  private run = 0;
+
+  /** The open warning; activity clears an idle warning. */
+  readonly warning = this.warningState.asReadonly();
+  /** How the session ended, once it has. */
+  readonly signedOut = this.signedOutState.asReadonly();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.stop());
+  }
+
+  /** Starts guarding (again, after a new sign-in). Browser only. */
+  async start(options: SessionGuardOptions): Promise<void> {
+    this.stop();
+    const run = this.run;
+    await init();
+    if (run !== this.run) return; // stopped or restarted while the wasm was loading
+    this.signedOutState.set(null);
+    // Outside the Angular zone, activity events do not trigger change
+    // detection; the signals still update the view.
+    this.guard = this.zone.runOutsideAngular(
+      () =>
+        new SessionGuard({
+          ...options,
+          onSignOut: (e) => {
+            this.warningState.set(null);
+            this.signedOutState.set(e);
+            this.zone.run(() => options.onSignOut(e));
+          },
+          onWarning: (e) => {
+            this.warningState.set(e);
+            options.onWarning?.(e);
+          },
+          onActivity: (e) => {
+            if (this.warningState()?.reason === "idle") this.warningState.set(null);
+            options.onActivity?.(e);
+          },
+        }),
+    );
+  }
+
+  touch(): void {
+    this.guard?.touch();
+  }
+
+  signOut(): void {
+    this.guard?.signOut();
+  }
+
+  /** Stops guarding without signing out. */
+  stop(): void {
+    this.run++;
+    this.guard?.destroy();
+    this.guard = null;
+    this.warningState.set(null);
+  }
+}
