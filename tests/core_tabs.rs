@@ -929,3 +929,23 @@ fn an_end_from_before_this_session_began_is_not_ours() {
         let _ = old;
     }
 }
+
+#[test]
+fn a_stale_held_flag_does_not_revive_the_session() {
+    // A paused tab crashed long ago: the record still says `held`, but no
+    // tab holds the session. The stored last activity stands.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0 + 30 * MIN, mode.locks);
+        let stale = Record {
+            held: true,
+            ..live_record(T0, T0 + MIN)
+        };
+        w.bus.store = Some(stale.encode());
+        let c = w.open(Opts::default(), true);
+        assert_eq!(
+            w.sign_out_of(c),
+            (Reason::Idle, T0 + 2 * MIN, false),
+            "{mode:?}"
+        );
+    }
+}

@@ -8,8 +8,10 @@
 //!  "rememberMe":false,"rememberAt":1700000000000,"endedAt":null,"reason":null}
 //! ```
 //!
-//! A channel message is the same object, optionally with `"hold":true|false`
-//! (a tab's pause began or ended). It holds no secret and no token. The parser
+//! While a tab holds the session (a pause) the record also says
+//! `"held":true`. A channel message is the same object, optionally with
+//! `"hold":true|false` (the sender's pause began or ended). It holds no
+//! secret and no token. The parser
 //! is strict and never panics: unknown, missing or duplicate keys, escapes,
 //! fractions, signs and exponents are all rejected, and [`Record::parse`]
 //! then validates the times against `now`.
@@ -42,7 +44,11 @@ pub struct Record {
     pub remember_at: u64,
     /// The end, once the session has ended.
     pub ended: Option<End>,
-    /// In a message only: a tab's pause began (`true`) or ended (`false`).
+    /// A tab holds the session (a pause) as far as the writer knows: tells a
+    /// tab that opens meanwhile to check before it ends anything for
+    /// idleness. Written only when true.
+    pub held: bool,
+    /// In a message only: the sender's pause began (`true`) or ended (`false`).
     pub hold: Option<bool>,
 }
 
@@ -150,7 +156,7 @@ impl<'a> Parser<'a> {
     }
 }
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "v",
     "startedAt",
     "lastActivity",
@@ -158,17 +164,18 @@ const KEYS: [&str; 8] = [
     "rememberAt",
     "endedAt",
     "reason",
+    "held",
     "hold",
 ];
 
 /// Reads the flat object into one slot per known key.
-fn fields(text: &str) -> Option<[Option<Value<'_>>; 8]> {
+fn fields(text: &str) -> Option<[Option<Value<'_>>; 9]> {
     let mut p = Parser {
         s: text.as_bytes(),
         src: text,
         i: 0,
     };
-    let mut slots = [None; 8];
+    let mut slots = [None; 9];
     p.eat(b'{')?;
     if p.eat(b'}').is_none() {
         loop {
@@ -217,7 +224,12 @@ impl Record {
             }),
             _ => return Err(RecordError::Malformed),
         };
-        let hold = match f[7] {
+        let held = match f[7] {
+            None => false,
+            Some(Bool(b)) => b,
+            Some(_) => return Err(RecordError::Malformed),
+        };
+        let hold = match f[8] {
             None => None,
             Some(Bool(b)) => Some(b),
             Some(_) => return Err(RecordError::Malformed),
@@ -237,6 +249,7 @@ impl Record {
             remember_me,
             remember_at,
             ended,
+            held,
             hold,
         })
     }
@@ -261,6 +274,9 @@ impl Record {
                 s.push_str(e.reason.as_str());
                 s.push('"');
             }
+        }
+        if self.held {
+            s.push_str(",\"held\":true");
         }
         if let Some(h) = self.hold {
             s.push_str(",\"hold\":");
@@ -302,6 +318,7 @@ mod tests {
             remember_me: true,
             remember_at: NOW - 10_000,
             ended: None,
+            held: false,
             hold: None,
         }
     }
@@ -315,6 +332,7 @@ mod tests {
                 reason: Reason::Manual,
                 at: NOW,
             }),
+            held: true,
             hold: Some(true),
             ..r
         };
@@ -413,18 +431,22 @@ mod tests {
             0..=NOW,
             proptest::option::of((any_reason(), 0..100_000u64)),
             proptest::option::of(any::<bool>()),
+            any::<bool>(),
         )
-            .prop_map(|(start, gap, remember_me, remember_at, end, hold)| Record {
-                started_at: start,
-                last_activity: start + gap,
-                remember_me,
-                remember_at,
-                ended: end.map(|(reason, d)| End {
-                    reason,
-                    at: start + d,
-                }),
-                hold,
-            })
+            .prop_map(
+                |(start, gap, remember_me, remember_at, end, hold, held)| Record {
+                    started_at: start,
+                    last_activity: start + gap,
+                    remember_me,
+                    remember_at,
+                    ended: end.map(|(reason, d)| End {
+                        reason,
+                        at: start + d,
+                    }),
+                    held,
+                    hold,
+                },
+            )
     }
 
     proptest! {

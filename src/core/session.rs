@@ -31,6 +31,8 @@ pub trait Shared {
     fn read(&mut self) -> Option<String>;
     /// Stores `record` and tells the other tabs.
     fn write(&mut self, record: &str);
+    /// Stores `record` without telling anyone.
+    fn store(&mut self, record: &str);
     /// Tells the other tabs without storing (hold messages).
     fn announce(&mut self, message: &str);
 }
@@ -69,20 +71,12 @@ pub enum Effect {
     /// This tab paused (`true`) or resumed (`false`): take or drop its hold on
     /// the session, then call [`Session::announce_hold`].
     Hold(bool),
-    /// An idle warning or end is due: find out whether any tab holds the
-    /// session, and answer with [`Session::hold_probed`].
+    /// The stored record says a tab holds the session (found at start): find
+    /// out whether one still does, and answer with [`Session::hold_probed`].
     ProbeHold,
     /// Another tab holds the session: wait until no tab does, then call
     /// [`Session::hold_released`].
     AwaitRelease,
-}
-
-/// A call that changes the session, kept while a hold probe decides.
-#[derive(Clone, Copy, Debug)]
-enum Call {
-    SignOut,
-    RememberMe(bool),
-    Pause,
 }
 
 /// One guard's view of the shared session.
@@ -99,18 +93,13 @@ pub struct Session {
     paused: bool,
     /// Another tab holds the session.
     held: bool,
-    /// A hold probe is under way: idle decisions wait for it.
-    probing: bool,
-    /// The probe just found no hold: the idle decision may go ahead.
-    probe_clear: bool,
+    /// This tab's own hold is granted and announced.
+    holding: bool,
     warned: Option<u64>,
     ended: Option<(End, bool)>,
     /// The end of the stored session this guard replaced at start: it
     /// belongs to that session, not to this one.
     superseded: Option<End>,
-    /// Calls that arrived while a due idle end waited for the hold probe;
-    /// replayed, at their own time, once it answers.
-    deferred: Vec<(Call, u64)>,
     dirty: bool,
     published_at: Option<u64>,
     activity_cb_at: Option<u64>,
@@ -133,12 +122,10 @@ impl Session {
             remember_at: now,
             paused: false,
             held: false,
-            probing: false,
-            probe_clear: false,
+            holding: false,
             warned: None,
             ended: None,
             superseded: None,
-            deferred: Vec::new(),
             dirty: true,
             published_at: None,
             activity_cb_at: None,
@@ -159,6 +146,14 @@ impl Session {
             {
                 s.adopt(&r);
                 s.dirty = false;
+                if r.held && s.locks {
+                    // A tab held the session when it last wrote: hold until
+                    // the locks say whether one still does. (Without locks
+                    // the flag cannot be checked, and a stale one would hold
+                    // the session for ever: it is ignored.)
+                    s.held = true;
+                    s.effects.push_back(Effect::ProbeHold);
+                }
             }
             // An ended session is never resumed, even by the same start.
             Some(Ok(r)) => s.superseded = r.ended,
@@ -178,7 +173,7 @@ impl Session {
         if self.ended.is_some() {
             return None;
         }
-        let end = self.decidable_end().map(|(at, _)| at);
+        let end = self.end_at().map(|(at, _)| at);
         let warn = end
             .filter(|at| self.limits.warn > 0 && self.warned != Some(*at))
             .map(|at| at.saturating_sub(self.limits.warn));
@@ -226,6 +221,7 @@ impl Session {
             remember_me: self.remember,
             remember_at: self.remember_at,
             ended: self.ended.map(|(e, _)| e),
+            held: self.held || self.holding,
             hold: None,
         }
     }
@@ -243,11 +239,6 @@ impl Session {
         if self.ended.is_some() || now <= self.last {
             return;
         }
-        // An idle end that is due waits for the hold probe; activity after
-        // it may not extend it. (Activity before it counts as usual.)
-        if self.probing && matches!(self.end_at(), Some((at, Reason::Idle)) if now >= at) {
-            return;
-        }
         self.last = now;
         self.dirty = true;
         self.activity_callback(now, false);
@@ -257,15 +248,15 @@ impl Session {
     /// Ends the session now with reason `"manual"`, in every tab.
     pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
         // An end that is already due keeps its reason and time.
-        if self.settle(Call::SignOut, now, shared) {
-            self.finish(Reason::Manual, now, false, shared);
-        }
+        self.check(now, shared);
+        self.finish(Reason::Manual, now, false, shared);
     }
 
     /// Switches the idle window at once, in every tab.
     pub fn set_remember_me(&mut self, on: bool, now: u64, shared: &mut dyn Shared) {
         // A due end is never extended by a longer window.
-        if !self.settle(Call::RememberMe(on), now, shared) {
+        self.check(now, shared);
+        if self.ended.is_some() {
             return;
         }
         self.remember = on;
@@ -277,7 +268,8 @@ impl Session {
     /// Stops idle enforcement in every tab until [`Session::resume`].
     pub fn pause(&mut self, now: u64, shared: &mut dyn Shared) {
         // A due end is settled first: a pause never revives a session.
-        if !self.settle(Call::Pause, now, shared) || self.paused {
+        self.check(now, shared);
+        if self.ended.is_some() || self.paused {
             return;
         }
         self.paused = true;
@@ -295,6 +287,7 @@ impl Session {
         self.paused = false;
         if self.cross_tab {
             self.effects.push_back(Effect::Hold(false));
+            self.announce_hold(false, shared);
         }
         self.last = self.last.max(now);
         self.dirty = true;
@@ -302,17 +295,21 @@ impl Session {
         self.check(now, shared);
     }
 
-    /// The shell holds (or no longer holds) this tab's pause: tell the others.
-    /// Only a granted hold may be announced, so no tab sees a pause that does
-    /// not hold yet.
+    /// The shell holds this tab's pause (`true`: the hold was granted), or
+    /// the pause ended (`false`): tell the others, and keep the stored record's
+    /// `held` flag right for tabs that open meanwhile. Only a granted hold is
+    /// announced, so no tab sees a pause that does not hold yet.
     pub fn announce_hold(&mut self, on: bool, shared: &mut dyn Shared) {
-        if self.cross_tab {
-            let message = Record {
-                hold: Some(on),
-                ..self.record()
-            };
-            shared.announce(&message.encode());
+        if !self.cross_tab || self.ended.is_some() || (on && !self.paused) {
+            return;
         }
+        self.holding = on;
+        let message = Record {
+            hold: Some(on),
+            ..self.record()
+        };
+        shared.announce(&message.encode());
+        shared.store(&self.record().encode());
     }
 
     /// The page goes away or the guard is destroyed: write pending activity
@@ -324,32 +321,25 @@ impl Session {
         if self.dirty {
             self.publish(now, shared);
         }
-        if self.paused && !self.locks {
+        if self.paused {
             self.announce_hold(false, shared);
         }
     }
 
-    /// The answer to [`Effect::ProbeHold`].
+    /// The answer to [`Effect::ProbeHold`]: a tab still holds the session
+    /// (wait for its end), or the stored flag was stale (a crashed tab): the
+    /// session was held until some unknown moment, so nothing counts as
+    /// activity and the stored last activity stands (fails closed).
     pub fn hold_probed(&mut self, held: bool, now: u64, shared: &mut dyn Shared) {
-        if !self.probing {
+        if !self.held || self.ended.is_some() {
             return;
         }
-        self.probing = false;
         if held {
-            self.hold(true);
-            // Without the idle deadline, an absolute one may be due.
-            self.check(now, shared);
+            self.effects.push_back(Effect::AwaitRelease);
         } else {
-            self.probe_clear = true;
+            self.held = false;
+            self.dirty = true;
             self.check(now, shared);
-            self.probe_clear = false;
-        }
-        for (call, at) in std::mem::take(&mut self.deferred) {
-            match call {
-                Call::SignOut => self.sign_out(at, shared),
-                Call::RememberMe(on) => self.set_remember_me(on, at, shared),
-                Call::Pause => self.pause(at, shared),
-            }
         }
     }
 
@@ -482,26 +472,6 @@ impl Session {
     /// The end this guard may act on now: while a hold probe is under way the
     /// idle decision waits for its answer (an absolute end that comes first
     /// does not).
-    /// Settles whatever is due before a call that could change it. `false`
-    /// when the call must not go ahead now: the session has ended, or a due
-    /// idle end waits for the hold probe (the call is then replayed after it).
-    fn settle(&mut self, call: Call, now: u64, shared: &mut dyn Shared) -> bool {
-        self.check(now, shared);
-        if self.ended.is_some() {
-            return false;
-        }
-        if self.probing && matches!(self.end_at(), Some((at, Reason::Idle)) if now >= at) {
-            self.deferred.push((call, now));
-            return false;
-        }
-        true
-    }
-
-    fn decidable_end(&self) -> Option<(u64, Reason)> {
-        self.end_at()
-            .filter(|(_, reason)| !(self.probing && *reason == Reason::Idle))
-    }
-
     /// An idle end, or an idle warning not yet given, is due at `now`.
     fn idle_action_due(&self, end: Option<(u64, Reason)>, now: u64) -> bool {
         let warn = self.limits.warn;
@@ -515,26 +485,17 @@ impl Session {
             return;
         }
         let mut end = self.end_at();
-        if !self.probe_clear && !self.probing && self.idle_action_due(end, now) {
-            if self.cross_tab {
-                // Another tab may have been active since the last news.
-                if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
-                    self.merge(&r, false, now);
-                }
-                if self.ended.is_some() {
-                    return;
-                }
-                end = self.end_at();
+        if self.cross_tab && self.idle_action_due(end, now) {
+            // Another tab may have been active since the last news.
+            if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
+                self.merge(&r, false, now);
             }
-            if self.locks && self.idle_action_due(end, now) {
-                // Idle decisions wait until we know no tab holds the session.
-                self.probing = true;
-                self.effects.push_back(Effect::ProbeHold);
+            if self.ended.is_some() {
+                return;
             }
+            end = self.end_at();
         }
-        // While the probe is under way the idle decision waits for it.
-        let end = end.filter(|(_, reason)| !(self.probing && *reason == Reason::Idle));
-        if !self.probing && self.warned != end.map(|(at, _)| at) {
+        if self.warned != end.map(|(at, _)| at) {
             self.warned = None;
         }
         match end {

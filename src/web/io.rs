@@ -77,12 +77,16 @@ impl Shared for Io {
     }
 
     fn write(&mut self, record: &str) {
+        self.store(record);
+        self.post(record);
+    }
+
+    fn store(&mut self, record: &str) {
         if let Some(s) = &self.storage {
             if let Err(e) = s.set_item(&self.key, record) {
                 self.fail(e);
             }
         }
-        self.post(record);
     }
 
     fn announce(&mut self, message: &str) {

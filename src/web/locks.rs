@@ -1,7 +1,7 @@
 //! Web Locks: a paused tab holds a shared lock named after the session; the
 //! browser drops it when the page goes away, so a closed tab never leaves the
-//! session held. Other tabs probe for it with `query()` and wait for its end
-//! with an exclusive request.
+//! session held. Other tabs wait for its end with an exclusive request; a tab
+//! that finds a `held` flag in the stored record checks it with `query()`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

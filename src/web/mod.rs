@@ -184,10 +184,7 @@ impl Shell {
                     }
                     None => self.core.announce_hold(true, &mut res.io),
                 },
-                Effect::Hold(false) => {
-                    res.hold = None;
-                    self.core.announce_hold(false, &mut res.io);
-                }
+                Effect::Hold(false) => res.hold = None,
                 Effect::ProbeHold => {
                     if let Some(locks) = &res.locks {
                         let inner = inner.clone();

@@ -138,7 +138,8 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
     for key in Object::keys(object).iter() {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN.contains(&name.as_str()) {
-            return Err(error(&name, "is not a known option", &key));
+            let value = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+            return Err(error(&name, "is not a known option", &value));
         }
     }
     let r = Reader { options };

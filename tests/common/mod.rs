@@ -166,6 +166,12 @@ impl Shared for Port<'_> {
             self.bus.queue.push_back((self.tab, record.to_string()));
         }
     }
+    fn store(&mut self, record: &str) {
+        self.bus
+            .log
+            .push((self.tab, self.now, Op::Write(record.to_string())));
+        self.bus.store = Some(record.to_string());
+    }
     fn announce(&mut self, message: &str) {
         self.bus
             .log
@@ -420,13 +426,17 @@ impl World {
                     self.tabs[i].effects.push((now, effect));
                     match effect {
                         Effect::Hold(on) => {
+                            // The lock is granted at once; a granted hold is
+                            // announced (the core announces the end itself).
                             self.tabs[i].holding = on;
-                            let mut port = Port {
-                                bus: &mut self.bus,
-                                tab: i,
-                                now,
-                            };
-                            self.tabs[i].session.announce_hold(on, &mut port);
+                            if on {
+                                let mut port = Port {
+                                    bus: &mut self.bus,
+                                    tab: i,
+                                    now,
+                                };
+                                self.tabs[i].session.announce_hold(true, &mut port);
+                            }
                         }
                         Effect::ProbeHold => {
                             assert!(self.locks, "tab {i}: ProbeHold without locks");
@@ -491,6 +501,7 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         remember_me: false,
         remember_at: started_at,
         ended: None,
+        held: false,
         hold: None,
     }
 }

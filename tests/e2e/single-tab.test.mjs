@@ -79,6 +79,19 @@ test("idle sign-out happens exactly idleTimeoutMs after the start, once, with re
   await expectNoLog(p, "onWarning", "(warnBeforeMs defaults to 0)");
 });
 
+test("idle warning and sign-out are decided synchronously when the timer fires (no waiting)", TIMEOUT, async (t) => {
+  // What a test of the contract would do: run the clock, then look at once.
+  const { s, p } = await start(t, { idleTimeoutMs: 60_000, maxDurationMs: HOUR, warnBeforeMs: 10_000 });
+  await s.clock.runFor(50_000);
+  assert.equal((await logOf(p, "onWarning")).length, 1, "onWarning right when the clock reached the warning");
+  assert.equal((await inspect(p)).state, "warning");
+  await s.clock.runFor(10_000);
+  const ends = await logOf(p, "onSignOut");
+  assert.equal(ends.length, 1, "onSignOut right when the clock reached the deadline");
+  assert.deepEqual(ends[0].event, { reason: "idle", at: T0 + 60_000, remote: false });
+  assert.equal((await inspect(p)).state, "signedOut");
+});
+
 test("defaults: a 5 minute idle window and a 180 minute lifetime", TIMEOUT, async (t) => {
   const { s, p, clock } = await start(t, {});
   await expectInspect(p, { expiresAt: T0 + 5 * MINUTE }, { message: "idleTimeoutMs defaults to 300000" });
