@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
+import { LAUNCH_ARGS, findBrowser } from "../scripts/browser.mjs";
 import { startCachingServer } from "./server.mjs";
 
 const require = createRequire(import.meta.url);
@@ -99,34 +100,11 @@ const COUNTED = ["react", "sg", "sg-local", "rit", "rit-0", "rit-x", "it-still",
 const ACTIVE = ["sg", "sg-local", "rit", "rit-0", "rit-x", "it"];
 const byId = (id) => VARIANTS.find((v) => v.id === id);
 
-// Same launch as the end-to-end tests (tests/e2e/harness.mjs).
-const LAUNCH_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
 // ---------------------------------------------------------------- helpers
 
 const log = (...args) => console.error("bench:", ...args);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function findBrowser() {
-  if (process.env.CHROME_PATH) {
-    if (!existsSync(process.env.CHROME_PATH)) throw new Error(`CHROME_PATH (${process.env.CHROME_PATH}) does not exist`);
-    return process.env.CHROME_PATH;
-  }
-  for (const name of ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-      if (existsSync(path.join(dir, name))) return path.join(dir, name);
-    }
-  }
-  throw new Error("no Chromium found: set CHROME_PATH or put chromium on PATH (npm run setup installs it)");
-}
 
 /** Quantile with linear interpolation, q in [0, 1]. */
 function quantile(values, q) {

@@ -11,32 +11,13 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-case ":$PATH:" in
-  *":$CARGO_BIN:"*) ;;
-  *) [[ -d "$CARGO_BIN" ]] && export PATH="$CARGO_BIN:$PATH" ;;
-esac
-# wasm-opt from the pinned npm package `binaryen` (scripts/build.sh says why).
-export PATH="$PWD/node_modules/.bin:$PATH"
-
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  echo "build-bundler: error: wasm-pack is not installed. Run: npm run setup" >&2
-  exit 1
-fi
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+prepare_wasm_build build-bundler
 
 out=pkg-bundler
-args=(--target bundler --out-dir "$out" --release --mode no-install --no-pack --no-gitignore)
-if [[ ! -x node_modules/.bin/wasm-opt ]]; then
-  echo "build-bundler: warning: node_modules/.bin/wasm-opt not found (run: npm run setup); building without it" >&2
-  args+=(--no-opt)
-fi
-
-# The same RUSTFLAGS as scripts/build.sh (keep the two in step): panic
-# locations carry no builder directories, and both builds share cargo's cache.
-export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$PWD=."
-
 rm -rf "$out"
-wasm-pack build "${args[@]}" </dev/null
+wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" </dev/null
 rm -f "$out/.gitignore" "$out/package.json" "$out/README.md" "$out"/LICENSE*
 
 for f in session_guard.js session_guard_bg.js session_guard_bg.wasm session_guard.d.ts; do

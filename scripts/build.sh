@@ -7,49 +7,13 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-case ":$PATH:" in
-  *":$CARGO_BIN:"*) ;;
-  *) [[ -d "$CARGO_BIN" ]] && export PATH="$CARGO_BIN:$PATH" ;;
-esac
-# wasm-opt comes from the pinned npm package `binaryen`; put it ahead of any
-# system copy (Debian 12's binaryen 108 writes a broken wasm, see below).
-export PATH="$PWD/node_modules/.bin:$PATH"
-
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  echo "build: error: wasm-pack is not installed. Run: npm run setup" >&2
-  exit 1
-fi
-
-args=(--target web --release --mode no-install --no-pack --no-gitignore)
-
-# An old binaryen (Debian 12 ships 108) does not know the wasm features that
-# current rustc + wasm-bindgen output relies on (reference types, overlong
-# call_indirect table indices) and writes a wasm whose __wbindgen_externrefs
-# export points at the function table: init() then throws "WebAssembly.Table.set():
-# Argument 1 is invalid for table". 132 (the npm devDependency) is verified;
-# anything older is skipped rather than trusted.
-min_wasm_opt=132
-wasm_opt_version=""
-if command -v wasm-opt >/dev/null 2>&1; then
-  wasm_opt_version="$(wasm-opt --version 2>/dev/null | sed -nE 's/^wasm-opt version ([0-9]+).*/\1/p')" || true
-fi
-if [[ -z "$wasm_opt_version" ]]; then
-  echo "build: warning: wasm-opt not found (run: npm run setup); building without it, the wasm will be larger" >&2
-  args+=(--no-opt)
-elif ((wasm_opt_version < min_wasm_opt)); then
-  echo "build: warning: $(command -v wasm-opt) is version $wasm_opt_version, which breaks wasm-bindgen output;" \
-    "skipping wasm-opt (run: npm run setup to get binaryen from npm)" >&2
-  args+=(--no-opt)
-fi
-
-# Panic locations name source files: keep the builder's directories out of
-# the shipped wasm (and the build reproducible across machines).
-export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$PWD=."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+prepare_wasm_build build
 
 # Start from an empty pkg/ so no stale file can end up in the npm tarball.
 rm -rf pkg
-wasm-pack build "${args[@]}" </dev/null
+wasm-pack build --target web "${WASM_PACK_ARGS[@]}" </dev/null
 
 # wasm-pack may still leave files that do not belong in the tarball; in
 # particular a pkg/.gitignore containing `*` makes `npm pack` drop all of pkg/.

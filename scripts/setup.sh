@@ -40,13 +40,9 @@ run_quiet() {
   fi
 }
 
-# `cargo install` puts binaries here; make them visible even if the shell
-# profile that adds it to PATH was never sourced (CI, fresh containers).
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-case ":$PATH:" in
-  *":$CARGO_BIN:"*) ;;
-  *) [[ -d "$CARGO_BIN" ]] && export PATH="$CARGO_BIN:$PATH" ;;
-esac
+# cargo's bin directory on PATH (CARGO_BIN), as every script needs it.
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 have() { command -v "$1" >/dev/null 2>&1; }
 

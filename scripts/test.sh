@@ -9,11 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-case ":$PATH:" in
-  *":$CARGO_BIN:"*) ;;
-  *) [[ -d "$CARGO_BIN" ]] && export PATH="$CARGO_BIN:$PATH" ;;
-esac
+# cargo's bin directory on PATH (CARGO_BIN), as every script needs it.
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 TMP_DIR="$(mktemp -d)"
 trap 'rm -rf "$TMP_DIR"' EXIT

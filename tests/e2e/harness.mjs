@@ -18,10 +18,10 @@
 
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { LAUNCH_ARGS, findBrowser } from "../../scripts/browser.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 
 // A CommonJS require honours NODE_PATH as well as the repository's node_modules.
@@ -38,35 +38,7 @@ export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-export const LAUNCH_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-export function findBrowser() {
-  if (process.env.CHROME_PATH) {
-    if (!existsSync(process.env.CHROME_PATH)) {
-      throw new Error(`CHROME_PATH is set to ${process.env.CHROME_PATH}, which does not exist`);
-    }
-    return process.env.CHROME_PATH;
-  }
-  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
-  for (const name of ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) {
-    for (const dir of dirs) {
-      const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error(
-    "No Chromium found for the end-to-end tests: set CHROME_PATH, or install one " +
-      "(chromium, chromium-browser, google-chrome or google-chrome-stable on PATH).",
-  );
-}
+export { LAUNCH_ARGS, findBrowser };
 
 function loadPlaywright() {
   try {
