@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the project's scripts (sourced, never run on its own).
 
 # cargo's bin directory on PATH: CI and fresh shells may not have sourced the
