@@ -130,6 +130,16 @@ impl Shell {
         let Some(res) = self.resources.as_mut() else {
             return calls;
         };
+        // Errors first, in the order they happened: a storage failure or a
+        // rejected record is reported before the sign-out it causes.
+        let on_error = self.callbacks.on_error.clone();
+        let error = |calls: &mut Calls, e: JsValue| match &on_error {
+            Some(f) => calls.push((f.clone(), e)),
+            None => io::console_error(&e),
+        };
+        for e in std::mem::take(&mut res.io.errors) {
+            error(&mut calls, e);
+        }
         let mut ended = false;
         while let Some(effect) = self.core.poll() {
             match effect {
@@ -173,7 +183,7 @@ impl Shell {
                         "; the session ends",
                     ]
                     .concat();
-                    res.io.errors.push(js_sys::Error::new(&message).into());
+                    error(&mut calls, js_sys::Error::new(&message).into());
                 }
                 Effect::Hold(true) => match &res.locks {
                     Some(locks) => {
@@ -203,12 +213,8 @@ impl Shell {
                 }
             }
         }
-        let errors = std::mem::take(&mut res.io.errors);
-        for e in errors {
-            match &self.callbacks.on_error {
-                Some(f) => calls.push((f.clone(), e)),
-                None => io::console_error(&e),
-            }
+        for e in std::mem::take(&mut res.io.errors) {
+            error(&mut calls, e);
         }
         if ended {
             // Every listener, timer, channel and lock goes with it.

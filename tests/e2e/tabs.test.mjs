@@ -355,6 +355,9 @@ test("a corrupt stored record is reported to onError and ends the session", TIME
   assert.ok(["idle", "absolute", "manual"].includes(e.reason), `reason ${e.reason}`);
   const errors = await logOf(a, "onError");
   assert.ok(errors.length >= 1, "the rejected record is reported to onError");
+  assert.equal(e.reason, "absolute", "a rejected record ends the session as over its lifetime (README)");
+  const order = await a.evaluate(() => window.log.map((entry) => entry.type).filter((t) => t !== "onActivity"));
+  assert.deepEqual(order.slice(0, 2), ["onError", "onSignOut"], "the error is reported before the sign-out it causes");
   await expectInspect(a, { state: "signedOut" });
 });
 
