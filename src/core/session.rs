@@ -234,6 +234,9 @@ impl Session {
 
     /// Activity in this tab (a trusted event, or `touch()`).
     pub fn activity(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.note_activity(now) {
+            return;
+        }
         // A due end is never extended: settle it before recording anything.
         self.check(now, shared);
         if self.ended.is_some() || now <= self.last {
@@ -243,6 +246,26 @@ impl Session {
         self.dirty = true;
         self.activity_callback(now, false);
         self.check(now, shared);
+    }
+
+    /// The cheap path of [`Session::activity`], for the burst of events a
+    /// moving pointer makes: when nothing can be due before the next wake,
+    /// the record already waits to be written, no warning is open and
+    /// `onActivity` fired less than a second ago, activity only records the
+    /// time (`true`, and no effect to drain: the next wake cannot come
+    /// earlier). Otherwise `false`, and nothing changed.
+    pub fn note_activity(&mut self, now: u64) -> bool {
+        let quiet = self.ended.is_none()
+            && self.dirty
+            && self.warned.is_none()
+            && self
+                .activity_cb_at
+                .is_some_and(|t| now < t + ACTIVITY_CALLBACK_INTERVAL_MS)
+            && self.next_wake().is_some_and(|wake| now < wake);
+        if quiet {
+            self.last = self.last.max(now);
+        }
+        quiet
     }
 
     /// Ends the session now with reason `"manual"`, in every tab.

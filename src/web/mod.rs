@@ -132,8 +132,8 @@ impl Shell {
         };
         // Errors first, in the order they happened: a storage failure or a
         // rejected record is reported before the sign-out it causes.
-        let on_error = self.callbacks.on_error.clone();
-        let error = |calls: &mut Calls, e: JsValue| match &on_error {
+        let on_error = &self.callbacks.on_error;
+        let error = |calls: &mut Calls, e: JsValue| match on_error {
             Some(f) => calls.push((f.clone(), e)),
             None => io::console_error(&e),
         };
@@ -293,7 +293,14 @@ fn on_event(inner: &Inner, heard: Heard, e: Event) {
     match heard {
         Heard::TrustedActivity if !e.is_trusted() => {}
         Heard::TrustedActivity | Heard::AnyActivity => {
-            drive(inner, |core, io, now| core.activity(now, io))
+            // Most events of a burst only record the time: no drain, no timer.
+            let quiet = match inner.try_borrow_mut() {
+                Ok(mut s) if s.resources.is_some() => s.core.note_activity(now()),
+                _ => true,
+            };
+            if !quiet {
+                drive(inner, |core, io, now| core.activity(now, io));
+            }
         }
         Heard::Recheck => drive(inner, |core, io, now| core.tick(now, io)),
         Heard::Leave => drive(inner, |core, io, now| core.leave(now, io)),
