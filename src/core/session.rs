@@ -68,8 +68,9 @@ pub enum Effect {
     /// A stored record or message was rejected: report it to `onError`. The
     /// session has ended (fails closed).
     Rejected(RecordError),
-    /// This tab paused (`true`) or resumed (`false`): take or drop its hold on
-    /// the session, then call [`Session::announce_hold`].
+    /// This tab paused (`true`): take its hold on the session and, once it
+    /// is granted, call [`Session::announce_hold`]. Resumed (`false`): drop
+    /// the hold (the core has announced the end already).
     Hold(bool),
     /// The stored record says a tab holds the session (found at start): find
     /// out whether one still does, and answer with [`Session::hold_probed`].
