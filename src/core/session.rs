@@ -97,7 +97,7 @@ pub struct Session {
     /// This tab's own hold is granted and announced.
     holding: bool,
     warned: Option<u64>,
-    ended: Option<(End, bool)>,
+    ended: Option<End>,
     /// The end of the stored session this guard replaced at start: it
     /// belongs to that session, not to this one.
     superseded: Option<End>,
@@ -201,7 +201,7 @@ impl Session {
     /// no absolute limit).
     pub fn expires_at(&self) -> Option<u64> {
         match self.ended {
-            Some((end, _)) => Some(end.at),
+            Some(end) => Some(end.at),
             None => self.end_at().map(|(at, _)| at),
         }
     }
@@ -221,7 +221,7 @@ impl Session {
             last_activity: self.last,
             remember_me: self.remember,
             remember_at: self.remember_at,
-            ended: self.ended.map(|(e, _)| e),
+            ended: self.ended,
             held: self.held || self.holding,
             hold: None,
         }
@@ -243,8 +243,7 @@ impl Session {
         if self.ended.is_some() || now <= self.last {
             return;
         }
-        self.last = now;
-        self.dirty = true;
+        self.restart_idle(now);
         self.activity_callback(now, false);
         self.check(now, shared);
     }
@@ -273,7 +272,7 @@ impl Session {
     pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
         // An end that is already due keeps its reason and time.
         self.check(now, shared);
-        self.finish(Reason::Manual, now, false, shared);
+        self.finish(Reason::Manual, now, shared);
     }
 
     /// Switches the idle window at once, in every tab.
@@ -313,8 +312,7 @@ impl Session {
             self.effects.push_back(Effect::Hold(false));
             self.announce_hold(false, shared);
         }
-        self.last = self.last.max(now);
-        self.dirty = true;
+        self.restart_idle(now);
         self.activity_callback(now, false);
         self.check(now, shared);
     }
@@ -373,8 +371,7 @@ impl Session {
             return;
         }
         self.held = false;
-        self.last = self.last.max(now);
-        self.dirty = true;
+        self.restart_idle(now);
         self.check(now, shared);
     }
 
@@ -416,13 +413,7 @@ impl Session {
             if !ours || self.superseded == Some(end) {
                 return;
             }
-            self.ended = Some((end, true));
-            self.warned = None;
-            self.effects.push_back(Effect::SignedOut {
-                reason: end.reason,
-                at: end.at,
-                remote: true,
-            });
+            self.end(end, true);
             return;
         }
         if r.started_at != self.start {
@@ -448,12 +439,18 @@ impl Session {
                     // The held time counts as activity: the idle window
                     // runs again from the end of the hold.
                     self.hold(false);
-                    self.last = self.last.max(now);
-                    self.dirty = true;
+                    self.restart_idle(now);
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Activity, or the end of a pause or hold, at `now`: the idle window
+    /// runs again from here, and the record is due to be written.
+    fn restart_idle(&mut self, now: u64) {
+        self.last = self.last.max(now);
+        self.dirty = true;
     }
 
     fn hold(&mut self, on: bool) {
@@ -524,7 +521,7 @@ impl Session {
         }
         match end {
             Some((at, reason)) if now >= at => {
-                self.finish(reason, at, false, shared);
+                self.finish(reason, at, shared);
                 return;
             }
             Some((at, reason))
@@ -577,21 +574,30 @@ impl Session {
     /// signed out).
     fn reject(&mut self, e: RecordError, now: u64, shared: &mut dyn Shared) {
         self.effects.push_back(Effect::Rejected(e));
-        self.finish(Reason::Absolute, now, false, shared);
+        self.finish(Reason::Absolute, now, shared);
     }
 
-    fn finish(&mut self, reason: Reason, at: u64, remote: bool, shared: &mut dyn Shared) {
-        if self.ended.is_some() {
-            return;
-        }
-        let end = End { reason, at };
-        self.ended = Some((end, remote));
-        self.warned = None;
-        self.paused = false;
-        self.effects
-            .push_back(Effect::SignedOut { reason, at, remote });
-        if self.cross_tab && !remote {
+    /// This tab ends the session, and tells the others.
+    fn finish(&mut self, reason: Reason, at: u64, shared: &mut dyn Shared) {
+        if self.end(End { reason, at }, false) && self.cross_tab {
             shared.write(&self.record().encode());
         }
+    }
+
+    /// The one place a session ends: once, for good. `false` if it had
+    /// ended already.
+    fn end(&mut self, end: End, remote: bool) -> bool {
+        if self.ended.is_some() {
+            return false;
+        }
+        self.ended = Some(end);
+        self.warned = None;
+        self.paused = false;
+        self.effects.push_back(Effect::SignedOut {
+            reason: end.reason,
+            at: end.at,
+            remote,
+        });
+        true
     }
 }
