@@ -676,6 +676,16 @@ function report(r) {
 
 // ---------------------------------------------------------------- main
 
+/** Medians only, for BENCH_ONLY: every stats object becomes its median. */
+function brief(value) {
+  if (Array.isArray(value)) return value.map(brief);
+  if (value && typeof value === "object") {
+    if ("median" in value && "q1" in value) return Math.round(value.median * 100) / 100;
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => !Array.isArray(v) || v.length < 20).map(([k, v]) => [k, brief(v)]));
+  }
+  return value;
+}
+
 async function main() {
   const started = Date.now();
   snapshotPackage();
@@ -695,6 +705,21 @@ async function main() {
       log(`  ${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return value;
     };
+    const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+    if (only?.length) {
+      // A quick look at some sections while working: a summary on stdout,
+      // bench/results.json and the README table untouched.
+      const sections = { perEvent: perEventCost, work: workPerEvent, cold: coldStart, crossTab };
+      const summary = { sizes: sizes().map(({ label, gzip }) => [label, gzip]) };
+      for (const name of only) {
+        const fn = sections[name];
+        if (!fn) throw new Error(`BENCH_ONLY: unknown section ${name} (one of ${Object.keys(sections).join(", ")})`);
+        const value = await timed(name, () => fn(browser, name === "cold" ? server : server.url));
+        summary[name] = brief(value);
+      }
+      console.log(JSON.stringify(summary, null, 1));
+      return;
+    }
     const size = sizes();
     const perEvent = await timed("per-event cost", () => perEventCost(browser, server.url));
     const work = await timed("work per event", () => workPerEvent(browser, server.url));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser package into pkg/:
 #   pkg/session_guard.js, pkg/session_guard_bg.wasm, pkg/session_guard.d.ts
-#   (+ pkg/session_guard_bg.wasm.d.ts, and pkg/snippets/ if the crate has JS snippets)
+#   (+ pkg/session_guard_bg.wasm.d.ts; the crate's JS snippets are bundled into the .js)
 # It never downloads tools: run `npm run setup` (scripts/setup.sh) first.
 set -euo pipefail
 
@@ -19,19 +19,22 @@ wasm-pack build --target web "${WASM_PACK_ARGS[@]}" </dev/null
 # particular a pkg/.gitignore containing `*` makes `npm pack` drop all of pkg/.
 rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/LICENSE*
 
-# Minify the JS glue (about 2 KB less gzip). esbuild keeps the literal
+# Bundle the JS glue with the crate's JS snippets (src/web/listen.js) into one
+# minified file, so the package stays the three files of the contract: no
+# extra request, no pkg/snippets/. esbuild keeps the literal
 # `new URL('session_guard_bg.wasm', import.meta.url)` that bundlers look for,
 # and the export names; pages and bundlers load it unchanged.
 if [[ -x node_modules/.bin/esbuild ]]; then
-  node_modules/.bin/esbuild pkg/session_guard.js --minify --format=esm --log-level=warning \
+  node_modules/.bin/esbuild pkg/session_guard.js --bundle --minify --format=esm --log-level=warning \
     --outfile=pkg/session_guard.min.js
   mv pkg/session_guard.min.js pkg/session_guard.js
+  rm -rf pkg/snippets
   grep -q 'new URL("session_guard_bg.wasm",import.meta.url)' pkg/session_guard.js || {
-    echo "build: error: minifying lost the glue's new URL('session_guard_bg.wasm', import.meta.url)" >&2
+    echo "build: error: bundling lost the glue's new URL('session_guard_bg.wasm', import.meta.url)" >&2
     exit 1
   }
 else
-  echo "build: warning: esbuild not installed (run: npm run setup); the JS glue is not minified" >&2
+  echo "build: warning: esbuild not installed (run: npm run setup); the JS glue is not minified and imports pkg/snippets/" >&2
 fi
 
 for f in pkg/session_guard.js pkg/session_guard_bg.wasm pkg/session_guard.d.ts; do

@@ -235,7 +235,8 @@ impl Session {
 
     /// Activity in this tab (a trusted event, or `touch()`).
     pub fn activity(&mut self, now: u64, shared: &mut dyn Shared) {
-        if self.note_activity(now) {
+        if now < self.quiet_until() {
+            self.record_activity(now);
             return;
         }
         // A due end is never extended: settle it before recording anything.
@@ -248,24 +249,28 @@ impl Session {
         self.check(now, shared);
     }
 
-    /// The cheap path of [`Session::activity`], for the burst of events a
-    /// moving pointer makes: when nothing can be due before the next wake,
-    /// the record already waits to be written, no warning is open and
-    /// `onActivity` fired less than a second ago, activity only records the
-    /// time (`true`, and no effect to drain: the next wake cannot come
-    /// earlier). Otherwise `false`, and nothing changed.
-    pub fn note_activity(&mut self, now: u64) -> bool {
-        let quiet = self.ended.is_none()
-            && self.dirty
-            && self.warned.is_none()
-            && self
-                .activity_cb_at
-                .is_some_and(|t| now < t + ACTIVITY_CALLBACK_INTERVAL_MS)
-            && self.next_wake().is_some_and(|wake| now < wake);
-        if quiet {
-            self.last = self.last.max(now);
+    /// Until when (epoch ms, exclusive) activity in this tab only needs its
+    /// time recorded, with [`Session::record_activity`]: nothing can fall due
+    /// before the next wake, the record already waits to be written, no
+    /// warning is open and `onActivity` fired less than a second ago. The
+    /// shell lets the events of a burst (a moving pointer) record their time
+    /// without asking the core until then; `0` when the next activity must
+    /// go through [`Session::activity`].
+    pub fn quiet_until(&self) -> u64 {
+        if self.ended.is_some() || !self.dirty || self.warned.is_some() {
+            return 0;
         }
-        quiet
+        match (self.activity_cb_at, self.next_wake()) {
+            (Some(cb), Some(wake)) => wake.min(cb + ACTIVITY_CALLBACK_INTERVAL_MS),
+            _ => 0,
+        }
+    }
+
+    /// Records activity at `at`, a time before [`Session::quiet_until`] as it
+    /// stood then: no effect, and the next wake stays where it was. The shell
+    /// calls it before any other call with the latest time so recorded.
+    pub fn record_activity(&mut self, at: u64) {
+        self.last = self.last.max(at);
     }
 
     /// Ends the session now with reason `"manual"`, in every tab.

@@ -12,13 +12,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, MessageEvent, StorageEvent};
 
 use crate::core::{Effect, Reason, Session, State};
-use dom::Listener;
+use dom::{Filter, Listener};
 use io::Io;
 use locks::{Hold, LockManager};
 use options::Callbacks;
@@ -46,7 +46,17 @@ struct Resources {
     lock_name: String,
     timer: Option<(Timeout, u64)>,
     hold: Option<Hold>,
+    /// The activity listener: it records the time of quiet events itself.
+    activity: Listener,
     _listeners: Vec<Listener>,
+}
+
+impl Resources {
+    /// Hands the core the time of the latest activity event that only
+    /// recorded its time: done before anything else the core is asked.
+    fn fold(&self, core: &mut Session) {
+        core.record_activity(self.activity.recorded());
+    }
 }
 
 struct Shell {
@@ -88,6 +98,7 @@ fn step(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls {
         return Vec::new();
     };
     let now = now();
+    res.fold(&mut shell.core);
     f(&mut shell.core, &mut res.io, now);
     shell.drain(inner, now)
 }
@@ -232,6 +243,7 @@ impl Shell {
         let Some(res) = self.resources.as_mut() else {
             return;
         };
+        res.activity.set_quiet_until(self.core.quiet_until());
         let Some(at) = self.core.next_wake() else {
             res.timer = None;
             return;
@@ -258,10 +270,9 @@ impl Shell {
 /// (each closure type costs download size).
 #[derive(Clone, Copy)]
 enum Heard {
-    /// An activity event; only trusted ones count.
-    TrustedActivity,
-    /// An activity event; synthetic ones count too.
-    AnyActivity,
+    /// An activity event that needs the core (the listener filters out
+    /// synthetic events unless they count, and records quiet ones itself).
+    Activity,
     /// The page came back (focus, visibility, back-forward cache).
     Recheck,
     /// The page goes away.
@@ -272,36 +283,29 @@ enum Heard {
     Message,
 }
 
-fn strings(types: &[&str]) -> Vec<String> {
-    types.iter().map(|t| String::from(*t)).collect()
+fn strings(types: &[&str]) -> Array {
+    types.iter().map(|t| JsValue::from_str(t)).collect()
 }
 
 fn listen(
     inner: &Inner,
     target: &web_sys::EventTarget,
-    types: Vec<String>,
-    capture: bool,
+    types: &Array,
+    filter: Filter,
     heard: Heard,
 ) -> Listener {
     let inner = inner.clone();
-    Listener::new(target, types, capture, move |e: Event| {
+    // Activity is listened for in the capture phase, so a handler that stops
+    // propagation cannot hide it; the page's own events bubble normally.
+    let capture = matches!(heard, Heard::Activity);
+    Listener::new(target, types, capture, filter, move |e: Event| {
         on_event(&inner, heard, e)
     })
 }
 
 fn on_event(inner: &Inner, heard: Heard, e: Event) {
     match heard {
-        Heard::TrustedActivity if !e.is_trusted() => {}
-        Heard::TrustedActivity | Heard::AnyActivity => {
-            // Most events of a burst only record the time: no drain, no timer.
-            let quiet = match inner.try_borrow_mut() {
-                Ok(mut s) if s.resources.is_some() => s.core.note_activity(now()),
-                _ => true,
-            };
-            if !quiet {
-                drive(inner, |core, io, now| core.activity(now, io));
-            }
-        }
+        Heard::Activity => drive(inner, |core, io, now| core.activity(now, io)),
         Heard::Recheck => drive(inner, |core, io, now| core.tick(now, io)),
         Heard::Leave => drive(inner, |core, io, now| core.leave(now, io)),
         Heard::Storage => {
@@ -366,31 +370,30 @@ impl SessionGuard {
             destroyed: false,
         }));
 
-        let activity = if o.allow_synthetic {
-            Heard::AnyActivity
+        let filter = if o.allow_synthetic {
+            Filter::Any
         } else {
-            Heard::TrustedActivity
+            Filter::Trusted
         };
-        let mut listeners = vec![listen(&inner, &o.target, o.events, true, activity)];
+        let activity = listen(&inner, &o.target, &o.events, filter, Heard::Activity);
+        let mut listeners = Vec::new();
+        let mut add = |target: &web_sys::EventTarget, types: &[&str], heard| {
+            listeners.push(listen(&inner, target, &strings(types), Filter::All, heard));
+        };
         if let Some(window) = web_sys::window() {
             // Timers lie (sleep, throttled background tabs): check the clock
             // whenever the page comes back.
-            let types = strings(&["focus", "pageshow"]);
-            listeners.push(listen(&inner, &window, types, false, Heard::Recheck));
+            add(&window, &["focus", "pageshow"], Heard::Recheck);
             if let Some(document) = window.document() {
-                let types = strings(&["visibilitychange"]);
-                listeners.push(listen(&inner, &document, types, false, Heard::Recheck));
+                add(&document, &["visibilitychange"], Heard::Recheck);
             }
             if cross_tab {
-                let types = strings(&["pagehide"]);
-                listeners.push(listen(&inner, &window, types, false, Heard::Leave));
-                let types = strings(&["storage"]);
-                listeners.push(listen(&inner, &window, types, false, Heard::Storage));
+                add(&window, &["pagehide"], Heard::Leave);
+                add(&window, &["storage"], Heard::Storage);
             }
         }
         if let Some(channel) = &io.channel {
-            let types = strings(&["message"]);
-            listeners.push(listen(&inner, channel, types, false, Heard::Message));
+            add(channel, &["message"], Heard::Message);
         }
 
         let calls = {
@@ -401,6 +404,7 @@ impl SessionGuard {
                 lock_name: [o.storage_key.as_str(), ":hold"].concat(),
                 timer: None,
                 hold: None,
+                activity,
                 _listeners: listeners,
             });
             shell.drain(&inner, now)
@@ -451,22 +455,19 @@ impl SessionGuard {
     /// paused with no absolute limit.
     #[wasm_bindgen(js_name = remainingMs)]
     pub fn remaining_ms(&self) -> f64 {
-        self.read(|core| core.remaining_ms(now()))
+        self.number(|core| core.remaining_ms(now()))
     }
 
     /// Epoch ms of the end as it now stands.
     #[wasm_bindgen(js_name = expiresAt)]
     pub fn expires_at(&self) -> f64 {
-        self.read(|core| core.expires_at())
+        self.number(|core| core.expires_at())
     }
 
     /// `"active"`, `"warning"`, `"paused"` or `"signedOut"`.
     #[wasm_bindgen(unchecked_return_type = "SessionState")]
     pub fn state(&self) -> JsValue {
-        let state = match self.inner.try_borrow() {
-            Ok(s) => s.core.state(),
-            Err(_) => State::Active,
-        };
+        let state = self.read(Session::state).unwrap_or(State::Active);
         JsValue::from_str(state.as_str())
     }
 
@@ -483,11 +484,20 @@ impl SessionGuard {
         }
     }
 
-    fn read(&self, f: impl FnOnce(&Session) -> Option<u64>) -> f64 {
-        match self.inner.try_borrow() {
-            Ok(s) => f(&s.core).map_or(f64::INFINITY, |v| v as f64),
-            Err(_) => f64::NAN,
+    /// Reads the core after folding in the latest quiet activity; `None`
+    /// while the shell is busy (never from a callback: see `step`).
+    fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {
+        let mut s = self.inner.try_borrow_mut().ok()?;
+        let s = &mut *s;
+        if let Some(res) = &s.resources {
+            res.fold(&mut s.core);
         }
+        Some(f(&s.core))
+    }
+
+    fn number(&self, f: impl FnOnce(&Session) -> Option<u64>) -> f64 {
+        self.read(f)
+            .map_or(f64::NAN, |v| v.map_or(f64::INFINITY, |v| v as f64))
     }
 }
 

@@ -18,7 +18,7 @@ pub struct Callbacks {
 /// Everything the shell needs from the options object.
 pub struct Options {
     pub config: Config,
-    pub events: Vec<String>,
+    pub events: Array,
     pub target: EventTarget,
     pub allow_synthetic: bool,
     pub storage_key: String,
@@ -162,23 +162,21 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             )
         })?;
     let events = match r.get("events") {
-        None => DEFAULT_EVENTS.iter().map(|e| e.to_string()).collect(),
-        Some(v) => {
-            let strings: Option<Vec<String>> = v
-                .dyn_ref::<Array>()
-                .map(|a| a.iter().map(|e| e.as_string()).collect())
-                .unwrap_or(None);
-            match strings {
-                Some(list) if !list.is_empty() => list,
-                _ => {
-                    return Err(error(
-                        "events",
-                        "must be a non-empty array of event type strings",
-                        &v,
-                    ))
-                }
+        None => DEFAULT_EVENTS
+            .iter()
+            .map(|e| JsValue::from_str(e))
+            .collect(),
+        // A copy: a later change to the caller's array changes nothing.
+        Some(v) => match v.dyn_ref::<Array>().map(|a| a.slice(0, a.length())) {
+            Some(list) if list.length() > 0 && list.iter().all(|e| e.is_string()) => list,
+            _ => {
+                return Err(error(
+                    "events",
+                    "must be a non-empty array of event type strings",
+                    &v,
+                ))
             }
-        }
+        },
     };
     let target = match r.get("target") {
         None => web_sys::window()

@@ -130,6 +130,40 @@ test("a trusted mouse move postpones the idle sign-out", TIMEOUT, async (t) => {
   await oneSignOut(p, { reason: "idle", at: T0 + 140_000, remote: false });
 });
 
+test("every move of a burst moves the deadline at once, and the last one decides the end", TIMEOUT, async (t) => {
+  // Moves well under a second apart: after the first ones, the listener only
+  // time-stamps them (no call into the guard). Each must still count, both in
+  // what the guard reports at once and in when it signs out.
+  const { p, clock } = await start(t, { idleTimeoutMs: 60_000, maxDurationMs: HOUR });
+  await clock.runFor(30_000);
+  for (let i = 0; i < 8; i++) {
+    await moveMouse(p);
+    // Not asked after the last move: only the guard's next wake learns of it.
+    if (i < 7) await expectInspect(p, { expiresAt: T0 + 90_000 + i * 100, remainingMs: 60_000, state: "active" });
+    await clock.runFor(100);
+  }
+  // The last move was at T0 + 30,700.
+  await clock.runFor(90_700 - 30_800 - 1);
+  await assertNoSignOut(p, "before the last move of the burst + idleTimeoutMs");
+  await clock.runFor(1);
+  await oneSignOut(p, { reason: "idle", at: T0 + 90_700, remote: false });
+});
+
+test("a burst of untrusted events between trusted ones still counts for nothing", TIMEOUT, async (t) => {
+  const { p, clock } = await start(t, { idleTimeoutMs: 60_000, maxDurationMs: HOUR });
+  await clock.runFor(10_000);
+  await moveMouse(p);
+  await clock.runFor(200);
+  await p.evaluate(() => {
+    for (let i = 0; i < 20; i++) document.dispatchEvent(new PointerEvent("pointermove"));
+  });
+  await expectInspect(p, { expiresAt: T0 + 70_000 });
+  await clock.runFor(59_800 - 1);
+  await assertNoSignOut(p);
+  await clock.runFor(1);
+  await oneSignOut(p, { reason: "idle", at: T0 + 70_000, remote: false });
+});
+
 const SYNTHETIC = () => {
   document.dispatchEvent(new Event("keydown"));
   document.body.dispatchEvent(new KeyboardEvent("keydown", { bubbles: true, key: "a" }));

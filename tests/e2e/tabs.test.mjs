@@ -104,6 +104,36 @@ test("activity in one tab keeps another tab alive", TIMEOUT, async (t) => {
   }
 });
 
+test("the last move of a burst in one tab decides the end in every tab", TIMEOUT, async (t) => {
+  // After its first moves a burst is only time-stamped by the listener; the
+  // next write must still carry the latest move to the other tabs.
+  const s = await tabs(t, 2);
+  const [a, b] = s.pages;
+  const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
+  await makeGuard(a, options);
+  await makeGuard(b, options);
+  await runAll(s, 30_000);
+  const first = (await inspect(a)).now;
+  for (let i = 0; i < 8; i++) {
+    await moveMouse(a);
+    await run(s, 100);
+  }
+  const last = first + 700;
+  await propagate(s, async () => (await inspect(b)).expiresAt === last + MINUTE, {
+    fakeBudget: 1500,
+    tick: 50,
+    message: "tab B's idle deadline to follow the last move of tab A's burst",
+  });
+  await runAll(s, last + MINUTE - (await inspect(a)).now - 200, 500);
+  await expectNoLog(b, "onSignOut");
+  await runAll(s, 1000, 500);
+  for (const page of [a, b]) {
+    const e = await endOf(s, page);
+    assert.equal(e.reason, "idle");
+    assert.ok(Math.abs(e.at - (last + MINUTE)) <= STEP, `at T0+${e.at - T0}, expected about T0+${last + MINUTE - T0}`);
+  }
+});
+
 test("signOut() in one tab reaches the other within 100 ms: same reason, remote: true", TIMEOUT, async (t) => {
   const s = await tabs(t, 2);
   const [a, b] = s.pages;
