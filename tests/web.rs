@@ -251,3 +251,48 @@ async fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
     assert_eq!(log.count("onSignOut"), 1, "the idle deadline did not hold");
     assert_eq!(get(&log.first("onSignOut"), "reason"), "idle");
 }
+
+/// Bytes of wasm memory the module has grown to.
+fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as f64
+}
+
+#[wasm_bindgen_test]
+fn memory_is_reused_across_guards_and_events() {
+    // A page that makes and drops guards, and a guard that sees activity and
+    // its shared record for hours, must not grow the wasm memory without
+    // bound: the allocator reuses what was freed.
+    // One set of logged callbacks for all (the test's own closures live
+    // until the JS garbage collector frees them), and a log emptied each time.
+    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let base = options(&log, &target);
+    let round = |i: u32| {
+        log.0.borrow_mut().clear();
+        let o = Object::assign(&Object::new(), &base);
+        set(&o, "crossTab", true);
+        set(&o, "storageKey", format!("memory-test-{}", i % 7));
+        set(&o, "allowSyntheticEvents", true);
+        set(&o, "warnBeforeMs", 1_000);
+        let guard = SessionGuard::new(o.into()).unwrap();
+        for _ in 0..50 {
+            ping(&target);
+            guard.touch();
+            guard.set_remember_me(JsValue::from_bool(i % 2 == 0));
+        }
+        guard.destroy();
+    };
+    for i in 0..200 {
+        round(i);
+    }
+    let warm = memory_bytes();
+    for i in 200..2_000 {
+        round(i);
+    }
+    assert_eq!(
+        memory_bytes() - warm,
+        0.0,
+        "wasm memory grew after warm-up (from {warm} bytes)"
+    );
+}
