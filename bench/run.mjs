@@ -319,13 +319,21 @@ async function workPerEvent(browser, url) {
 // ---------------------------------------------------------------- 3. cold start
 
 async function coldStart(browser, server) {
-  const variants = ["session-guard", "react-idle-timer", "idle-timeout"];
+  // Each variant: the page and its ?v=. "session-guard+preload" is the same
+  // guard in a page whose <head> has the preload hints of the README.
+  const PAGES = {
+    "session-guard": "cold.html?v=session-guard",
+    "session-guard+preload": "cold-preload.html?v=session-guard",
+    "react-idle-timer": "cold.html?v=react-idle-timer",
+    "idle-timeout": "cold.html?v=idle-timeout",
+  };
+  const variants = Object.keys(PAGES);
   log(`cold start: ${COLD_WARMUP_LOADS} warm-up + ${COLD_LOADS} counted loads per variant`);
   // One context = one HTTP cache, shared by every page load below.
   const context = await browser.newContext();
   const load = async (v) => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/bench/cold.html?v=${v}`);
+    await page.goto(`${server.url}/bench/${PAGES[v]}`);
     const handle = await page.waitForFunction(() => window.result ?? window.error);
     const value = await handle.jsonValue();
     await page.close();
@@ -628,6 +636,7 @@ function report(r) {
       ["variant", "what is timed", "median ms", "min–max", "IQR", "median steps (ms)"],
       [
         ["session-guard", "import JS + init() (fetch, compile, instantiate wasm) + new SessionGuard", c.results["session-guard"]],
+        ["session-guard, preload hints", "the same, in a page whose <head> preloads both files (README, \"Loading faster\")", c.results["session-guard+preload"]],
         ["react-idle-timer 5.7.3", "import bundled React app + createRoot().render() until its first effect ran", c.results["react-idle-timer"]],
         ["idle-timeout 2.5.0", "import bundle + idleTimeout()", c.results["idle-timeout"]],
       ].map(([name, what, x]) => [name, what, fmt(x.total.median, 2), range(x.total, 2), `${fmt(x.total.q1, 2)}–${fmt(x.total.q3, 2)}`, stepText(x.steps)]),
