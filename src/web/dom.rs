@@ -1,4 +1,6 @@
-//! RAII handles for DOM listeners: dropping one removes its listeners.
+//! RAII handles for DOM listeners and the timer, and the shell's one-shot
+//! callbacks. All of them use one of two closure types: each closure type
+//! costs download size.
 //!
 //! The listeners themselves are a few lines of JS (`listen.js`): an activity
 //! event of a burst only records its time in the handle, without a call into
@@ -7,7 +9,10 @@
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
-use web_sys::{Event, EventTarget};
+use web_sys::EventTarget;
+
+/// The one closure type of listeners and the timer.
+type Callback = Closure<dyn FnMut(JsValue)>;
 
 #[wasm_bindgen(module = "/src/web/listen.js")]
 extern "C" {
@@ -18,7 +23,7 @@ extern "C" {
         types: &Array,
         capture: bool,
         activity: u8,
-        call: &Closure<dyn FnMut(Event)>,
+        call: &Callback,
     ) -> Handle;
 
     #[wasm_bindgen(method)]
@@ -46,7 +51,7 @@ pub enum Filter {
 /// removes every registration, with the same capture flag it was added with.
 pub struct Listener {
     handle: Handle,
-    _callback: Closure<dyn FnMut(Event)>,
+    _callback: Callback,
 }
 
 impl Listener {
@@ -57,9 +62,9 @@ impl Listener {
         types: &Array,
         capture: bool,
         filter: Filter,
-        callback: impl FnMut(Event) + 'static,
+        callback: impl FnMut(JsValue) + 'static,
     ) -> Listener {
-        let callback = Closure::<dyn FnMut(Event)>::new(callback);
+        let callback = Callback::new(callback);
         let handle = listen(target, types, capture, filter as u8, &callback);
         Listener {
             handle,
@@ -82,4 +87,49 @@ impl Drop for Listener {
     fn drop(&mut self) {
         self.handle.stop();
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Callback, ms: u32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// A `setTimeout` that `Drop` clears.
+pub struct Timeout {
+    id: JsValue,
+    _callback: Callback,
+}
+
+impl Timeout {
+    /// Calls `f` once after `ms` (at most `0x7fff_ffff`).
+    pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Timeout {
+        let mut f = Some(f);
+        let callback = Callback::new(move |_| {
+            if let Some(f) = f.take() {
+                f();
+            }
+        });
+        Timeout {
+            id: set_timeout(&callback, ms),
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
+
+/// A JS function that runs `f` with its argument, once. For callbacks that
+/// the browser always calls (promise reactions, lock grants, microtasks): one
+/// never called would keep `f` alive.
+pub fn once(f: impl FnOnce(JsValue) -> JsValue + 'static) -> JsValue {
+    let f: Box<dyn FnOnce(JsValue) -> JsValue> = Box::new(f);
+    Closure::once_into_js(move |v: JsValue| f(v))
 }

@@ -10,6 +10,8 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::dom::once;
+
 #[wasm_bindgen]
 extern "C" {
     /// `navigator.locks`.
@@ -63,7 +65,7 @@ impl Hold {
         let release = Rc::new(RefCell::new(None));
         let cancelled = Rc::new(Cell::new(false));
         let (slot, gone) = (release.clone(), cancelled.clone());
-        let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let callback = once(move |_lock| {
             if gone.get() {
                 return JsValue::UNDEFINED; // released before it was granted
             }
@@ -87,7 +89,7 @@ impl Drop for Hold {
 
 /// Calls `answer(held)`: whether any tab of the origin holds `name`.
 pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'static) {
-    let on_state = Closure::once_into_js(move |state: JsValue| {
+    let on_state = once(move |state| {
         let held = Reflect::get(&state, &JsValue::from_str("held"))
             .ok()
             .and_then(|h| h.dyn_into::<Array>().ok())
@@ -100,6 +102,7 @@ pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'sta
                 })
             });
         answer(held);
+        JsValue::UNDEFINED
     });
     match locks.query() {
         Ok(p) => {
@@ -116,6 +119,9 @@ pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'sta
 /// Calls `released()` once no tab holds `name` (an exclusive request is
 /// granted only then), and lets go at once.
 pub fn await_release(locks: &LockManager, name: &str, released: impl FnOnce() + 'static) {
-    let callback = Closure::once_into_js(move |_lock: JsValue| released());
+    let callback = once(move |_lock| {
+        released();
+        JsValue::UNDEFINED
+    });
     let _ = locks.request(name, &mode(true), &callback);
 }

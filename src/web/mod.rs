@@ -11,14 +11,13 @@ mod options;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, MessageEvent, StorageEvent};
+use web_sys::{MessageEvent, StorageEvent};
 
 use crate::core::{Effect, Reason, Session, State};
-use dom::{Filter, Listener};
+use dom::{Filter, Listener, Timeout};
 use io::Io;
 use locks::{Hold, LockManager};
 use options::Callbacks;
@@ -298,12 +297,12 @@ fn listen(
     // Activity is listened for in the capture phase, so a handler that stops
     // propagation cannot hide it; the page's own events bubble normally.
     let capture = matches!(heard, Heard::Activity);
-    Listener::new(target, types, capture, filter, move |e: Event| {
+    Listener::new(target, types, capture, filter, move |e: JsValue| {
         on_event(&inner, heard, e)
     })
 }
 
-fn on_event(inner: &Inner, heard: Heard, e: Event) {
+fn on_event(inner: &Inner, heard: Heard, e: JsValue) {
     match heard {
         Heard::Activity => drive(inner, |core, io, now| core.activity(now, io)),
         Heard::Recheck => drive(inner, |core, io, now| core.tick(now, io)),
@@ -413,7 +412,10 @@ impl SessionGuard {
             // Never call back from inside the constructor: `guard` is not
             // assigned yet. A microtask runs before any other task.
             let i = inner.clone();
-            let later = Closure::once_into_js(move |_: JsValue| run(&i, calls));
+            let later = dom::once(move |_| {
+                run(&i, calls);
+                JsValue::UNDEFINED
+            });
             queue_microtask(&later);
         }
         Ok(SessionGuard { inner })
