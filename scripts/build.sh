@@ -29,6 +29,8 @@ if [[ -x node_modules/.bin/esbuild ]]; then
     --outfile=pkg/session_guard.min.js
   mv pkg/session_guard.min.js pkg/session_guard.js
   rm -rf pkg/snippets
+  # Short import names in the .wasm and the glue (the hashed ones do not compress).
+  node scripts/short-imports.mjs pkg/session_guard_bg.wasm pkg/session_guard.js
   grep -q 'new URL("session_guard_bg.wasm",import.meta.url)' pkg/session_guard.js || {
     echo "build: error: bundling lost the glue's new URL('session_guard_bg.wasm', import.meta.url)" >&2
     exit 1

@@ -1,0 +1,144 @@
+// Gives the wasm's imports short names, in the .wasm and in the JS glue that
+// provides them:
+//
+//   node scripts/short-imports.mjs pkg/session_guard_bg.wasm pkg/session_guard.js
+//
+// wasm-bindgen names each import after the function plus a 16-digit hash
+// (`__wbg_getItem_49556a3e59cfb688`) and puts them all in the module
+// "./session_guard_bg.js"; those names are written twice (the wasm's import
+// section, the glue's import object) and the hashes do not compress. Only the
+// import section changes: no code, no export. The glue must name every import
+// exactly once, as a key of its import object, or the build fails.
+
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [wasmPath, jsPath] = process.argv.slice(2);
+if (!wasmPath || !jsPath) {
+  console.error("usage: node scripts/short-imports.mjs <file.wasm> <glue.js>");
+  process.exit(2);
+}
+const fail = (message) => {
+  console.error(`short-imports: error: ${message}`);
+  process.exit(1);
+};
+
+const wasm = readFileSync(wasmPath);
+let js = readFileSync(jsPath, "utf8");
+
+function readU32(pos) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = wasm[pos++];
+    if (byte === undefined) fail(`${wasmPath}: truncated`);
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (!(byte & 0x80)) return [value, pos];
+  }
+}
+
+function u32(n) {
+  const bytes = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n) byte |= 0x80;
+    bytes.push(byte);
+  } while (n);
+  return Buffer.from(bytes);
+}
+
+function name(s) {
+  const bytes = Buffer.from(s, "utf8");
+  return Buffer.concat([u32(bytes.length), bytes]);
+}
+
+/** Where the import description starting at `pos` ends (its bytes are kept as they are). */
+function skipDescription(pos) {
+  const kind = wasm[pos++];
+  const limits = (p) => {
+    const flags = wasm[p++];
+    [, p] = readU32(p); // minimum
+    if (flags & 1) [, p] = readU32(p); // maximum
+    return p;
+  };
+  switch (kind) {
+    case 0x00: // function: type index
+      return readU32(pos)[1];
+    case 0x01: // table: reference type, limits
+      return limits(pos + 1);
+    case 0x02: // memory: limits
+      return limits(pos);
+    case 0x03: // global: value type, mutability
+      return pos + 2;
+    case 0x04: // tag: attribute, type index
+      return readU32(pos + 1)[1];
+    default:
+      return fail(`${wasmPath}: unknown import kind ${kind}`);
+  }
+}
+
+/** a, b, …, z, A, …, Z, aa, ab, …: they only ever stand as property keys. */
+function shortName(i) {
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  let s = "";
+  do {
+    s = letters[i % letters.length] + s;
+    i = Math.floor(i / letters.length) - 1;
+  } while (i >= 0);
+  return s;
+}
+
+const MODULE = "./session_guard_bg.js";
+const SHORT_MODULE = "w";
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const out = [wasm.subarray(0, 8)];
+let pos = 8;
+let renamed = 0;
+while (pos < wasm.length) {
+  const id = wasm[pos];
+  const [size, start] = readU32(pos + 1);
+  const end = start + size;
+  if (id !== 2) {
+    out.push(wasm.subarray(pos, end));
+    pos = end;
+    continue;
+  }
+  let p = start;
+  let count;
+  [count, p] = readU32(p);
+  const entries = [u32(count)];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = readU32(p);
+    const module = wasm.toString("utf8", p, p + len);
+    p += len;
+    [len, p] = readU32(p);
+    const field = wasm.toString("utf8", p, p + len);
+    p += len;
+    const descEnd = skipDescription(p);
+    const description = wasm.subarray(p, descEnd);
+    p = descEnd;
+    if (module !== MODULE) fail(`${wasmPath}: an import from "${module}", not "${MODULE}"`);
+    const short = shortName(renamed++);
+    const key = new RegExp(`(?<![\\w$])${escape(field)}(?![\\w$])`, "g");
+    const uses = js.match(key)?.length ?? 0;
+    if (uses !== 1) fail(`${jsPath} names the import ${field} ${uses} times, not once`);
+    js = js.replace(key, short);
+    entries.push(name(SHORT_MODULE), name(short), description);
+  }
+  if (p !== end) fail(`${wasmPath}: the import section has ${end - p} unread bytes`);
+  const body = Buffer.concat(entries);
+  out.push(Buffer.from([2]), u32(body.length), body);
+  pos = end;
+}
+
+const moduleKey = new RegExp(`"${escape(MODULE)}"`, "g");
+const moduleUses = js.match(moduleKey)?.length ?? 0;
+if (moduleUses !== 1) fail(`${jsPath} names the module "${MODULE}" ${moduleUses} times, not once`);
+js = js.replace(moduleKey, SHORT_MODULE);
+
+writeFileSync(wasmPath, Buffer.concat(out));
+writeFileSync(jsPath, js);
+console.error(`short-imports: ${renamed} imports renamed in ${wasmPath} and ${jsPath}`);
