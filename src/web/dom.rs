@@ -36,6 +36,11 @@ extern "C" {
     fn t(this: &Handle) -> f64;
 }
 
+/// A JS array of the given strings (event types).
+pub fn strings(types: &[&str]) -> Array {
+    types.iter().map(|t| JsValue::from_str(t)).collect()
+}
+
 /// Which events a listener hands over.
 #[derive(Clone, Copy)]
 pub enum Filter {

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, StorageEvent};
 
 use crate::core::{Effect, Reason, Session, State};
-use dom::{Filter, Listener, Timeout};
+use dom::{strings, Filter, Listener, Timeout};
 use io::Io;
 use locks::{Hold, LockManager};
 use options::Callbacks;
@@ -280,10 +280,6 @@ enum Heard {
     Storage,
     /// A channel message.
     Message,
-}
-
-fn strings(types: &[&str]) -> Array {
-    types.iter().map(|t| JsValue::from_str(t)).collect()
 }
 
 fn listen(

@@ -162,10 +162,7 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             )
         })?;
     let events = match r.get("events") {
-        None => DEFAULT_EVENTS
-            .iter()
-            .map(|e| JsValue::from_str(e))
-            .collect(),
+        None => super::dom::strings(&DEFAULT_EVENTS),
         // A copy: a later change to the caller's array changes nothing.
         Some(v) => match v.dyn_ref::<Array>().map(|a| a.slice(0, a.length())) {
             Some(list) if list.length() > 0 && list.iter().all(|e| e.is_string()) => list,
