@@ -1,7 +1,7 @@
 // `npm run bench`: session-guard side by side with idle-timeout and
 // react-idle-timer, in one headless run of the system Chromium.
 //
-//   bash scripts/build.sh && node bench/run.mjs
+//   bash scripts/setup.sh && bash scripts/build.sh && node bench/run.mjs
 //
 // Prints a Markdown report on stdout (progress goes to stderr) and writes
 // bench/results.json with every raw sample. bench/README.md explains what is
