@@ -17,7 +17,7 @@ prepare_wasm_build build-bundler
 
 out=pkg-bundler
 rm -rf "$out"
-wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" </dev/null
+wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" -- --features no-std </dev/null
 rm -f "$out/.gitignore" "$out/package.json" "$out/README.md" "$out"/LICENSE*
 
 for f in session_guard.js session_guard_bg.js session_guard_bg.wasm session_guard.d.ts; do

@@ -50,6 +50,7 @@ STEPS=(
   "cargo fmt --check|cargo fmt --all -- --check"
   "cargo clippy (native)|cargo clippy --all-targets -- -D warnings"
   "cargo clippy (wasm32)|cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings"
+  "cargo clippy (wasm32, no-std: the package build)|cargo clippy --target wasm32-unknown-unknown --lib --features no-std -- -D warnings"
   "cargo test (native)|cargo test"
   "wasm-pack test (headless Chrome)|wasm-pack test --headless --chrome --mode no-install"
   "build (scripts/build.sh)|bash scripts/build.sh"

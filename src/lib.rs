@@ -12,8 +12,11 @@
 //!   Web Locks and the JS callbacks. It asks the core and never decides.
 //!
 //! The JS contract is documented in the README.
+#![cfg_attr(all(feature = "no-std", target_arch = "wasm32"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
+
+extern crate alloc;
 
 pub mod core;
 
@@ -31,3 +34,12 @@ pub use web::SessionGuard;
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+/// Without std (feature `no-std`, which the package build turns on): a panic
+/// stops the module as `panic = "abort"` does anyway, without the formatting
+/// machinery of std's panic hook.
+#[cfg(all(feature = "no-std", target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

@@ -110,7 +110,7 @@ fn duration(
 
 /// A non-negative integer a JS number holds exactly.
 fn is_whole(v: f64) -> bool {
-    (0.0..=MAX_SAFE_INTEGER).contains(&v) && v.fract() == 0.0
+    (0.0..=MAX_SAFE_INTEGER).contains(&v) && v as u64 as f64 == v
 }
 
 impl RawOptions {

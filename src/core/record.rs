@@ -16,6 +16,8 @@
 //! fractions, signs and exponents are all rejected, and [`Record::parse`]
 //! then validates the times against `now`.
 
+use alloc::string::String;
+
 use super::options::{FUTURE_TOLERANCE_MS, MAX_SAFE_INTEGER};
 use super::Reason;
 

@@ -12,7 +12,9 @@
 //!    [`Session::tick`] then. Early or late wakes are harmless: a late one (a
 //!    sleeping laptop, a throttled tab) ends the session, never extends it.
 
-use std::collections::VecDeque;
+use alloc::string::String;
+
+use alloc::collections::VecDeque;
 
 use super::options::{Config, Limits};
 use super::record::{End, Record, RecordError};

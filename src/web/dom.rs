@@ -6,6 +6,8 @@
 //! event of a burst only records its time in the handle, without a call into
 //! wasm; the guard folds that time in before anything else it does.
 
+use alloc::boxed::Box;
+
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;

@@ -1,5 +1,7 @@
 //! The shared record's storage and channel: the core's [`Shared`] port.
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 use web_sys::{BroadcastChannel, Storage};

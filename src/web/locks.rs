@@ -3,8 +3,10 @@
 //! session held. Other tabs wait for its end with an exclusive request; a tab
 //! that finds a `held` flag in the stored record checks it with `query()`.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use alloc::string::String;
+
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;

@@ -3,13 +3,15 @@
 //! out what the core decides. Callbacks run only after the shell's borrow is
 //! released, so a callback may call back into the guard.
 
+use alloc::{string::String, vec::Vec};
+
 mod dom;
 mod io;
 mod locks;
 mod options;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -147,7 +149,7 @@ impl Shell {
             Some(f) => calls.push((f.clone(), e)),
             None => io::console_error(&e),
         };
-        for e in std::mem::take(&mut res.io.errors) {
+        for e in core::mem::take(&mut res.io.errors) {
             error(&mut calls, e);
         }
         let mut ended = false;
@@ -223,7 +225,7 @@ impl Shell {
                 }
             }
         }
-        for e in std::mem::take(&mut res.io.errors) {
+        for e in core::mem::take(&mut res.io.errors) {
             error(&mut calls, e);
         }
         if ended {

@@ -1,6 +1,8 @@
 //! Reading the JS options object: known keys only, JS types checked here,
 //! numeric rules checked by the core.
 
+use alloc::{string::String, string::ToString};
+
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::EventTarget;
