@@ -714,26 +714,31 @@ async function main() {
       log(`  ${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return value;
     };
+    // The timed sections, by the name BENCH_ONLY knows them by.
+    const sections = {
+      perEvent: ["per-event cost", () => perEventCost(browser, server.url)],
+      work: ["work per event", () => workPerEvent(browser, server.url)],
+      cold: ["cold start", () => coldStart(browser, server)],
+      crossTab: ["cross-tab", () => crossTab(browser, server.url)],
+    };
+    const section = (name) => timed(...sections[name]);
     const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
     if (only?.length) {
       // A quick look at some sections while working: a summary on stdout,
       // bench/results.json and the README table untouched.
-      const sections = { perEvent: perEventCost, work: workPerEvent, cold: coldStart, crossTab };
       const summary = { sizes: sizes().map(({ label, gzip }) => [label, gzip]) };
       for (const name of only) {
-        const fn = sections[name];
-        if (!fn) throw new Error(`BENCH_ONLY: unknown section ${name} (one of ${Object.keys(sections).join(", ")})`);
-        const value = await timed(name, () => fn(browser, name === "cold" ? server : server.url));
-        summary[name] = brief(value);
+        if (!sections[name]) throw new Error(`BENCH_ONLY: unknown section ${name} (one of ${Object.keys(sections).join(", ")})`);
+        summary[name] = brief(await section(name));
       }
       console.log(JSON.stringify(summary, null, 1));
       return;
     }
     const size = sizes();
-    const perEvent = await timed("per-event cost", () => perEventCost(browser, server.url));
-    const work = await timed("work per event", () => workPerEvent(browser, server.url));
-    const cold = await timed("cold start", () => coldStart(browser, server));
-    const xtab = await timed("cross-tab", () => crossTab(browser, server.url));
+    const perEvent = await section("perEvent");
+    const work = await section("work");
+    const cold = await section("cold");
+    const xtab = await section("crossTab");
     results = {
       date: new Date().toISOString(),
       machine: m,
