@@ -491,13 +491,13 @@ fn a_corrupt_record_at_start_fails_closed() {
         ("not json".to_string(), RecordError::Malformed),
         (String::new(), RecordError::Malformed),
         ("{}".to_string(), RecordError::Malformed),
-        (good.replace("\"v\":1", "\"v\":2"), RecordError::Version),
+        (good.replace("\"v\":2", "\"v\":3"), RecordError::Version),
         (
             good.replace("\"endedAt\":null", "\"endedAt\":1"),
             RecordError::Malformed,
         ),
         (
-            good.replace('}', ",\"token\":\"x\"}"),
+            good.replace("\"lastActivity\":", "\"lastActivity\":\"x\",\"y\":"),
             RecordError::Malformed,
         ),
     ];
@@ -947,5 +947,177 @@ fn a_stale_held_flag_does_not_revive_the_session() {
             (Reason::Idle, T0 + 2 * MIN, false),
             "{mode:?}"
         );
+    }
+}
+
+// ------------------------------------------------------------ releases
+
+#[test]
+fn a_record_written_by_a_newer_release_is_resumed() {
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        let text = live_record(T0 - MIN, T0 - 30 * SEC).encode();
+        let inner = &text[1..text.len() - 1];
+        w.bus.store = Some([NEWER_FIELDS.0, inner, NEWER_FIELDS.1].concat());
+        let b = w.open(Opts::default(), true);
+        assert!(w.tabs[b].effects.is_empty(), "{mode:?}");
+        assert_eq!(w.session(b).record().started_at, T0 - MIN, "{mode:?}");
+        assert_eq!(w.expires_at(b), Some(T0 + 30 * SEC), "{mode:?}");
+    }
+}
+
+#[test]
+fn a_record_of_the_first_release_is_resumed() {
+    let v1 = format!(
+        "{{\"v\":1,\"startedAt\":{},\"lastActivity\":{},\"rememberMe\":false,\"rememberAt\":{},\"endedAt\":null,\"reason\":null}}",
+        T0 - MIN,
+        T0 - 30 * SEC,
+        T0 - MIN
+    );
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        w.bus.store = Some(v1.clone());
+        let b = w.open(Opts::default(), true);
+        assert!(w.tabs[b].effects.is_empty(), "{mode:?}");
+        assert_eq!(w.expires_at(b), Some(T0 + 30 * SEC), "{mode:?}");
+        // It is the same session for a tab that joins later.
+        let c = w.open(Opts::default(), true);
+        assert_eq!(w.session(c).record().id, w.session(b).record().id);
+    }
+}
+
+#[test]
+fn tabs_of_two_releases_share_one_session() {
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        w.bus.newer = Some(1);
+        let opts = warned();
+        let a = w.open(opts, true);
+        let b = w.open(opts, true);
+        // Activity in the newer tab keeps the older one alive, and back.
+        for _ in 0..3 {
+            w.advance(40 * SEC);
+            w.activity(b);
+            w.advance(40 * SEC);
+            w.activity(a);
+        }
+        assert!(!w.is_signed_out(a) && !w.is_signed_out(b), "{mode:?}");
+        assert!(w.tabs[a].rejections() == 0 && w.tabs[b].rejections() == 0);
+        w.set_remember_me(b, true);
+        assert!(w.session(a).record().remember_me, "{mode:?}");
+        w.set_remember_me(a, false);
+        w.sign_out(b);
+        let at = w.now;
+        assert_eq!(w.sign_out_of(a), (Reason::Manual, at, true), "{mode:?}");
+        assert_eq!(w.sign_out_of(b), (Reason::Manual, at, false), "{mode:?}");
+    }
+}
+
+// ------------------------------------------------------------ before others act
+
+/// Two or more tabs with a short idle window: activity in the last tab just
+/// before the others would end.
+#[test]
+fn activity_reaches_every_tab_before_any_ends_however_short_the_window() {
+    for mode in TAB_MODES {
+        for n in [2, 20] {
+            let opts = Opts {
+                idle: SEC as i64,
+                ..Opts::default()
+            };
+            let mut w = tabs(mode, n, opts);
+            let last = n - 1;
+            // The last tab wrote the record a moment after the start...
+            w.advance(10);
+            w.activity(last);
+            // ...and is active again before the others would end.
+            w.advance(790);
+            w.activity(last);
+            // Past the moment the others would have ended on the start.
+            w.advance(999);
+            for t in 0..n {
+                assert!(
+                    !w.is_signed_out(t),
+                    "{mode:?} {n} tabs: tab {t} ended early"
+                );
+            }
+            w.advance(5 * SEC);
+            for t in 0..n {
+                assert_eq!(
+                    w.sign_out_of(t).0,
+                    Reason::Idle,
+                    "{mode:?} {n} tabs: tab {t}"
+                );
+            }
+            let ends: Vec<u64> = (0..n).map(|t| w.sign_out_of(t).1).collect();
+            assert!(ends.iter().all(|at| *at == T0 + 1800), "{ends:?}");
+        }
+    }
+}
+
+#[test]
+fn activity_that_closes_a_warning_goes_out_at_once() {
+    for mode in TAB_MODES {
+        let opts = Opts {
+            idle: SEC as i64,
+            warn: 300,
+            ..Opts::default()
+        };
+        let mut w = tabs(mode, 2, opts);
+        // Tab 1 wrote the record a moment after the start.
+        w.advance(10);
+        w.activity(1);
+        w.advance(740);
+        assert_eq!(w.state(0), State::Warning, "{mode:?}");
+        assert_eq!(w.state(1), State::Warning, "{mode:?}");
+        w.activity(1);
+        // No time passes: the other tab heard of it in the same moment.
+        assert_eq!(w.state(1), State::Active, "{mode:?}");
+        assert_eq!(w.state(0), State::Active, "{mode:?}");
+    }
+}
+
+#[test]
+fn a_tab_with_a_shorter_window_is_told_in_time() {
+    // Tab 0 idles out after a minute, tab 1 after a second: activity in tab
+    // 0 is written before tab 1 could end on the older time.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        let long = w.open(Opts::default(), true);
+        let short = w.open(
+            Opts {
+                idle: SEC as i64,
+                ..Opts::default()
+            },
+            true,
+        );
+        for _ in 0..20 {
+            w.advance(600);
+            w.activity(long);
+        }
+        assert!(!w.is_signed_out(short), "{mode:?}");
+        w.advance(1000);
+        assert_eq!(w.sign_out_of(short).0, Reason::Idle, "{mode:?}");
+        assert_eq!(w.sign_out_of(short).1, T0 + 12_000 + 1000, "{mode:?}");
+        // The long tab follows the short tab's end.
+        assert_eq!(w.sign_out_of(long), (Reason::Idle, T0 + 13_000, true));
+    }
+}
+
+#[test]
+fn constant_activity_with_windows_of_a_minute_writes_once_a_second() {
+    for mode in TAB_MODES {
+        let mut w = tabs(mode, 3, warned());
+        let writes_before = w.bus.writes(0);
+        for _ in 0..(30 * SEC / 16) {
+            w.advance(16);
+            w.activity(0);
+        }
+        let writes = w.bus.writes(0) - writes_before;
+        assert!(
+            (29..=31).contains(&writes),
+            "{mode:?}: {writes} writes in 30 s"
+        );
+        assert_eq!(w.bus.writes(1) + w.bus.writes(2), 0, "{mode:?}");
     }
 }

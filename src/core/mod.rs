@@ -12,8 +12,10 @@ pub use options::{
     Config, Limits, OptionError, RawOptions, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS,
     DEFAULT_REMEMBER_ME_PERIOD_MS, FUTURE_TOLERANCE_MS,
 };
-pub use record::{End, Record, RecordError, VERSION};
-pub use session::{Effect, Session, Shared, ACTIVITY_CALLBACK_INTERVAL_MS, PUBLISH_INTERVAL_MS};
+pub use record::{End, Horizon, Record, RecordError, VERSION};
+pub use session::{
+    Effect, Session, Shared, ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, PUBLISH_INTERVAL_MS,
+};
 
 /// Why a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

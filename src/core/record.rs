@@ -1,28 +1,51 @@
 //! The shared-session record: what the tabs of one origin store in
 //! `localStorage[storageKey]` and post on the `BroadcastChannel`.
 //!
-//! It is a flat JSON object with a fixed set of keys:
+//! It is a flat JSON object:
 //!
 //! ```json
-//! {"v":1,"startedAt":1700000000000,"lastActivity":1700000060000,
-//!  "rememberMe":false,"rememberAt":1700000000000,"endedAt":null,"reason":null}
+//! {"v":2,"id":1700000000000,"startedAt":1700000000000,"lastActivity":1700000060000,
+//!  "rememberMe":false,"rememberAt":1700000000000,"endedAt":null,"reason":null,
+//!  "horizon":300000,"rememberHorizon":2592000000}
 //! ```
 //!
-//! While a tab holds the session (a pause) the record also says
-//! `"held":true`. A channel message is the same object, optionally with
-//! `"hold":true|false` (the sender's pause began or ended). It holds no
-//! secret and no token. The parser
-//! is strict and never panics: unknown, missing or duplicate keys, escapes,
-//! fractions, signs and exponents are all rejected, and [`Record::parse`]
-//! then validates the times against `now`.
+//! - `v` is the format level a reader must know to trust the record. A
+//!   release that only adds fields keeps `v`: older readers ignore fields
+//!   they do not know, so a deploy never signs out the tabs still running
+//!   the previous bundle. A change that older readers must not read raises
+//!   `v`, and a reader fails closed on a level above its own ([`VERSION`]).
+//!   Records of level 1 (the first release: no `id`, no horizons) are read
+//!   too, so a reload into this version keeps the session.
+//! - `id` names the session, apart from its start: a new sign-in is a new
+//!   `id`, while deadlines may move within one session. It is the moment the
+//!   session was begun, raised past the id found in storage, so a later
+//!   session always has the greater id.
+//! - `horizon` / `rememberHorizon`: the shortest time from an activity to
+//!   an idle warning or end over the tabs that joined the session, with
+//!   remember-me off / on (absent: no tab acts on idleness that way). A tab
+//!   may hold back what it writes until then, never longer.
+//! - While a tab holds the session (a pause) the record also says
+//!   `"held":true`. A channel message is the same object, optionally with
+//!   `"hold":true|false` (the sender's pause began or ended).
+//!
+//! It holds no secret and no token. Readers ignore unknown keys (whatever
+//! JSON their values hold), so fields written by a newer release pass
+//! without harm; an older writer drops them again, so a field a newer
+//! release adds must be a fact its readers can do without. Tampering still
+//! fails closed: a known key with a malformed value, a duplicate known key,
+//! or a time that would stretch the session (validated against `now` by
+//! [`Record::parse`]) rejects the record. The parser never panics.
 
 use alloc::string::String;
 
 use super::options::{FUTURE_TOLERANCE_MS, MAX_SAFE_INTEGER};
 use super::Reason;
 
-/// The record format version written and accepted.
-pub const VERSION: u64 = 1;
+/// The format level this release writes, and the highest it trusts.
+pub const VERSION: u64 = 2;
+
+/// How deep the values of unknown keys may nest.
+const MAX_DEPTH: u8 = 16;
 
 /// How a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,9 +56,45 @@ pub struct End {
     pub at: u64,
 }
 
+/// The shortest time (ms) from an activity to an idle warning or end, over
+/// the tabs of a session, for each remember-me setting; `None` where no tab
+/// acts on idleness.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Horizon {
+    /// With remember-me off.
+    pub off: Option<u64>,
+    /// With remember-me on.
+    pub on: Option<u64>,
+}
+
+impl Horizon {
+    /// The horizon for the given remember-me setting.
+    pub fn get(&self, remember_me: bool) -> Option<u64> {
+        if remember_me {
+            self.on
+        } else {
+            self.off
+        }
+    }
+
+    /// The shorter of the two horizons, for each setting.
+    pub fn min(self, other: Horizon) -> Horizon {
+        let min = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Horizon {
+            off: min(self.off, other.off),
+            on: min(self.on, other.on),
+        }
+    }
+}
+
 /// One session's shared state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
+    /// The session's identity (see the module docs).
+    pub id: u64,
     /// Epoch ms the session began.
     pub started_at: u64,
     /// Epoch ms of the last activity in any tab.
@@ -52,14 +111,17 @@ pub struct Record {
     pub held: bool,
     /// In a message only: the sender's pause began (`true`) or ended (`false`).
     pub hold: Option<bool>,
+    /// How long after an activity the first tab of the session may act on
+    /// idleness.
+    pub horizon: Horizon,
 }
 
 /// Why a record or message was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordError {
-    /// Not the JSON object this version writes.
+    /// Not a JSON object, or a known key with a value of the wrong form.
     Malformed,
-    /// A version this guard does not know.
+    /// A format level above this release's.
     Version,
     /// A time that breaks the rules: before the start, or more than a minute
     /// in the future.
@@ -89,6 +151,8 @@ enum Value<'a> {
     Bool(bool),
     Str(&'a str),
     Null,
+    /// Any other JSON value (only unknown keys may hold one).
+    Other,
 }
 
 struct Parser<'a> {
@@ -98,30 +162,55 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
     fn ws(&mut self) {
-        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
     }
 
     fn eat(&mut self, c: u8) -> Option<()> {
         self.ws();
-        (self.s.get(self.i) == Some(&c)).then(|| self.i += 1)
+        (self.peek() == Some(c)).then(|| self.i += 1)
     }
 
-    fn string(&mut self) -> Option<&'a str> {
+    /// A string; `None` if malformed. Escapes are valid JSON, but such a
+    /// string comes back as `Value::Other` (no known value holds one).
+    fn string(&mut self) -> Option<Value<'a>> {
         self.eat(b'"')?;
         let start = self.i;
+        let mut escaped = false;
         loop {
-            match *self.s.get(self.i)? {
+            match self.peek()? {
                 b'"' => break,
-                b'\\' | 0..=0x1f => return None,
+                0..=0x1f => return None,
+                b'\\' => {
+                    escaped = true;
+                    self.i += 1;
+                    match self.peek()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
+                        b'u' => {
+                            let hex = self.s.get(self.i + 1..self.i + 5)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.i += 5;
+                        }
+                        _ => return None,
+                    }
+                }
                 _ => self.i += 1,
             }
         }
         self.i += 1;
+        if escaped {
+            return Some(Value::Other);
+        }
         // Both ends sit on ASCII quotes, so these are char boundaries.
-        self.src.get(start..self.i - 1)
+        self.src.get(start..self.i - 1).map(Value::Str)
     }
 
     fn word(&mut self, w: &str) -> bool {
@@ -134,21 +223,88 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self) -> Option<Value<'a>> {
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    /// A JSON number. A non-negative integer that a JS number holds exactly
+    /// is an `Int`; any other valid number is `Other`.
+    fn number(&mut self) -> Option<Value<'a>> {
+        let start = self.i;
+        let negative = self.eat_byte(b'-');
+        let int_start = self.i;
+        let n = self.digits();
+        let leading_zero = n > 1 && self.s.get(int_start) == Some(&b'0');
+        if n == 0 || leading_zero {
+            return None;
+        }
+        let mut whole = !negative;
+        if self.eat_byte(b'.') {
+            whole = false;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            whole = false;
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if !whole {
+            return Some(Value::Other);
+        }
+        let exact = self.s[start..self.i].iter().try_fold(0u64, |v, &d| {
+            v.checked_mul(10)?
+                .checked_add(u64::from(d - b'0'))
+                .filter(|v| *v as f64 <= MAX_SAFE_INTEGER)
+        });
+        Some(exact.map_or(Value::Other, Value::Int))
+    }
+
+    fn eat_byte(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        if hit {
+            self.i += 1;
+        }
+        hit
+    }
+
+    /// Any JSON value; objects and arrays are skipped (`Other`).
+    fn value(&mut self, depth: u8) -> Option<Value<'a>> {
         self.ws();
-        match *self.s.get(self.i)? {
-            b'"' => self.string().map(Value::Str),
-            b'0'..=b'9' => {
-                let mut n: u64 = 0;
-                let start = self.i;
-                while let Some(d @ b'0'..=b'9') = self.s.get(self.i).copied() {
-                    n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-                    self.i += 1;
+        match self.peek()? {
+            b'"' => self.string(),
+            b'-' | b'0'..=b'9' => self.number(),
+            b'{' | b'[' if depth < MAX_DEPTH => {
+                let close = if self.peek() == Some(b'{') {
+                    b'}'
+                } else {
+                    b']'
+                };
+                self.i += 1;
+                if self.eat(close).is_some() {
+                    return Some(Value::Other);
                 }
-                // No leading zeros, fractions or exponents; exact in JS.
-                let leading_zero = self.s.get(start) == Some(&b'0') && self.i - start > 1;
-                let more = matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E'));
-                (!leading_zero && !more && n as f64 <= MAX_SAFE_INTEGER).then_some(Value::Int(n))
+                loop {
+                    if close == b'}' {
+                        self.string()?;
+                        self.eat(b':')?;
+                    }
+                    self.value(depth + 1)?;
+                    if self.eat(b',').is_none() {
+                        self.eat(close)?;
+                        return Some(Value::Other);
+                    }
+                }
             }
             _ if self.word("true") => Some(Value::Bool(true)),
             _ if self.word("false") => Some(Value::Bool(false)),
@@ -158,8 +314,9 @@ impl<'a> Parser<'a> {
     }
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 12] = [
     "v",
+    "id",
     "startedAt",
     "lastActivity",
     "rememberMe",
@@ -168,26 +325,34 @@ const KEYS: [&str; 9] = [
     "reason",
     "held",
     "hold",
+    "horizon",
+    "rememberHorizon",
 ];
 
-/// Reads the flat object into one slot per known key.
-fn fields(text: &str) -> Option<[Option<Value<'_>>; 9]> {
+/// Reads the object into one slot per known key; unknown keys are skipped.
+fn fields(text: &str) -> Option<[Option<Value<'_>>; KEYS.len()]> {
     let mut p = Parser {
         s: text.as_bytes(),
         src: text,
         i: 0,
     };
-    let mut slots = [None; 9];
+    let mut slots = [None; KEYS.len()];
     p.eat(b'{')?;
     if p.eat(b'}').is_none() {
         loop {
             let key = p.string()?;
             p.eat(b':')?;
-            let slot = slots.get_mut(KEYS.iter().position(|k| *k == key)?)?;
-            if slot.is_some() {
-                return None; // duplicate key
+            let value = p.value(1)?;
+            let known = match key {
+                Value::Str(k) => KEYS.iter().position(|known| *known == k),
+                _ => None,
+            };
+            if let Some(slot) = known.and_then(|i| slots.get_mut(i)) {
+                if slot.is_some() {
+                    return None; // a duplicate known key
+                }
+                *slot = Some(value);
             }
-            *slot = Some(p.value()?);
             if p.eat(b',').is_none() {
                 p.eat(b'}')?;
                 break;
@@ -201,44 +366,52 @@ fn fields(text: &str) -> Option<[Option<Value<'_>>; 9]> {
 impl Record {
     /// Parses and validates a record or message at time `now` (epoch ms).
     pub fn parse(text: &str, now: u64) -> Result<Record, RecordError> {
+        use RecordError::Malformed;
         use Value::*;
-        let f = fields(text).ok_or(RecordError::Malformed)?;
-        match f[0] {
-            Some(Int(VERSION)) => {}
+        let f = fields(text).ok_or(Malformed)?;
+        let level = match f[0] {
+            Some(Int(v @ 1..=VERSION)) => v,
             Some(Int(_)) => return Err(RecordError::Version),
-            _ => return Err(RecordError::Malformed),
-        }
+            _ => return Err(Malformed),
+        };
         let int = |v: Option<Value<'_>>| match v {
             Some(Int(n)) => Ok(n),
-            _ => Err(RecordError::Malformed),
+            _ => Err(Malformed),
         };
-        let started_at = int(f[1])?;
-        let last_activity = int(f[2])?;
-        let Some(Bool(remember_me)) = f[3] else {
-            return Err(RecordError::Malformed);
+        let flag = |v: Option<Value<'_>>| match v {
+            None => Ok(None),
+            Some(Bool(b)) => Ok(Some(b)),
+            Some(_) => Err(Malformed),
         };
-        let remember_at = int(f[4])?;
-        let ended = match (f[5], f[6]) {
+        let optional = |v: Option<Value<'_>>| match v {
+            None | Some(Null) => Ok(None),
+            v => int(v).map(Some),
+        };
+        let started_at = int(f[2])?;
+        // Level 1 had no id: its start named the session.
+        let id = if level == 1 { started_at } else { int(f[1])? };
+        let last_activity = int(f[3])?;
+        let Some(Bool(remember_me)) = f[4] else {
+            return Err(Malformed);
+        };
+        let remember_at = int(f[5])?;
+        let ended = match (f[6], f[7]) {
             (Some(Null), Some(Null)) => None,
             (Some(Int(at)), Some(Str(r))) => Some(End {
-                reason: Reason::parse(r).ok_or(RecordError::Malformed)?,
+                reason: Reason::parse(r).ok_or(Malformed)?,
                 at,
             }),
-            _ => return Err(RecordError::Malformed),
+            _ => return Err(Malformed),
         };
-        let held = match f[7] {
-            None => false,
-            Some(Bool(b)) => b,
-            Some(_) => return Err(RecordError::Malformed),
-        };
-        let hold = match f[8] {
-            None => None,
-            Some(Bool(b)) => Some(b),
-            Some(_) => return Err(RecordError::Malformed),
+        let held = flag(f[8])?.unwrap_or(false);
+        let hold = flag(f[9])?;
+        let horizon = Horizon {
+            off: optional(f[10])?,
+            on: optional(f[11])?,
         };
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         let times_ok = started_at <= last_activity
-            && [started_at, last_activity, remember_at]
+            && [id, started_at, last_activity, remember_at]
                 .iter()
                 .all(|t| *t <= latest)
             && ended.map_or(true, |e| e.at >= started_at && e.at <= latest);
@@ -246,6 +419,7 @@ impl Record {
             return Err(RecordError::Time);
         }
         Ok(Record {
+            id,
             started_at,
             last_activity,
             remember_me,
@@ -253,29 +427,38 @@ impl Record {
             ended,
             held,
             hold,
+            horizon,
         })
     }
 
     /// The record as JSON text.
     pub fn encode(&self) -> String {
-        let mut s = String::with_capacity(160);
-        s.push_str("{\"v\":1,\"startedAt\":");
-        push_int(&mut s, self.started_at);
-        s.push_str(",\"lastActivity\":");
-        push_int(&mut s, self.last_activity);
+        fn int(s: &mut String, key: &str, n: u64) {
+            s.push_str(key);
+            push_int(s, n);
+        }
+        let mut s = String::with_capacity(200);
+        s.push_str("{\"v\":2");
+        int(&mut s, ",\"id\":", self.id);
+        int(&mut s, ",\"startedAt\":", self.started_at);
+        int(&mut s, ",\"lastActivity\":", self.last_activity);
         s.push_str(",\"rememberMe\":");
         s.push_str(if self.remember_me { "true" } else { "false" });
-        s.push_str(",\"rememberAt\":");
-        push_int(&mut s, self.remember_at);
+        int(&mut s, ",\"rememberAt\":", self.remember_at);
         match self.ended {
             None => s.push_str(",\"endedAt\":null,\"reason\":null"),
             Some(e) => {
-                s.push_str(",\"endedAt\":");
-                push_int(&mut s, e.at);
+                int(&mut s, ",\"endedAt\":", e.at);
                 s.push_str(",\"reason\":\"");
                 s.push_str(e.reason.as_str());
                 s.push('"');
             }
+        }
+        if let Some(h) = self.horizon.off {
+            int(&mut s, ",\"horizon\":", h);
+        }
+        if let Some(h) = self.horizon.on {
+            int(&mut s, ",\"rememberHorizon\":", h);
         }
         if self.held {
             s.push_str(",\"held\":true");
@@ -315,6 +498,7 @@ mod tests {
 
     fn rec() -> Record {
         Record {
+            id: NOW - 10_000,
             started_at: NOW - 10_000,
             last_activity: NOW - 5_000,
             remember_me: true,
@@ -322,6 +506,10 @@ mod tests {
             ended: None,
             held: false,
             hold: None,
+            horizon: Horizon {
+                off: Some(300_000),
+                on: None,
+            },
         }
     }
 
@@ -336,6 +524,7 @@ mod tests {
             }),
             held: true,
             hold: Some(true),
+            horizon: Horizon::default(),
             ..r
         };
         assert_eq!(Record::parse(&ended.encode(), NOW), Ok(ended));
@@ -343,31 +532,87 @@ mod tests {
 
     #[test]
     fn accepts_whitespace_and_any_key_order() {
-        let text = " { \"reason\" : null , \"endedAt\":null,\"rememberAt\":5,\n\"rememberMe\":false,\"lastActivity\":20,\"startedAt\":10,\"v\":1 } ";
+        let text = " { \"reason\" : null , \"endedAt\":null,\"rememberAt\":5,\n\"rememberMe\":false,\"lastActivity\":20,\"startedAt\":10,\"id\":7,\"v\":2 } ";
         let r = Record::parse(text, NOW).unwrap();
-        assert_eq!((r.started_at, r.last_activity, r.remember_at), (10, 20, 5));
+        assert_eq!(
+            (r.id, r.started_at, r.last_activity, r.remember_at),
+            (7, 10, 20, 5)
+        );
+        assert_eq!(r.horizon, Horizon::default());
+    }
+
+    #[test]
+    fn reads_the_first_release_format() {
+        // Level 1: no id (the start named the session), no horizons.
+        let v1 = "{\"v\":1,\"startedAt\":10,\"lastActivity\":20,\"rememberMe\":false,\"rememberAt\":10,\"endedAt\":null,\"reason\":null,\"held\":true}";
+        let r = Record::parse(v1, NOW).unwrap();
+        assert_eq!(
+            (r.id, r.started_at, r.last_activity, r.held),
+            (10, 10, 20, true)
+        );
+    }
+
+    #[test]
+    fn ignores_what_a_newer_release_adds() {
+        let good = rec().encode();
+        let values = [
+            "1",
+            "-1.5e-3",
+            "0.25",
+            "123456789012345678901234567890",
+            "\"text with \\\"escapes\\\" \\u00e9 \\n\"",
+            "\"\"",
+            "true",
+            "null",
+            "[]",
+            "{}",
+            "[1,[2,{\"a\":[true,null,\"x\"]}]]",
+            "{\"deadlines\":{\"server\":1700000000000,\"list\":[1,2]},\"note\":\"ok\"}",
+        ];
+        for v in values {
+            let text = good.replace('}', &[",\"future\":", v, "}"].concat());
+            assert_eq!(Record::parse(&text, NOW), Ok(rec()), "{text}");
+            let first = good.replacen('{', &["{\"future\":", v, ","].concat(), 1);
+            assert_eq!(Record::parse(&first, NOW), Ok(rec()), "{first}");
+        }
+        // Unknown keys may repeat, and their names may hold escapes.
+        let text = good.replace('}', ",\"x\":1,\"x\":2,\"\\u0041\":3}");
+        assert_eq!(Record::parse(&text, NOW), Ok(rec()));
     }
 
     #[test]
     fn rejects_bad_shapes() {
         let good = rec().encode();
+        let deep = ["[".repeat(40), "]".repeat(40)].concat();
         let cases = [
             "".to_string(),
             "garbage".into(),
             "null".into(),
             "[]".into(),
             "{}".into(),
-            good.replace("\"v\":1", "\"v\":2"),
-            good.replace("\"v\":1", "\"v\":\"1\""),
+            good.replace("\"v\":2", "\"v\":3"),
+            good.replace("\"v\":2", "\"v\":0"),
+            good.replace("\"v\":2", "\"v\":\"2\""),
+            good.replace(",\"id\":1699999990000", ""),
+            good.replace("\"id\":1699999990000", "\"id\":null"),
             good.replace("\"rememberMe\":true", "\"rememberMe\":1"),
             good.replace("\"startedAt\":", "\"startedAt\":-"),
             good.replace("\"startedAt\":", "\"startedAt\":0"),
             good.replace(",\"reason\":null", ",\"reason\":\"idle\""),
             good.replace("\"endedAt\":null", "\"endedAt\":1"),
             good.replace("\"reason\":null", "\"reason\":\"timeout\""),
-            good.replace('}', ",\"extra\":1}"),
-            good.replace('}', ",\"v\":1}"),
+            good.replace("\"horizon\":300000", "\"horizon\":\"300000\""),
+            good.replace("\"horizon\":300000", "\"horizon\":-1"),
+            good.replace('}', ",\"held\":1}"),
+            good.replace('}', ",\"v\":2}"),
+            good.replace('}', ",\"horizon\":1}"),
             good.replace('}', "}}"),
+            good.replace('}', ",\"x\":}"),
+            good.replace('}', ",\"x\":[1,]}"),
+            good.replace('}', ",\"x\":\"\\q\"}"),
+            good.replace('}', ",\"x\":01}"),
+            good.replace('}', ",\"x\":1.}"),
+            good.replace('}', &[",\"x\":", &deep, "}"].concat()),
             good.replace("\"lastActivity\"", "\"last\\u0041ctivity\""),
             good.replace(",\"rememberAt\"", ",,\"rememberAt\""),
             good.replace(
@@ -383,16 +628,29 @@ mod tests {
         for c in cases {
             assert!(Record::parse(&c, NOW).is_err(), "accepted {c}");
         }
+        assert_eq!(
+            Record::parse(&good.replace("\"v\":2", "\"v\":3"), NOW),
+            Err(RecordError::Version)
+        );
     }
 
     #[test]
     fn rejects_times_that_stretch_the_session() {
         let future = Record {
+            id: NOW + 60_001,
             started_at: NOW + 60_001,
             last_activity: NOW + 60_001,
             ..rec()
         };
         assert_eq!(Record::parse(&future.encode(), NOW), Err(RecordError::Time));
+        let future_id = Record {
+            id: NOW + 60_001,
+            ..rec()
+        };
+        assert_eq!(
+            Record::parse(&future_id.encode(), NOW),
+            Err(RecordError::Time)
+        );
         let late_activity = Record {
             last_activity: NOW + 3_600_000,
             ..rec()
@@ -410,11 +668,32 @@ mod tests {
             Err(RecordError::Time)
         );
         let skew = Record {
+            id: NOW + 60_000,
             started_at: NOW + 60_000,
             last_activity: NOW + 60_000,
             ..rec()
         };
         assert!(Record::parse(&skew.encode(), NOW).is_ok());
+    }
+
+    #[test]
+    fn the_shorter_horizon_wins() {
+        let a = Horizon {
+            off: Some(5),
+            on: None,
+        };
+        let b = Horizon {
+            off: Some(9),
+            on: Some(7),
+        };
+        let both = Horizon {
+            off: Some(5),
+            on: Some(7),
+        };
+        assert_eq!(a.min(b), both);
+        assert_eq!(b.min(a), both);
+        assert_eq!(both.get(false), Some(5));
+        assert_eq!(both.get(true), Some(7));
     }
 
     fn any_reason() -> impl Strategy<Value = Reason> {
@@ -427,26 +706,30 @@ mod tests {
 
     fn valid_record() -> impl Strategy<Value = Record> {
         (
-            0..=NOW,
-            0..100_000u64,
+            (0..=NOW, 0..100_000u64, 0..1_000u64),
             any::<bool>(),
             0..=NOW,
             proptest::option::of((any_reason(), 0..100_000u64)),
             proptest::option::of(any::<bool>()),
             any::<bool>(),
+            (proptest::option::of(0..=NOW), proptest::option::of(0..=NOW)),
         )
             .prop_map(
-                |(start, gap, remember_me, remember_at, end, hold, held)| Record {
-                    started_at: start,
-                    last_activity: start + gap,
-                    remember_me,
-                    remember_at,
-                    ended: end.map(|(reason, d)| End {
-                        reason,
-                        at: start + d,
-                    }),
-                    held,
-                    hold,
+                |((start, gap, id_gap), remember_me, remember_at, end, hold, held, (off, on))| {
+                    Record {
+                        id: start + id_gap,
+                        started_at: start,
+                        last_activity: start + gap,
+                        remember_me,
+                        remember_at,
+                        ended: end.map(|(reason, d)| End {
+                            reason,
+                            at: start + d,
+                        }),
+                        held,
+                        hold,
+                        horizon: Horizon { off, on },
+                    }
                 },
             )
     }
@@ -472,6 +755,13 @@ mod tests {
         #[test]
         fn valid_records_round_trip(r in valid_record()) {
             prop_assert_eq!(Record::parse(&r.encode(), NOW), Ok(r));
+        }
+
+        #[test]
+        fn unknown_keys_change_nothing(r in valid_record(), key in "[a-z]{1,8}", n in any::<u32>()) {
+            prop_assume!(!KEYS.contains(&key.as_str()));
+            let text = r.encode().replace('}', &format!(",\"{key}\":{{\"n\":[{n},\"{key}\"]}}}}"));
+            prop_assert_eq!(Record::parse(&text, NOW), Ok(r));
         }
     }
 }

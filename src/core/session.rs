@@ -17,11 +17,16 @@ use alloc::string::String;
 use alloc::collections::VecDeque;
 
 use super::options::{Config, Limits};
-use super::record::{End, Record, RecordError};
+use super::record::{End, Horizon, Record, RecordError};
 use super::{Reason, State};
 
-/// Under constant activity, the record is written at most this often.
+/// Under constant activity, the record is written at most this often
+/// (unless another tab would act on idleness sooner: see
+/// [`Session::publish_due`]).
 pub const PUBLISH_INTERVAL_MS: u64 = 1_000;
+/// How long before another tab could act on older facts this tab's write
+/// must go out: time for the write and the message to reach that tab.
+pub const DELIVERY_MARGIN_MS: u64 = 100;
 /// `onActivity` fires at most this often.
 pub const ACTIVITY_CALLBACK_INTERVAL_MS: u64 = 1_000;
 
@@ -89,8 +94,15 @@ pub struct Session {
     cross_tab: bool,
     /// The shell can probe and await holds (Web Locks).
     locks: bool,
+    /// The session's identity (see the record's docs).
+    id: u64,
     start: u64,
     last: u64,
+    /// The latest activity every tab of the session has been told of.
+    told: u64,
+    /// The shortest time from an activity to an idle warning or end over the
+    /// tabs of the session, this one included.
+    horizon: Horizon,
     remember: bool,
     remember_at: u64,
     paused: bool,
@@ -100,9 +112,11 @@ pub struct Session {
     holding: bool,
     warned: Option<u64>,
     ended: Option<End>,
-    /// The end of the stored session this guard replaced at start: it
-    /// belongs to that session, not to this one.
-    superseded: Option<End>,
+    /// The stored session this guard replaced at start: its end belongs to
+    /// that session, not to this one.
+    superseded: Option<u64>,
+    /// The record must be written for something other than activity (it
+    /// was removed, or it misses a fact of this tab's).
     dirty: bool,
     published_at: Option<u64>,
     activity_cb_at: Option<u64>,
@@ -115,12 +129,25 @@ impl Session {
     /// shell can answer [`Effect::ProbeHold`] and [`Effect::AwaitRelease`].
     pub fn start(config: &Config, locks: bool, now: u64, shared: &mut dyn Shared) -> Session {
         let begin = config.started_at.unwrap_or(now);
+        let stored = if config.cross_tab {
+            shared.read().map(|text| Record::parse(&text, now))
+        } else {
+            None
+        };
+        let last = now.max(begin);
         let mut s = Session {
             limits: config.limits,
             cross_tab: config.cross_tab,
             locks: locks && config.cross_tab,
+            // A later session always has the greater id.
+            id: match stored {
+                Some(Ok(r)) => now.max(r.id + 1),
+                _ => now,
+            },
             start: begin,
-            last: now.max(begin),
+            last,
+            told: last,
+            horizon: own_horizon(&config.limits),
             remember: config.remember_me,
             remember_at: now,
             paused: false,
@@ -139,7 +166,7 @@ impl Session {
             s.check(now, shared);
             return s;
         }
-        match shared.read().map(|text| Record::parse(&text, now)) {
+        match stored {
             Some(Err(e)) => {
                 s.reject(e, now, shared);
                 return s;
@@ -148,7 +175,8 @@ impl Session {
                 if r.ended.is_none() && config.started_at.map_or(true, |b| b == r.started_at) =>
             {
                 s.adopt(&r);
-                s.dirty = false;
+                // Tell the others if this tab acts on idleness sooner.
+                s.dirty = s.horizon != r.horizon;
                 if r.held && s.locks {
                     // A tab held the session when it last wrote: hold until
                     // the locks say whether one still does. (Without locks
@@ -159,7 +187,7 @@ impl Session {
                 }
             }
             // An ended session is never resumed, even by the same start.
-            Some(Ok(r)) => s.superseded = r.ended,
+            Some(Ok(r)) => s.superseded = Some(r.id),
             None => {}
         }
         s.check(now, shared);
@@ -180,10 +208,7 @@ impl Session {
         let warn = end
             .filter(|at| self.limits.warn > 0 && self.warned != Some(*at))
             .map(|at| at.saturating_sub(self.limits.warn));
-        let publish = self
-            .dirty
-            .then(|| self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS));
-        [end, warn, publish].into_iter().flatten().min()
+        [end, warn, self.publish_due()].into_iter().flatten().min()
     }
 
     /// The state a user sees.
@@ -219,6 +244,7 @@ impl Session {
     /// The session record as it stands.
     pub fn record(&self) -> Record {
         Record {
+            id: self.id,
             started_at: self.start,
             last_activity: self.last,
             remember_me: self.remember,
@@ -226,6 +252,7 @@ impl Session {
             ended: self.ended,
             held: self.held || self.holding,
             hold: None,
+            horizon: self.horizon,
         }
     }
 
@@ -259,7 +286,9 @@ impl Session {
     /// without asking the core until then; `0` when the next activity must
     /// go through [`Session::activity`].
     pub fn quiet_until(&self) -> u64 {
-        if self.ended.is_some() || !self.dirty || self.warned.is_some() {
+        // Only while activity waits to be written: folding in more of it
+        // then moves no deadline (see `publish_due`).
+        if self.ended.is_some() || self.last <= self.told || self.warned.is_some() {
             return 0;
         }
         match (self.activity_cb_at, self.next_wake()) {
@@ -347,7 +376,7 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
-        if self.dirty {
+        if self.unpublished() {
             self.publish(now, shared);
         }
         if self.paused {
@@ -399,11 +428,15 @@ impl Session {
         }
     }
 
+    /// Joins the session of `r`, as it stands there.
     fn adopt(&mut self, r: &Record) {
+        self.id = r.id;
         self.start = r.started_at;
         self.last = r.last_activity;
+        self.told = r.last_activity;
         self.remember = r.remember_me;
         self.remember_at = r.remember_at;
+        self.horizon = own_horizon(&self.limits).min(r.horizon);
     }
 
     /// Takes another tab's facts. A re-read (`news == false`) may lag a
@@ -416,21 +449,26 @@ impl Session {
             // (each before seeing the other's record) are one session, and
             // an end in any tab ends every tab. An end from before this
             // session began belongs to an earlier sign-in.
-            let ours = r.started_at == self.start || end.at >= self.start;
-            if !ours || self.superseded == Some(end) {
+            let ours = r.id == self.id || end.at >= self.start;
+            if !ours || self.superseded == Some(r.id) {
                 return;
             }
             self.end(end, true);
             return;
         }
-        if r.started_at != self.start {
-            // A different sign-in: news of a live one replaces this session.
-            if news {
+        if r.id != self.id {
+            // A different sign-in: news of a later one replaces this
+            // session. (Two tabs that each began a session before seeing
+            // the other's both end up in the later one.)
+            if news && r.id > self.id {
                 self.adopt(r);
                 self.dirty = false;
             }
             return;
         }
+        // Every tab was told of what the record holds.
+        self.told = self.told.max(r.last_activity);
+        self.horizon = self.horizon.min(r.horizon);
         if r.last_activity > self.last {
             self.last = r.last_activity;
             self.activity_callback(now, true);
@@ -454,10 +492,45 @@ impl Session {
     }
 
     /// Activity, or the end of a pause or hold, at `now`: the idle window
-    /// runs again from here, and the record is due to be written.
+    /// runs again from here, and the other tabs must be told.
     fn restart_idle(&mut self, now: u64) {
         self.last = self.last.max(now);
-        self.dirty = true;
+    }
+
+    /// The record waits to be written: activity the other tabs were not
+    /// told of, or another fact of this tab's.
+    fn unpublished(&self) -> bool {
+        self.dirty || self.last > self.told
+    }
+
+    /// When this tab must write the record (and post it) at the latest, if
+    /// it has anything to write.
+    ///
+    /// Writes are batched for cost: at most one per
+    /// [`PUBLISH_INTERVAL_MS`]. But activity the other tabs were not told of
+    /// must reach them before any of them could warn or end for idleness
+    /// on the older activity time they know (`told`), however short its
+    /// idle window: the first of them may act at `told + horizon`, the
+    /// horizon being the shortest time from an activity to an idle warning
+    /// or end over the tabs of the session (each tab's own idle window and
+    /// warning lead, carried in the record). [`DELIVERY_MARGIN_MS`] leaves
+    /// time for the write and the message to arrive. So activity that
+    /// closes a warning, in this tab or another, goes out at once.
+    fn publish_due(&self) -> Option<u64> {
+        if !self.unpublished() {
+            return None;
+        }
+        let slot = self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS);
+        let others_act = self
+            .horizon
+            .get(self.remember)
+            .filter(|_| self.cross_tab && self.last > self.told)
+            .map(|h| {
+                self.told
+                    .saturating_add(h)
+                    .saturating_sub(DELIVERY_MARGIN_MS)
+            });
+        Some(others_act.map_or(slot, |at| at.min(slot)))
     }
 
     fn hold(&mut self, on: bool) {
@@ -545,11 +618,7 @@ impl Session {
             }
             _ => {}
         }
-        if self.dirty
-            && self
-                .published_at
-                .map_or(true, |p| now >= p + PUBLISH_INTERVAL_MS)
-        {
+        if self.publish_due().is_some_and(|at| now >= at) {
             self.publish(now, shared);
         }
     }
@@ -560,6 +629,7 @@ impl Session {
         if !self.cross_tab {
             // Nothing to write, but the same pace keeps `next_wake` steady
             // under constant activity.
+            self.told = self.last;
             self.published_at = Some(now);
             return;
         }
@@ -569,6 +639,7 @@ impl Session {
             None => {}
         }
         if self.ended.is_none() {
+            self.told = self.last;
             self.published_at = Some(now);
             shared.write(&self.record().encode());
         }
@@ -606,5 +677,22 @@ impl Session {
             remote,
         });
         true
+    }
+}
+
+/// The shortest time from an activity to this tab's first idle action (a
+/// warning, or the end), for each remember-me setting. A warning lead that
+/// does not fit the window (remember-me switched to a shorter one) warns at
+/// once on every activity whatever the others write; the end still counts.
+fn own_horizon(limits: &Limits) -> Horizon {
+    let first_action = |window: Option<u64>| {
+        window.map(|w| match w.checked_sub(limits.warn) {
+            Some(lead) if lead > 0 => lead,
+            _ => w,
+        })
+    };
+    Horizon {
+        off: first_action(limits.idle),
+        on: first_action(limits.remember),
     }
 }

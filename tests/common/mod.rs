@@ -14,7 +14,9 @@
 
 use std::collections::VecDeque;
 
-use session_guard::core::{Config, Effect, RawOptions, Reason, Record, Session, Shared, State};
+use session_guard::core::{
+    Config, Effect, Horizon, RawOptions, Reason, Record, Session, Shared, State,
+};
 
 /// An epoch time to start the clock at.
 pub const T0: u64 = 1_700_000_000_000;
@@ -110,6 +112,9 @@ pub struct Bus {
     /// Also deliver each write as a `storage` event (the new value), on top
     /// of the channel message.
     pub storage_events: bool,
+    /// A tab that runs a newer release: what it writes and posts carries
+    /// fields this release does not know.
+    pub newer: Option<usize>,
     queue: VecDeque<(usize, String)>,
 }
 
@@ -151,12 +156,32 @@ struct Port<'a> {
     now: u64,
 }
 
+/// What a newer release might add to the record: unknown keys of every JSON
+/// shape, before and after the known ones.
+pub const NEWER_FIELDS: (&str, &str) = (
+    "{\"writer\":\"9.1.0\",\"serverDeadlines\":{\"idle\":1700000000000,\"list\":[1,2.5,null]},",
+    ",\"claims\":[{\"tab\":\"a\\u00e9\",\"at\":-1e3}],\"flag\":true}",
+);
+
+impl Port<'_> {
+    fn as_written(&self, record: &str) -> String {
+        match self.bus.newer {
+            Some(tab) if tab == self.tab => {
+                let inner = &record[1..record.len() - 1];
+                [NEWER_FIELDS.0, inner, NEWER_FIELDS.1].concat()
+            }
+            _ => record.to_string(),
+        }
+    }
+}
+
 impl Shared for Port<'_> {
     fn read(&mut self) -> Option<String> {
         self.bus.log.push((self.tab, self.now, Op::Read));
         self.bus.store.clone()
     }
     fn write(&mut self, record: &str) {
+        let record = &self.as_written(record);
         self.bus
             .log
             .push((self.tab, self.now, Op::Write(record.to_string())));
@@ -167,12 +192,14 @@ impl Shared for Port<'_> {
         }
     }
     fn store(&mut self, record: &str) {
+        let record = &self.as_written(record);
         self.bus
             .log
             .push((self.tab, self.now, Op::Write(record.to_string())));
         self.bus.store = Some(record.to_string());
     }
     fn announce(&mut self, message: &str) {
+        let message = &self.as_written(message);
         self.bus
             .log
             .push((self.tab, self.now, Op::Announce(message.to_string())));
@@ -496,6 +523,7 @@ impl World {
 /// A live record as another tab would store it.
 pub fn live_record(started_at: u64, last_activity: u64) -> Record {
     Record {
+        id: started_at,
         started_at,
         last_activity,
         remember_me: false,
@@ -503,5 +531,6 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         ended: None,
         held: false,
         hold: None,
+        horizon: Horizon::default(),
     }
 }
