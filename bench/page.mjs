@@ -16,9 +16,11 @@ const errors = [];
 let SessionGuard; // the class, once the package is loaded
 let guard; // the guard of the latest cross-tab trial
 
-async function loadSessionGuard() {
+// `pkg`: the folder under bench/out/ to load it from ("pkg", or "pkg-base" for
+// the build compared against, see BENCH_BASELINE in bench/run.mjs).
+async function loadSessionGuard(pkg = "pkg") {
   if (!SessionGuard) {
-    const m = await import("/bench/out/pkg/session_guard.js");
+    const m = await import(`/bench/out/${pkg}/session_guard.js`);
     await m.default();
     SessionGuard = m.SessionGuard;
   }
@@ -78,13 +80,14 @@ window.bench = {
         break;
       }
       case "session-guard": {
-        const SG = await loadSessionGuard();
+        const { pkg, ...rest } = options;
+        const SG = await loadSessionGuard(pkg);
         window.guard = new SG({
           idleTimeoutMs: IDLE_MS,
           allowSyntheticEvents: true,
           onSignOut() {},
           onError: (e) => errors.push(String(e?.message ?? e)),
-          ...options,
+          ...rest,
         });
         break;
       }

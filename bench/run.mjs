@@ -83,11 +83,25 @@ const VARIANTS = [
   { id: "sg-pool", label: "session-guard, crossTab: true, moving²", kind: "session-guard", type: "pointermove", source: "pool", options: {} },
   { id: "it", label: "idle-timeout, mousemove¹, moving²", kind: "idle-timeout", type: "mousemove", source: "pool", options: {} },
 ];
+// BENCH_BASELINE=<folder with session_guard.js and session_guard_bg.wasm>: an
+// earlier build of session-guard measured in the same run, as one more variant
+// (a change's before and after on the same machine at the same moment).
+const BASELINE = process.env.BENCH_BASELINE;
+if (BASELINE) {
+  const sg = VARIANTS.findIndex((v) => v.id === "sg");
+  VARIANTS.splice(sg + 1, 0, {
+    ...VARIANTS[sg],
+    id: "sg-base",
+    label: "session-guard, crossTab: true, the BENCH_BASELINE build",
+    options: { pkg: "pkg-base" },
+  });
+}
 const FLOORS = { fresh: "empty", pool: "empty-pool" };
 const NONES = { fresh: "none", pool: "none-pool" };
 const BASELINES = ["none", "empty", "none-pool", "empty-pool"];
 // The ratios printed: session-guard's overhead over each peer's (same source).
 const RATIOS = [
+  ...(BASELINE ? [["sg", "sg-base"]] : []),
   ["sg", "rit"],
   ["sg", "rit-0"],
   ["sg", "rit-x"],
@@ -96,8 +110,9 @@ const RATIOS = [
   ["sg-local", "rit-0"],
 ];
 // Section 2: the watchers under the counters, and under constant real-time activity.
-const COUNTED = ["react", "sg", "sg-local", "rit", "rit-0", "rit-x", "it-still", "it"];
-const ACTIVE = ["sg", "sg-local", "rit", "rit-0", "rit-x", "it"];
+const WITH_BASE = BASELINE ? ["sg-base"] : [];
+const COUNTED = ["react", "sg", ...WITH_BASE, "sg-local", "rit", "rit-0", "rit-x", "it-still", "it"];
+const ACTIVE = ["sg", ...WITH_BASE, "sg-local", "rit", "rit-0", "rit-x", "it"];
 const byId = (id) => VARIANTS.find((v) => v.id === id);
 
 // ---------------------------------------------------------------- helpers
@@ -153,13 +168,12 @@ async function openPage(context, url) {
 // ---------------------------------------------------------------- bundles
 
 /** Copies the built package (pkg/) to bench/out/pkg/. */
-function snapshotPackage() {
-  rmSync(PKG, { recursive: true, force: true });
-  mkdirSync(PKG, { recursive: true });
+function snapshotPackage(from = path.join(ROOT, "pkg"), to = PKG) {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
   for (const f of ["session_guard.js", "session_guard_bg.wasm", "snippets"]) {
-    const from = path.join(ROOT, "pkg", f);
-    if (existsSync(from)) cpSync(from, path.join(PKG, f), { recursive: true });
-    else if (f !== "snippets") throw new Error(`pkg/${f} is missing: run npm run build first`);
+    if (existsSync(path.join(from, f))) cpSync(path.join(from, f), path.join(to, f), { recursive: true });
+    else if (f !== "snippets") throw new Error(`${path.join(from, f)} is missing: run npm run build first`);
   }
 }
 
@@ -698,6 +712,7 @@ function brief(value) {
 async function main() {
   const started = Date.now();
   snapshotPackage();
+  if (BASELINE) snapshotPackage(path.resolve(BASELINE), path.join(OUT, "pkg-base"));
   log("bundling the peers with esbuild into bench/out/");
   await bundle();
 

@@ -812,3 +812,37 @@ test("sign-out propagation latency between two tabs (real time)", { timeout: 120
   assert.ok(median < 100, `median ${median} ms`);
   assert.ok(worst < 100, `worst ${worst} ms (contract: within 100 ms)`);
 });
+
+test("a tab of a newer release (fields this release does not know) shares the session", TIMEOUT, async (t) => {
+  const s = await tabs(t, 2);
+  const [a, b] = s.pages; // b plays a tab running a newer release of the package
+  const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
+  await makeGuard(a, options);
+  await runAll(s, 20_000);
+  // The newer tab is active: it rewrites the record with its own extra fields
+  // (every JSON shape) and posts it, as a newer guard would.
+  const newer = await b.evaluate(() => {
+    const record = JSON.parse(localStorage.getItem("session-guard"));
+    const text = JSON.stringify({
+      writer: "9.1.0",
+      ...record,
+      lastActivity: Date.now(),
+      serverDeadlines: { idle: 1700000000000, list: [1, 2.5, null] },
+      claims: [{ tab: "\u00e9\"", at: -1e3 }],
+    });
+    localStorage.setItem("session-guard", text);
+    const channel = new BroadcastChannel("session-guard");
+    channel.postMessage(text);
+    channel.close();
+    return JSON.parse(text).lastActivity;
+  });
+  assert.equal(newer, T0 + 20_000);
+  await expectInspect(a, { state: "active", expiresAt: newer + MINUTE }, { message: "the newer tab's activity counts" });
+  await expectNoLog(a, "onError");
+  // A reload reads the newer record and resumes the session.
+  await s.reload(a);
+  await makeGuard(a, options);
+  await expectInspect(a, { state: "active", expiresAt: newer + MINUTE });
+  await expectNoLog(a, "onError");
+  await expectNoLog(a, "onSignOut");
+});
