@@ -87,6 +87,37 @@ pub enum Effect {
     AwaitRelease,
 }
 
+/// The instants a guard acts at, each named once; [`Session::deadline`]
+/// holds the rule that makes each one due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Deadline {
+    /// The idle window runs out (none while paused or held).
+    IdleEnd,
+    /// The absolute lifetime runs out.
+    AbsoluteEnd,
+    /// The warning window before the earlier end opens.
+    Warning,
+    /// The record must be written (see [`Session::publish_due`]).
+    Publish,
+    /// `onActivity` may fire again (a throttle: it wakes no timer).
+    ActivityCallback,
+}
+
+impl Deadline {
+    const ALL: [Deadline; 5] = [
+        Deadline::IdleEnd,
+        Deadline::AbsoluteEnd,
+        Deadline::Warning,
+        Deadline::Publish,
+        Deadline::ActivityCallback,
+    ];
+
+    /// Whether the shell's timer must wake for it.
+    fn wakes(self) -> bool {
+        self != Deadline::ActivityCallback
+    }
+}
+
 /// One guard's view of the shared session.
 #[derive(Debug)]
 pub struct Session {
@@ -201,14 +232,35 @@ impl Session {
 
     /// When the shell's timer must wake next, if ever.
     pub fn next_wake(&self) -> Option<u64> {
+        Deadline::ALL
+            .into_iter()
+            .filter(|d| d.wakes())
+            .filter_map(|d| self.deadline(d))
+            .min()
+    }
+
+    /// The table of deadlines: when each falls due, if it is set. Every
+    /// rule that makes something due at a time is here, once.
+    fn deadline(&self, d: Deadline) -> Option<u64> {
         if self.ended.is_some() {
             return None;
         }
-        let end = self.end_at().map(|(at, _)| at);
-        let warn = end
-            .filter(|at| self.limits.warn > 0 && self.warned != Some(*at))
-            .map(|at| at.saturating_sub(self.limits.warn));
-        [end, warn, self.publish_due()].into_iter().flatten().min()
+        match d {
+            Deadline::IdleEnd => self.idle_end(),
+            Deadline::AbsoluteEnd => self.limits.max.map(|m| self.start.saturating_add(m)),
+            Deadline::Warning => self
+                .end_at()
+                .filter(|(at, _)| self.limits.warn > 0 && self.warned != Some(*at))
+                .map(|(at, _)| at.saturating_sub(self.limits.warn)),
+            Deadline::Publish => self.publish_due(),
+            Deadline::ActivityCallback => self
+                .activity_cb_at
+                .map(|t| t + ACTIVITY_CALLBACK_INTERVAL_MS),
+        }
+    }
+
+    fn due(&self, d: Deadline, now: u64) -> bool {
+        self.deadline(d).is_some_and(|at| now >= at)
     }
 
     /// The state a user sees.
@@ -291,8 +343,8 @@ impl Session {
         if self.ended.is_some() || self.last <= self.told || self.warned.is_some() {
             return 0;
         }
-        match (self.activity_cb_at, self.next_wake()) {
-            (Some(cb), Some(wake)) => wake.min(cb + ACTIVITY_CALLBACK_INTERVAL_MS),
+        match (self.deadline(Deadline::ActivityCallback), self.next_wake()) {
+            (Some(cb), Some(wake)) => wake.min(cb),
             _ => 0,
         }
     }
@@ -541,16 +593,13 @@ impl Session {
     }
 
     fn activity_callback(&mut self, now: u64, remote: bool) {
-        if self
-            .activity_cb_at
-            .map_or(true, |t| now >= t + ACTIVITY_CALLBACK_INTERVAL_MS)
-        {
+        if self.activity_cb_at.is_none() || self.due(Deadline::ActivityCallback, now) {
             self.activity_cb_at = Some(now);
             self.effects.push_back(Effect::Activity { at: now, remote });
         }
     }
 
-    fn idle_deadline(&self) -> Option<u64> {
+    fn idle_end(&self) -> Option<u64> {
         if self.paused || self.held {
             return None;
         }
@@ -561,8 +610,8 @@ impl Session {
 
     /// The end as it stands and its reason (`"absolute"` on a tie).
     fn end_at(&self) -> Option<(u64, Reason)> {
-        let absolute = self.limits.max.map(|m| self.start.saturating_add(m));
-        match (self.idle_deadline(), absolute) {
+        let idle = self.deadline(Deadline::IdleEnd);
+        match (idle, self.deadline(Deadline::AbsoluteEnd)) {
             (Some(i), Some(a)) if i < a => Some((i, Reason::Idle)),
             (_, Some(a)) => Some((a, Reason::Absolute)),
             (Some(i), None) => Some((i, Reason::Idle)),
@@ -570,14 +619,10 @@ impl Session {
         }
     }
 
-    /// The end this guard may act on now: while a hold probe is under way the
-    /// idle decision waits for its answer (an absolute end that comes first
-    /// does not).
     /// An idle end, or an idle warning not yet given, is due at `now`.
-    fn idle_action_due(&self, end: Option<(u64, Reason)>, now: u64) -> bool {
-        let warn = self.limits.warn;
-        matches!(end, Some((at, Reason::Idle))
-            if now >= at || (warn > 0 && now + warn >= at && self.warned != Some(at)))
+    fn idle_action_due(&self, now: u64) -> bool {
+        matches!(self.end_at(), Some((_, Reason::Idle)))
+            && (self.due(Deadline::IdleEnd, now) || self.due(Deadline::Warning, now))
     }
 
     /// The one place that decides: end, warn, or write the record.
@@ -585,8 +630,7 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
-        let mut end = self.end_at();
-        if self.cross_tab && self.idle_action_due(end, now) {
+        if self.cross_tab && self.idle_action_due(now) {
             // Another tab may have been active since the last news.
             if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
                 self.merge(&r, false, now);
@@ -594,31 +638,31 @@ impl Session {
             if self.ended.is_some() {
                 return;
             }
-            end = self.end_at();
         }
-        if self.warned != end.map(|(at, _)| at) {
+        let Some((at, reason)) = self.end_at() else {
+            self.warned = None;
+            return self.publish_if_due(now, shared);
+        };
+        if self.warned != Some(at) {
+            // The end moved: a warning given for the old one is over.
             self.warned = None;
         }
-        match end {
-            Some((at, reason)) if now >= at => {
-                self.finish(reason, at, shared);
-                return;
-            }
-            Some((at, reason))
-                if self.limits.warn > 0
-                    && now + self.limits.warn >= at
-                    && self.warned != Some(at) =>
-            {
-                self.warned = Some(at);
-                self.effects.push_back(Effect::Warning {
-                    reason,
-                    remaining_ms: at - now,
-                    expires_at: at,
-                });
-            }
-            _ => {}
+        if now >= at {
+            return self.finish(reason, at, shared);
         }
-        if self.publish_due().is_some_and(|at| now >= at) {
+        if self.due(Deadline::Warning, now) {
+            self.warned = Some(at);
+            self.effects.push_back(Effect::Warning {
+                reason,
+                remaining_ms: at - now,
+                expires_at: at,
+            });
+        }
+        self.publish_if_due(now, shared);
+    }
+
+    fn publish_if_due(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.due(Deadline::Publish, now) {
             self.publish(now, shared);
         }
     }
