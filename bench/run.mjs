@@ -23,7 +23,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import { LAUNCH_ARGS, findBrowser } from "../scripts/browser.mjs";
-import { startCachingServer } from "./server.mjs";
+import { startServer } from "../scripts/serve.mjs";
 
 const require = createRequire(import.meta.url);
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -634,7 +634,7 @@ function report(r) {
   const c = r.cold;
   p(`## 3. Cold start: module import → running guard (HTTP cache warm)`, "");
   p(
-    `Median of ${c.loads} fresh page loads per variant (a new tab each, interleaved) after ${c.warmupLoads} uncounted warm-up loads, all in one browser context; files served with \`Cache-Control: max-age=3600\` + ETag by bench/server.mjs. Requests that still reached the server while counting: ${Object.entries(
+    `Median of ${c.loads} fresh page loads per variant (a new tab each, interleaved) after ${c.warmupLoads} uncounted warm-up loads, all in one browser context; files served with \`Cache-Control: max-age=3600\` + ETag by scripts/serve.mjs (\`cache: true\`). Requests that still reached the server while counting: ${Object.entries(
       c.requestsWhileCounting,
     )
       .map(([k, v]) => `${k} ${Object.keys(v).length ? JSON.stringify(v) : "none"}`)
@@ -717,7 +717,7 @@ async function main() {
   await bundle();
 
   const { chromium } = require("playwright-core");
-  const server = await startCachingServer({ root: ROOT });
+  const server = await startServer({ root: ROOT, cache: true });
   const browser = await chromium.launch({ executablePath: findBrowser(), headless: true, args: LAUNCH_ARGS });
   let results;
   try {

@@ -62,7 +62,14 @@ function isInside(dir, file) {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-async function handle(realRoot, req, res) {
+/** Counts a response in `requests` (pathname -> { status: n }). */
+function count(requests, pathname, status) {
+  const entry = requests.get(pathname) ?? {};
+  entry[status] = (entry[status] ?? 0) + 1;
+  requests.set(pathname, entry);
+}
+
+async function handle(realRoot, cache, requests, req, res) {
   if (req.method !== "GET" && req.method !== "HEAD") {
     send(res, 405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
     return;
@@ -107,16 +114,28 @@ async function handle(realRoot, req, res) {
     }
     if (!info.isFile()) throw new Error("not a file");
   } catch {
+    count(requests, pathname, 404);
     send(res, 404, "Not Found\n");
     return;
   }
 
-  res.writeHead(200, {
+  const headers = {
     "Content-Type": contentType(file),
-    "Content-Length": info.size,
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-  });
+  };
+  if (cache) {
+    // A repeat visit (the bench's cold start): cached, or revalidated with a 304.
+    headers["Cache-Control"] = "max-age=3600";
+    headers.ETag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    if (req.headers["if-none-match"] === headers.ETag) {
+      count(requests, pathname, 304);
+      res.writeHead(304, headers).end();
+      return;
+    }
+  }
+  count(requests, pathname, 200);
+  res.writeHead(200, { ...headers, "Content-Length": info.size });
   if (req.method === "HEAD") {
     res.end();
     return;
@@ -127,20 +146,25 @@ async function handle(realRoot, req, res) {
 }
 
 /**
- * Starts a static file server.
- * @param {{ root: string, port?: number, host?: string }} options
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
- *   `url` is the origin without a trailing slash, e.g. "http://127.0.0.1:8080".
+ * Starts a static file server. Responses carry `Cache-Control: no-store` (the
+ * demo and the tests always load the current build), or with `cache: true`
+ * `max-age=3600` and a weak ETag, so a browser uses its cached copy or
+ * revalidates it with a 304 (the bench's cold start is about a repeat visit).
+ * @param {{ root: string, port?: number, host?: string, cache?: boolean }} options
+ * @returns {Promise<{ url: string, port: number, requests: Map<string, Record<number, number>>, close: () => Promise<void> }>}
+ *   `url` is the origin without a trailing slash, e.g. "http://127.0.0.1:8080";
+ *   `requests` counts the responses to each path by status.
  */
-export async function startServer({ root, port = 0, host = "127.0.0.1" } = {}) {
+export async function startServer({ root, port = 0, host = "127.0.0.1", cache = false } = {}) {
   if (typeof root !== "string" || root === "") {
     throw new TypeError("startServer: `root` must be a directory path");
   }
   const realRoot = await realpath(path.resolve(root));
+  const requests = new Map();
 
   const server = createServer((req, res) => {
     res.on("error", () => {});
-    handle(realRoot, req, res).catch(() => {
+    handle(realRoot, cache, requests, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, "Internal Server Error\n");
       else res.destroy();
     });
@@ -175,6 +199,7 @@ export async function startServer({ root, port = 0, host = "127.0.0.1" } = {}) {
   return {
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
+    requests,
     close() {
       closing ??= new Promise((resolve) => {
         server.close(() => resolve());
