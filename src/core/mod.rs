@@ -9,8 +9,9 @@ mod record;
 mod session;
 
 pub use options::{
-    Config, Limits, OptionError, RawOptions, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS,
-    DEFAULT_REMEMBER_ME_PERIOD_MS, FUTURE_TOLERANCE_MS,
+    Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
+    DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS, DEFAULT_REMEMBER_ME_PERIOD_MS,
+    DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS,
 };
 pub use record::{End, Horizon, Record, RecordError, VERSION};
 pub use session::{

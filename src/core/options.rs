@@ -15,6 +15,153 @@ pub const DEFAULT_REMEMBER_ME_PERIOD_MS: u64 = 2_592_000_000;
 pub const FUTURE_TOLERANCE_MS: u64 = 60_000;
 /// The largest integer a JS number holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// The DOM event types that count as activity by default.
+pub const DEFAULT_EVENTS: [&str; 6] = [
+    "pointerdown",
+    "pointermove",
+    "keydown",
+    "wheel",
+    "touchstart",
+    "scroll",
+];
+/// The default `storageKey`.
+pub const DEFAULT_STORAGE_KEY: &str = "session-guard";
+
+/// The options of the JS options object: one row each, the table that the
+/// shell's known-keys check and reads, the validation below and the
+/// documentation (`tests/docs.rs` holds the README and the TypeScript types
+/// to it) all take their names and defaults from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opt {
+    /// `idleTimeoutMs`
+    IdleTimeoutMs,
+    /// `maxDurationMs`
+    MaxDurationMs,
+    /// `rememberMe`
+    RememberMe,
+    /// `rememberMePeriodMs`
+    RememberMePeriodMs,
+    /// `warnBeforeMs`
+    WarnBeforeMs,
+    /// `events`
+    Events,
+    /// `target`
+    Target,
+    /// `allowSyntheticEvents`
+    AllowSyntheticEvents,
+    /// `startedAt`
+    StartedAt,
+    /// `storageKey`
+    StorageKey,
+    /// `crossTab`
+    CrossTab,
+    /// `onSignOut`
+    OnSignOut,
+    /// `onWarning`
+    OnWarning,
+    /// `onActivity`
+    OnActivity,
+    /// `onError`
+    OnError,
+}
+
+/// An option's default, as the contract states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptDefault {
+    /// A duration in ms.
+    Ms(u64),
+    /// A boolean.
+    Flag(bool),
+    /// A string.
+    Text(&'static str),
+    /// A list of strings.
+    List(&'static [&'static str]),
+    /// A JS expression evaluated at construction (`document`).
+    Js(&'static str),
+    /// No value: what the words say (`"required"`, `"none"`...).
+    Words(&'static str),
+}
+
+impl Opt {
+    /// Every option, in the contract's order.
+    pub const ALL: [Opt; 15] = [
+        Opt::IdleTimeoutMs,
+        Opt::MaxDurationMs,
+        Opt::RememberMe,
+        Opt::RememberMePeriodMs,
+        Opt::WarnBeforeMs,
+        Opt::Events,
+        Opt::Target,
+        Opt::AllowSyntheticEvents,
+        Opt::StartedAt,
+        Opt::StorageKey,
+        Opt::CrossTab,
+        Opt::OnSignOut,
+        Opt::OnWarning,
+        Opt::OnActivity,
+        Opt::OnError,
+    ];
+
+    /// The JS name, e.g. `"idleTimeoutMs"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Opt::IdleTimeoutMs => "idleTimeoutMs",
+            Opt::MaxDurationMs => "maxDurationMs",
+            Opt::RememberMe => "rememberMe",
+            Opt::RememberMePeriodMs => "rememberMePeriodMs",
+            Opt::WarnBeforeMs => "warnBeforeMs",
+            Opt::Events => "events",
+            Opt::Target => "target",
+            Opt::AllowSyntheticEvents => "allowSyntheticEvents",
+            Opt::StartedAt => "startedAt",
+            Opt::StorageKey => "storageKey",
+            Opt::CrossTab => "crossTab",
+            Opt::OnSignOut => "onSignOut",
+            Opt::OnWarning => "onWarning",
+            Opt::OnActivity => "onActivity",
+            Opt::OnError => "onError",
+        }
+    }
+
+    /// The default, as the contract states it.
+    pub fn default(self) -> OptDefault {
+        use OptDefault::*;
+        match self {
+            Opt::IdleTimeoutMs => Ms(DEFAULT_IDLE_TIMEOUT_MS),
+            Opt::MaxDurationMs => Ms(DEFAULT_MAX_DURATION_MS),
+            Opt::RememberMe | Opt::AllowSyntheticEvents => Flag(false),
+            Opt::RememberMePeriodMs => Ms(DEFAULT_REMEMBER_ME_PERIOD_MS),
+            Opt::WarnBeforeMs => Ms(0),
+            Opt::Events => List(&DEFAULT_EVENTS),
+            Opt::Target => Js("document"),
+            Opt::StartedAt => Words("the stored session's start, or now"),
+            Opt::StorageKey => Text(DEFAULT_STORAGE_KEY),
+            Opt::CrossTab => Flag(true),
+            Opt::OnSignOut => Words("required"),
+            Opt::OnWarning | Opt::OnActivity => Words("none"),
+            Opt::OnError => Js("console.error"),
+        }
+    }
+
+    /// The option with this JS name.
+    pub fn named(name: &str) -> Option<Opt> {
+        Opt::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// The default of a duration or a flag (`0` / `false` for the others).
+    fn default_number(self) -> u64 {
+        match self.default() {
+            OptDefault::Ms(ms) => ms,
+            OptDefault::Flag(b) => u64::from(b),
+            _ => 0,
+        }
+    }
+
+    /// The default of a flag.
+    pub fn default_flag(self) -> bool {
+        self.default_number() != 0
+    }
+}
 
 /// The limits in force: `None` is a limit disabled with `-1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,16 +242,12 @@ fn err(option: &'static str, problem: &'static str) -> OptionError {
 }
 
 /// A duration: a non-negative integer, or `-1` for "disabled" (`None`).
-fn duration(
-    option: &'static str,
-    value: Option<f64>,
-    default: u64,
-) -> Result<Option<u64>, OptionError> {
+fn duration(option: Opt, value: Option<f64>) -> Result<Option<u64>, OptionError> {
     match value {
-        None => Ok(Some(default)),
+        None => Ok(Some(option.default_number())),
         Some(-1.0) => Ok(None),
         Some(v) if is_whole(v) => Ok(Some(v as u64)),
-        Some(_) => Err(err(option, NOT_DURATION)),
+        Some(_) => Err(err(option.name(), NOT_DURATION)),
     }
 }
 
@@ -117,38 +260,30 @@ impl RawOptions {
     /// Nothing given: every option at its default.
     pub fn new() -> Self {
         RawOptions {
-            cross_tab: true,
+            remember_me: Opt::RememberMe.default_flag(),
+            cross_tab: Opt::CrossTab.default_flag(),
             ..Default::default()
         }
     }
 
     /// Checks every numeric rule of the contract at time `now` (epoch ms).
     pub fn validate(&self, now: u64) -> Result<Config, OptionError> {
-        let idle = duration(
-            "idleTimeoutMs",
-            self.idle_timeout_ms,
-            DEFAULT_IDLE_TIMEOUT_MS,
-        )?;
-        let max = duration(
-            "maxDurationMs",
-            self.max_duration_ms,
-            DEFAULT_MAX_DURATION_MS,
-        )?;
-        let remember = duration(
-            "rememberMePeriodMs",
-            self.remember_me_period_ms,
-            DEFAULT_REMEMBER_ME_PERIOD_MS,
-        )?;
-        let warn = duration("warnBeforeMs", self.warn_before_ms, 0)?.unwrap_or(0);
+        let idle = duration(Opt::IdleTimeoutMs, self.idle_timeout_ms)?;
+        let max = duration(Opt::MaxDurationMs, self.max_duration_ms)?;
+        let remember = duration(Opt::RememberMePeriodMs, self.remember_me_period_ms)?;
+        let warn = duration(Opt::WarnBeforeMs, self.warn_before_ms)?.unwrap_or(0);
         match (idle, max) {
             (None, None) => {
                 return Err(err(
-                    "idleTimeoutMs",
+                    Opt::IdleTimeoutMs.name(),
                     "and maxDurationMs are both -1: there is nothing to enforce",
                 ))
             }
             (Some(i), Some(m)) if i > m => {
-                return Err(err("idleTimeoutMs", "may not exceed maxDurationMs"))
+                return Err(err(
+                    Opt::IdleTimeoutMs.name(),
+                    "may not exceed maxDurationMs",
+                ))
             }
             _ => {}
         }
@@ -161,7 +296,7 @@ impl RawOptions {
         if let Some(window) = limits.idle_window(self.remember_me) {
             if warn > 0 && warn >= window {
                 return Err(err(
-                    "warnBeforeMs",
+                    Opt::WarnBeforeMs.name(),
                     "must be smaller than the idle window in force",
                 ));
             }
@@ -170,12 +305,15 @@ impl RawOptions {
             None => None,
             Some(v) if !is_whole(v) => {
                 return Err(err(
-                    "startedAt",
+                    Opt::StartedAt.name(),
                     "must be an integer epoch time in milliseconds",
                 ))
             }
             Some(v) if v as u64 > now.saturating_add(FUTURE_TOLERANCE_MS) => {
-                return Err(err("startedAt", "lies more than a minute in the future"))
+                return Err(err(
+                    Opt::StartedAt.name(),
+                    "lies more than a minute in the future",
+                ))
             }
             Some(v) => Some(v as u64),
         };

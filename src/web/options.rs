@@ -7,7 +7,7 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::EventTarget;
 
-use crate::core::{Config, OptionError, RawOptions};
+use crate::core::{Config, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT_STORAGE_KEY};
 
 /// The JS callbacks.
 pub struct Callbacks {
@@ -26,33 +26,6 @@ pub struct Options {
     pub storage_key: String,
     pub callbacks: Callbacks,
 }
-
-const KNOWN: [&str; 15] = [
-    "idleTimeoutMs",
-    "maxDurationMs",
-    "rememberMe",
-    "rememberMePeriodMs",
-    "warnBeforeMs",
-    "events",
-    "target",
-    "allowSyntheticEvents",
-    "startedAt",
-    "storageKey",
-    "crossTab",
-    "onSignOut",
-    "onWarning",
-    "onActivity",
-    "onError",
-];
-
-const DEFAULT_EVENTS: [&str; 6] = [
-    "pointerdown",
-    "pointermove",
-    "keydown",
-    "wheel",
-    "touchstart",
-    "scroll",
-];
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -91,38 +64,38 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// The value, or `None` when absent or `undefined`.
-    fn get(&self, key: &str) -> Option<JsValue> {
-        Reflect::get(self.options, &JsValue::from_str(key))
+    fn get(&self, option: Opt) -> Option<JsValue> {
+        Reflect::get(self.options, &JsValue::from_str(option.name()))
             .ok()
             .filter(|v| !v.is_undefined())
     }
 
-    fn number(&self, key: &'static str) -> Result<Option<f64>, JsValue> {
+    fn number(&self, key: Opt) -> Result<Option<f64>, JsValue> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => match v.as_f64() {
                 Some(n) => Ok(Some(n)),
-                None => Err(error(key, "must be a number", &v)),
+                None => Err(error(key.name(), "must be a number", &v)),
             },
         }
     }
 
-    fn boolean(&self, key: &'static str, default: bool) -> Result<bool, JsValue> {
+    fn boolean(&self, key: Opt) -> Result<bool, JsValue> {
         match self.get(key) {
-            None => Ok(default),
+            None => Ok(key.default_flag()),
             Some(v) => v
                 .as_bool()
-                .ok_or_else(|| error(key, "must be true or false", &v)),
+                .ok_or_else(|| error(key.name(), "must be true or false", &v)),
         }
     }
 
-    fn callback(&self, key: &'static str) -> Result<Option<Function>, JsValue> {
+    fn callback(&self, key: Opt) -> Result<Option<Function>, JsValue> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => v
                 .dyn_into::<Function>()
                 .map(Some)
-                .map_err(|v| error(key, "must be a function", &v)),
+                .map_err(|v| error(key.name(), "must be a function", &v)),
         }
     }
 }
@@ -139,20 +112,20 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
     let object: &Object = options.unchecked_ref();
     for key in Object::keys(object).iter() {
         let name = key.as_string().unwrap_or_default();
-        if !KNOWN.contains(&name.as_str()) {
+        if Opt::named(&name).is_none() {
             let value = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
             return Err(error(&name, "is not a known option", &value));
         }
     }
     let r = Reader { options };
     let raw = RawOptions {
-        idle_timeout_ms: r.number("idleTimeoutMs")?,
-        max_duration_ms: r.number("maxDurationMs")?,
-        remember_me_period_ms: r.number("rememberMePeriodMs")?,
-        warn_before_ms: r.number("warnBeforeMs")?,
-        started_at: r.number("startedAt")?,
-        remember_me: r.boolean("rememberMe", false)?,
-        cross_tab: r.boolean("crossTab", true)?,
+        idle_timeout_ms: r.number(Opt::IdleTimeoutMs)?,
+        max_duration_ms: r.number(Opt::MaxDurationMs)?,
+        remember_me_period_ms: r.number(Opt::RememberMePeriodMs)?,
+        warn_before_ms: r.number(Opt::WarnBeforeMs)?,
+        started_at: r.number(Opt::StartedAt)?,
+        remember_me: r.boolean(Opt::RememberMe)?,
+        cross_tab: r.boolean(Opt::CrossTab)?,
     };
     let config = raw
         .validate(now)
@@ -160,10 +133,12 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             error(
                 option,
                 problem,
-                &r.get(option).unwrap_or(JsValue::UNDEFINED),
+                &Opt::named(option)
+                    .and_then(|o| r.get(o))
+                    .unwrap_or(JsValue::UNDEFINED),
             )
         })?;
-    let events = match r.get("events") {
+    let events = match r.get(Opt::Events) {
         None => super::dom::strings(&DEFAULT_EVENTS),
         // A copy: a later change to the caller's array changes nothing.
         Some(v) => match v.dyn_ref::<Array>().map(|a| a.slice(0, a.length())) {
@@ -177,7 +152,7 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             }
         },
     };
-    let target = match r.get("target") {
+    let target = match r.get(Opt::Target) {
         None => web_sys::window()
             .and_then(|w| w.document())
             .map(Into::into)
@@ -192,27 +167,27 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             .dyn_into::<EventTarget>()
             .map_err(|v| error("target", "must be an EventTarget", &v))?,
     };
-    let storage_key = match r.get("storageKey") {
-        None => "session-guard".to_string(),
+    let storage_key = match r.get(Opt::StorageKey) {
+        None => DEFAULT_STORAGE_KEY.to_string(),
         Some(v) => match v.as_string() {
             Some(s) if !s.is_empty() => s,
             _ => return Err(error("storageKey", "must be a non-empty string", &v)),
         },
     };
     let on_sign_out = r
-        .callback("onSignOut")?
+        .callback(Opt::OnSignOut)?
         .ok_or_else(|| error("onSignOut", "is required: a function", &JsValue::UNDEFINED))?;
     Ok(Options {
         config,
         events,
         target,
-        allow_synthetic: r.boolean("allowSyntheticEvents", false)?,
+        allow_synthetic: r.boolean(Opt::AllowSyntheticEvents)?,
         storage_key,
         callbacks: Callbacks {
             on_sign_out,
-            on_warning: r.callback("onWarning")?,
-            on_activity: r.callback("onActivity")?,
-            on_error: r.callback("onError")?,
+            on_warning: r.callback(Opt::OnWarning)?,
+            on_activity: r.callback(Opt::OnActivity)?,
+            on_error: r.callback(Opt::OnError)?,
         },
     })
 }

@@ -1,0 +1,66 @@
+/** Why a session ended. */
+export type SignOutReason = "idle" | "absolute" | "manual";
+/** What `state()` returns. */
+export type SessionState = "active" | "warning" | "paused" | "signedOut";
+
+/** Passed to `onSignOut`. */
+export interface SignOutEvent {
+  /** Which deadline ended the session; `"manual"` after `signOut()`. */
+  reason: SignOutReason;
+  /** Epoch ms of the end. */
+  at: number;
+  /** True in a tab that learned of the end from another tab. */
+  remote: boolean;
+}
+
+/** Passed to `onWarning`. */
+export interface WarningEvent {
+  /** The deadline that will end the session: `"idle"` or `"absolute"`. */
+  reason: Exclude<SignOutReason, "manual">;
+  /** Ms left when the warning fired. */
+  remainingMs: number;
+  /** Epoch ms of the end. */
+  expiresAt: number;
+}
+
+/** Passed to `onActivity`. */
+export interface ActivityEvent {
+  /** Epoch ms of the activity. */
+  at: number;
+  /** True when the activity happened in another tab. */
+  remote: boolean;
+}
+
+/** Options of `new SessionGuard(options)`. Durations are integer ms; `-1` disables a limit. */
+export interface SessionGuardOptions {
+  /** Sign out after this long with no activity in any tab. @default 300000 (5 min) */
+  idleTimeoutMs?: number;
+  /** Absolute lifetime from `startedAt`; activity never extends it. @default 10800000 (180 min) */
+  maxDurationMs?: number;
+  /** While true, `rememberMePeriodMs` replaces `idleTimeoutMs`. @default false */
+  rememberMe?: boolean;
+  /** The idle window while remember-me is on; never carries the session past `maxDurationMs`. @default 2592000000 (30 days) */
+  rememberMePeriodMs?: number;
+  /** `onWarning` fires this long before the end; `0` means no warning. @default 0 */
+  warnBeforeMs?: number;
+  /** DOM event types that count as activity. @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
+  events?: string[];
+  /** Where activity is listened for (capture phase, passive). @default document */
+  target?: EventTarget;
+  /** Count events dispatched by scripts (`isTrusted` false). @default false */
+  allowSyntheticEvents?: boolean;
+  /** Epoch ms the session began, e.g. the sign-in time from the server. @default the stored session's start, or now */
+  startedAt?: number;
+  /** Names the shared session: the localStorage key and BroadcastChannel name. @default "session-guard" */
+  storageKey?: string;
+  /** Share the session with every tab and reload of the origin. @default true */
+  crossTab?: boolean;
+  /** Called exactly once when the session ends. Required. */
+  onSignOut: (event: SignOutEvent) => void;
+  /** Called when the warning window opens. */
+  onWarning?: (event: WarningEvent) => void;
+  /** Called (at most once a second) when activity moves the idle deadline. */
+  onActivity?: (event: ActivityEvent) => void;
+  /** Receives errors thrown by callbacks, storage failures and rejected records. @default console.error */
+  onError?: (error: unknown) => void;
+}
