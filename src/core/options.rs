@@ -171,7 +171,7 @@ pub struct Limits {
     /// Absolute lifetime counted from the start.
     pub max: Option<u64>,
     /// Idle window while remember-me is on.
-    pub remember: Option<u64>,
+    pub remember_window: Option<u64>,
     /// Warning lead time; `0` means no warning.
     pub warn: u64,
 }
@@ -180,7 +180,7 @@ impl Limits {
     /// The idle window in force for the given remember-me setting.
     pub fn idle_window(&self, remember_me: bool) -> Option<u64> {
         if remember_me {
-            self.remember
+            self.remember_window
         } else {
             self.idle
         }
@@ -290,7 +290,7 @@ impl RawOptions {
         let limits = Limits {
             idle,
             max,
-            remember,
+            remember_window: remember,
             warn,
         };
         if let Some(window) = limits.idle_window(self.remember_me) {
@@ -343,7 +343,7 @@ mod tests {
         let c = with(|_| {}).unwrap();
         assert_eq!(c.limits.idle, Some(300_000));
         assert_eq!(c.limits.max, Some(10_800_000));
-        assert_eq!(c.limits.remember, Some(2_592_000_000));
+        assert_eq!(c.limits.remember_window, Some(2_592_000_000));
         assert_eq!(c.limits.warn, 0);
         assert!(!c.remember_me);
         assert!(c.cross_tab);

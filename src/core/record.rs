@@ -110,7 +110,7 @@ pub struct Record {
     /// idleness. Written only when true.
     pub held: bool,
     /// In a message only: the sender's pause began (`true`) or ended (`false`).
-    pub hold: Option<bool>,
+    pub hold_changed: Option<bool>,
     /// How long after an activity the first tab of the session may act on
     /// idleness.
     pub horizon: Horizon,
@@ -404,7 +404,7 @@ impl Record {
             _ => return Err(Malformed),
         };
         let held = flag(f[8])?.unwrap_or(false);
-        let hold = flag(f[9])?;
+        let hold_changed = flag(f[9])?;
         let horizon = Horizon {
             off: optional(f[10])?,
             on: optional(f[11])?,
@@ -426,7 +426,7 @@ impl Record {
             remember_at,
             ended,
             held,
-            hold,
+            hold_changed,
             horizon,
         })
     }
@@ -463,7 +463,7 @@ impl Record {
         if self.held {
             s.push_str(",\"held\":true");
         }
-        if let Some(h) = self.hold {
+        if let Some(h) = self.hold_changed {
             s.push_str(",\"hold\":");
             s.push_str(if h { "true" } else { "false" });
         }
@@ -505,7 +505,7 @@ mod tests {
             remember_at: NOW - 10_000,
             ended: None,
             held: false,
-            hold: None,
+            hold_changed: None,
             horizon: Horizon {
                 off: Some(300_000),
                 on: None,
@@ -523,7 +523,7 @@ mod tests {
                 at: NOW,
             }),
             held: true,
-            hold: Some(true),
+            hold_changed: Some(true),
             horizon: Horizon::default(),
             ..r
         };
@@ -715,7 +715,15 @@ mod tests {
             (proptest::option::of(0..=NOW), proptest::option::of(0..=NOW)),
         )
             .prop_map(
-                |((start, gap, id_gap), remember_me, remember_at, end, hold, held, (off, on))| {
+                |(
+                    (start, gap, id_gap),
+                    remember_me,
+                    remember_at,
+                    end,
+                    hold_changed,
+                    held,
+                    (off, on),
+                )| {
                     Record {
                         id: start + id_gap,
                         started_at: start,
@@ -727,7 +735,7 @@ mod tests {
                             at: start + d,
                         }),
                         held,
-                        hold,
+                        hold_changed,
                         horizon: Horizon { off, on },
                     }
                 },

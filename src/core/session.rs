@@ -118,6 +118,15 @@ impl Deadline {
     }
 }
 
+/// Where a record comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum From {
+    /// Another tab's message or `storage` event: news, as it was sent.
+    Message,
+    /// This tab's re-read of storage, which may lag the news.
+    Storage,
+}
+
 /// One guard's view of the shared session.
 #[derive(Debug)]
 pub struct Session {
@@ -134,7 +143,7 @@ pub struct Session {
     /// The shortest time from an activity to an idle warning or end over the
     /// tabs of the session, this one included.
     horizon: Horizon,
-    remember: bool,
+    remember_me: bool,
     remember_at: u64,
     paused: bool,
     /// Another tab holds the session.
@@ -179,7 +188,7 @@ impl Session {
             last,
             told: last,
             horizon: own_horizon(&config.limits),
-            remember: config.remember_me,
+            remember_me: config.remember_me,
             remember_at: now,
             paused: false,
             held: false,
@@ -249,7 +258,7 @@ impl Session {
             Deadline::IdleEnd => self.idle_end(),
             Deadline::AbsoluteEnd => self.limits.max.map(|m| self.start.saturating_add(m)),
             Deadline::Warning => self
-                .end_at()
+                .earliest_end()
                 .filter(|(at, _)| self.limits.warn > 0 && self.warned != Some(*at))
                 .map(|(at, _)| at.saturating_sub(self.limits.warn)),
             Deadline::Publish => self.publish_due(),
@@ -281,7 +290,7 @@ impl Session {
     pub fn expires_at(&self) -> Option<u64> {
         match self.ended {
             Some(end) => Some(end.at),
-            None => self.end_at().map(|(at, _)| at),
+            None => self.earliest_end().map(|(at, _)| at),
         }
     }
 
@@ -289,7 +298,7 @@ impl Session {
     pub fn remaining_ms(&self, now: u64) -> Option<u64> {
         match self.ended {
             Some(_) => Some(0),
-            None => self.end_at().map(|(at, _)| at.saturating_sub(now)),
+            None => self.earliest_end().map(|(at, _)| at.saturating_sub(now)),
         }
     }
 
@@ -299,11 +308,11 @@ impl Session {
             id: self.id,
             started_at: self.start,
             last_activity: self.last,
-            remember_me: self.remember,
+            remember_me: self.remember_me,
             remember_at: self.remember_at,
             ended: self.ended,
             held: self.held || self.holding,
-            hold: None,
+            hold_changed: None,
             horizon: self.horizon,
         }
     }
@@ -360,7 +369,7 @@ impl Session {
     pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
         // An end that is already due keeps its reason and time.
         self.check(now, shared);
-        self.finish(Reason::Manual, now, shared);
+        self.end_here(Reason::Manual, now, shared);
     }
 
     /// Switches the idle window at once, in every tab.
@@ -370,7 +379,7 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
-        self.remember = on;
+        self.remember_me = on;
         self.remember_at = self.remember_at.max(now);
         self.publish(now, shared);
         self.check(now, shared);
@@ -415,7 +424,7 @@ impl Session {
         }
         self.holding = on;
         let message = Record {
-            hold: Some(on),
+            hold_changed: Some(on),
             ..self.record()
         };
         shared.announce(&message.encode());
@@ -474,7 +483,7 @@ impl Session {
             None => self.dirty = true,
             Some(Err(e)) => self.reject(e, now, shared),
             Some(Ok(r)) => {
-                self.merge(&r, true, now);
+                self.merge(&r, From::Message, now);
                 self.check(now, shared);
             }
         }
@@ -486,15 +495,16 @@ impl Session {
         self.start = r.started_at;
         self.last = r.last_activity;
         self.told = r.last_activity;
-        self.remember = r.remember_me;
+        self.remember_me = r.remember_me;
         self.remember_at = r.remember_at;
         self.horizon = own_horizon(&self.limits).min(r.horizon);
     }
 
-    /// Takes another tab's facts. A re-read (`news == false`) may lag a
-    /// message, so it only brings facts that never go backwards: later
-    /// activity, a later remember-me setting, the end.
-    fn merge(&mut self, r: &Record, news: bool, now: u64) {
+    /// Takes another tab's facts. A re-read of storage may lag a message,
+    /// so it only brings facts that never go backwards: later activity, a
+    /// later remember-me setting, the end.
+    fn merge(&mut self, r: &Record, from: From, now: u64) {
+        let news = from == From::Message;
         if let Some(end) = r.ended {
             // An end of this session, or of another session of this key that
             // ended after this one began: two tabs that started at once
@@ -505,7 +515,7 @@ impl Session {
             if !ours || self.superseded == Some(r.id) {
                 return;
             }
-            self.end(end, true);
+            self.end_session(end, true);
             return;
         }
         if r.id != self.id {
@@ -526,11 +536,11 @@ impl Session {
             self.activity_callback(now, true);
         }
         if r.remember_at > self.remember_at {
-            self.remember = r.remember_me;
+            self.remember_me = r.remember_me;
             self.remember_at = r.remember_at;
         }
         if news {
-            match r.hold {
+            match r.hold_changed {
                 Some(true) => self.hold(true),
                 Some(false) if !self.locks && self.held => {
                     // The held time counts as activity: the idle window
@@ -575,7 +585,7 @@ impl Session {
         let slot = self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS);
         let others_act = self
             .horizon
-            .get(self.remember)
+            .get(self.remember_me)
             .filter(|_| self.cross_tab && self.last > self.told)
             .map(|h| {
                 self.told
@@ -604,12 +614,12 @@ impl Session {
             return None;
         }
         self.limits
-            .idle_window(self.remember)
+            .idle_window(self.remember_me)
             .map(|w| self.last.saturating_add(w))
     }
 
     /// The end as it stands and its reason (`"absolute"` on a tie).
-    fn end_at(&self) -> Option<(u64, Reason)> {
+    fn earliest_end(&self) -> Option<(u64, Reason)> {
         let idle = self.deadline(Deadline::IdleEnd);
         match (idle, self.deadline(Deadline::AbsoluteEnd)) {
             (Some(i), Some(a)) if i < a => Some((i, Reason::Idle)),
@@ -621,7 +631,7 @@ impl Session {
 
     /// An idle end, or an idle warning not yet given, is due at `now`.
     fn idle_action_due(&self, now: u64) -> bool {
-        matches!(self.end_at(), Some((_, Reason::Idle)))
+        matches!(self.earliest_end(), Some((_, Reason::Idle)))
             && (self.due(Deadline::IdleEnd, now) || self.due(Deadline::Warning, now))
     }
 
@@ -633,13 +643,13 @@ impl Session {
         if self.cross_tab && self.idle_action_due(now) {
             // Another tab may have been active since the last news.
             if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
-                self.merge(&r, false, now);
+                self.merge(&r, From::Storage, now);
             }
             if self.ended.is_some() {
                 return;
             }
         }
-        let Some((at, reason)) = self.end_at() else {
+        let Some((at, reason)) = self.earliest_end() else {
             self.warned = None;
             return self.publish_if_due(now, shared);
         };
@@ -648,7 +658,7 @@ impl Session {
             self.warned = None;
         }
         if now >= at {
-            return self.finish(reason, at, shared);
+            return self.end_here(reason, at, shared);
         }
         if self.due(Deadline::Warning, now) {
             self.warned = Some(at);
@@ -679,7 +689,7 @@ impl Session {
         }
         match shared.read().map(|t| Record::parse(&t, now)) {
             Some(Err(e)) => return self.reject(e, now, shared),
-            Some(Ok(r)) => self.merge(&r, false, now),
+            Some(Ok(r)) => self.merge(&r, From::Storage, now),
             None => {}
         }
         if self.ended.is_none() {
@@ -696,19 +706,19 @@ impl Session {
     /// signed out).
     fn reject(&mut self, e: RecordError, now: u64, shared: &mut dyn Shared) {
         self.effects.push_back(Effect::Rejected(e));
-        self.finish(Reason::Absolute, now, shared);
+        self.end_here(Reason::Absolute, now, shared);
     }
 
     /// This tab ends the session, and tells the others.
-    fn finish(&mut self, reason: Reason, at: u64, shared: &mut dyn Shared) {
-        if self.end(End { reason, at }, false) && self.cross_tab {
+    fn end_here(&mut self, reason: Reason, at: u64, shared: &mut dyn Shared) {
+        if self.end_session(End { reason, at }, false) && self.cross_tab {
             shared.write(&self.record().encode());
         }
     }
 
     /// The one place a session ends: once, for good. `false` if it had
     /// ended already.
-    fn end(&mut self, end: End, remote: bool) -> bool {
+    fn end_session(&mut self, end: End, remote: bool) -> bool {
         if self.ended.is_some() {
             return false;
         }
@@ -737,6 +747,6 @@ fn own_horizon(limits: &Limits) -> Horizon {
     };
     Horizon {
         off: first_action(limits.idle),
-        on: first_action(limits.remember),
+        on: first_action(limits.remember_window),
     }
 }

@@ -530,7 +530,7 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         remember_at: started_at,
         ended: None,
         held: false,
-        hold: None,
+        hold_changed: None,
         horizon: Horizon::default(),
     }
 }
