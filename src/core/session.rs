@@ -6,6 +6,20 @@
 //! which the browser shell backs with `localStorage` and a `BroadcastChannel`
 //! and the tests back with memory.
 //!
+//! Why the record is read through a port, inside the decision, and not
+//! handed in as an input: two decisions need the freshest facts of the
+//! other tabs at the moment they are made. Before it warns or ends for
+//! idleness a tab re-reads the record (another tab may have been active a
+//! moment ago), and every write is a read-merge-write (never overwrite a
+//! later fact of another tab). Whether a read is needed is only known in
+//! the middle of the decision (is an idle action due, once the facts of
+//! this call are in?), and `localStorage` answers synchronously, so the
+//! read, the merge and the write happen in one step of the page's event
+//! loop with no other tab's message in between. As an input, every call
+//! would have to read storage up front (a read per call, on the activity
+//! path too) or be split in two halves with a pending decision kept
+//! between them.
+//!
 //! Driving contract, after every call that takes `now`:
 //! 1. drain [`Session::poll`] until it returns `None` and act on each effect;
 //! 2. make sure a timer wakes no later than [`Session::next_wake`] and call
