@@ -34,6 +34,8 @@ use super::options::{Config, Limits};
 use super::record::{End, Horizon, Record, RecordError};
 use super::{Reason, State};
 
+mod hold;
+
 /// Under constant activity, the record is written at most this often
 /// (unless another tab would act on idleness sooner: see
 /// [`Session::publish_due`]).
@@ -399,52 +401,6 @@ impl Session {
         self.check(now, shared);
     }
 
-    /// Stops idle enforcement in every tab until [`Session::resume`].
-    pub fn pause(&mut self, now: u64, shared: &mut dyn Shared) {
-        // A due end is settled first: a pause never revives a session.
-        self.check(now, shared);
-        if self.ended.is_some() || self.paused {
-            return;
-        }
-        self.paused = true;
-        if self.cross_tab {
-            self.effects.push_back(Effect::Hold(true));
-        }
-        self.check(now, shared);
-    }
-
-    /// Ends a pause; counts as activity.
-    pub fn resume(&mut self, now: u64, shared: &mut dyn Shared) {
-        if self.ended.is_some() || !self.paused {
-            return;
-        }
-        self.paused = false;
-        if self.cross_tab {
-            self.effects.push_back(Effect::Hold(false));
-            self.announce_hold(false, shared);
-        }
-        self.restart_idle(now);
-        self.activity_callback(now, false);
-        self.check(now, shared);
-    }
-
-    /// The shell holds this tab's pause (`true`: the hold was granted), or
-    /// the pause ended (`false`): tell the others, and keep the stored record's
-    /// `held` flag right for tabs that open meanwhile. Only a granted hold is
-    /// announced, so no tab sees a pause that does not hold yet.
-    pub fn announce_hold(&mut self, on: bool, shared: &mut dyn Shared) {
-        if !self.cross_tab || self.ended.is_some() || (on && !self.paused) {
-            return;
-        }
-        self.holding = on;
-        let message = Record {
-            hold_changed: Some(on),
-            ..self.record()
-        };
-        shared.announce(&message.encode());
-        shared.store(&self.record().encode());
-    }
-
     /// The page goes away or the guard is destroyed: write pending activity
     /// now, and end this tab's pause where no lock ends it by itself.
     pub fn leave(&mut self, now: u64, shared: &mut dyn Shared) {
@@ -457,33 +413,6 @@ impl Session {
         if self.paused {
             self.announce_hold(false, shared);
         }
-    }
-
-    /// The answer to [`Effect::ProbeHold`]: a tab still holds the session
-    /// (wait for its end), or the stored flag was stale (a crashed tab): the
-    /// session was held until some unknown moment, so nothing counts as
-    /// activity and the stored last activity stands (fails closed).
-    pub fn hold_probed(&mut self, held: bool, now: u64, shared: &mut dyn Shared) {
-        if !self.held || self.ended.is_some() {
-            return;
-        }
-        if held {
-            self.effects.push_back(Effect::AwaitRelease);
-        } else {
-            self.held = false;
-            self.dirty = true;
-            self.check(now, shared);
-        }
-    }
-
-    /// No tab holds the session any more: the idle window runs again from now.
-    pub fn hold_released(&mut self, now: u64, shared: &mut dyn Shared) {
-        if !self.held || self.ended.is_some() {
-            return;
-        }
-        self.held = false;
-        self.restart_idle(now);
-        self.check(now, shared);
     }
 
     /// A record or message from another tab (the `storage` event or the
@@ -554,16 +483,7 @@ impl Session {
             self.remember_at = r.remember_at;
         }
         if news {
-            match r.hold_changed {
-                Some(true) => self.hold(true),
-                Some(false) if !self.locks && self.held => {
-                    // The held time counts as activity: the idle window
-                    // runs again from the end of the hold.
-                    self.hold(false);
-                    self.restart_idle(now);
-                }
-                _ => {}
-            }
+            self.hear_hold(r.hold_changed, now);
         }
     }
 
@@ -607,13 +527,6 @@ impl Session {
                     .saturating_sub(DELIVERY_MARGIN_MS)
             });
         Some(others_act.map_or(slot, |at| at.min(slot)))
-    }
-
-    fn hold(&mut self, on: bool) {
-        if on && !self.held && self.locks {
-            self.effects.push_back(Effect::AwaitRelease);
-        }
-        self.held = on;
     }
 
     fn activity_callback(&mut self, now: u64, remote: bool) {
