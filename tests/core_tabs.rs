@@ -1121,3 +1121,63 @@ fn constant_activity_with_windows_of_a_minute_writes_once_a_second() {
         assert_eq!(w.bus.writes(1) + w.bus.writes(2), 0, "{mode:?}");
     }
 }
+
+// ------------------------------------------------------------ snapshot
+
+#[test]
+fn the_snapshot_says_what_a_ui_shows() {
+    let mut w = World::new(T0, true);
+    let opts = warned();
+    let a = w.open(opts, true);
+    let b = w.open(opts, true);
+    let s = w.session(a).snapshot(w.now);
+    assert_eq!(
+        (s.state, s.started_at, s.last_activity),
+        (State::Active, T0, T0)
+    );
+    assert_eq!(s.idle_window, Some(MIN));
+    assert_eq!(s.idle_expires_at, Some(T0 + MIN));
+    assert_eq!(s.absolute_expires_at, Some(T0 + HOUR));
+    assert_eq!((s.expires_at, s.remaining_ms), (Some(T0 + MIN), Some(MIN)));
+    assert_eq!(
+        (s.warning, s.held, s.ended, s.remember_me),
+        (None, false, None, false)
+    );
+
+    w.advance(55 * SEC);
+    let s = w.session(b).snapshot(w.now);
+    assert_eq!(s.state, State::Warning);
+    assert_eq!(s.warning, Some((Reason::Idle, T0 + MIN)));
+    assert_eq!(s.remaining_ms, Some(5 * SEC));
+
+    w.set_remember_me(a, true);
+    w.pause(a);
+    let (sa, sb) = (w.session(a).snapshot(w.now), w.session(b).snapshot(w.now));
+    assert_eq!(
+        (sa.state, sa.idle_expires_at, sa.held),
+        (State::Paused, None, false)
+    );
+    assert_eq!(
+        (sb.state, sb.idle_expires_at, sb.held),
+        (State::Active, None, true)
+    );
+    assert_eq!((sb.remember_me, sb.idle_window), (true, Some(10 * MIN)));
+    assert_eq!(sb.expires_at, Some(T0 + HOUR));
+
+    w.resume(a);
+    w.sign_out(b);
+    let s = w.session(a).snapshot(w.now);
+    assert_eq!(s.state, State::SignedOut);
+    assert_eq!(
+        s.ended,
+        Some(End {
+            reason: Reason::Manual,
+            at: T0 + 55 * SEC
+        })
+    );
+    assert_eq!(
+        (s.remaining_ms, s.expires_at),
+        (Some(0), Some(T0 + 55 * SEC))
+    );
+    assert_eq!((s.idle_expires_at, s.absolute_expires_at), (None, None));
+}

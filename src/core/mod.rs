@@ -15,7 +15,8 @@ pub use options::{
 };
 pub use record::{End, Horizon, Record, RecordError, VERSION};
 pub use session::{
-    Effect, Session, Shared, ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, PUBLISH_INTERVAL_MS,
+    Effect, Session, Shared, Snapshot, ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS,
+    PUBLISH_INTERVAL_MS,
 };
 
 /// Why a session ended.

@@ -143,6 +143,36 @@ enum From {
     Storage,
 }
 
+/// Everything a UI shows about the session ([`Session::snapshot`]); times
+/// are epoch ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// What `state()` says.
+    pub state: State,
+    /// When the session began: the absolute deadline counts from here.
+    pub started_at: u64,
+    /// The latest activity in any tab, as far as this tab knows.
+    pub last_activity: u64,
+    /// Remember-me.
+    pub remember_me: bool,
+    /// The idle window in force (`None`: no idle limit).
+    pub idle_window: Option<u64>,
+    /// The idle deadline (`None`: no idle limit, or a pause holds it).
+    pub idle_expires_at: Option<u64>,
+    /// The absolute deadline (`None`: no absolute limit).
+    pub absolute_expires_at: Option<u64>,
+    /// The end as it stands (`None`: nothing ends the session now).
+    pub expires_at: Option<u64>,
+    /// Ms until the end (`Some(0)` once ended).
+    pub remaining_ms: Option<u64>,
+    /// The open warning: the reason of the end it warns of, and its time.
+    pub warning: Option<(Reason, u64)>,
+    /// Another tab's pause holds the session.
+    pub held: bool,
+    /// How the session ended, once it has.
+    pub ended: Option<End>,
+}
+
 /// One guard's view of the shared session.
 #[derive(Debug)]
 pub struct Session {
@@ -315,6 +345,27 @@ impl Session {
         match self.ended {
             Some(_) => Some(0),
             None => self.earliest_end().map(|(at, _)| at.saturating_sub(now)),
+        }
+    }
+
+    /// Everything a UI shows about the session, as it stands at `now`.
+    pub fn snapshot(&self, now: u64) -> Snapshot {
+        Snapshot {
+            state: self.state(),
+            started_at: self.start,
+            last_activity: self.last,
+            remember_me: self.remember_me,
+            idle_window: self.limits.idle_window(self.remember_me),
+            idle_expires_at: self.deadline(Deadline::IdleEnd),
+            absolute_expires_at: self.deadline(Deadline::AbsoluteEnd),
+            expires_at: self.expires_at(),
+            remaining_ms: self.remaining_ms(now),
+            warning: self
+                .earliest_end()
+                .filter(|(at, _)| self.warned == Some(*at))
+                .map(|(at, reason)| (reason, at)),
+            held: self.held,
+            ended: self.ended,
         }
     }
 

@@ -471,6 +471,38 @@ impl SessionGuard {
         JsValue::from_str(state.as_str())
     }
 
+    /// Everything a UI shows about the session, as it stands now (see
+    /// `SessionSnapshot` in the types).
+    #[wasm_bindgen(unchecked_return_type = "SessionSnapshot")]
+    pub fn snapshot(&self) -> JsValue {
+        let now = now();
+        let Some(s) = self.read(|core| core.snapshot(now)) else {
+            return JsValue::NULL;
+        };
+        let time = |t: Option<u64>| t.map_or(JsValue::NULL, ms);
+        let endless = |t: Option<u64>| t.map_or(JsValue::from_f64(f64::INFINITY), ms);
+        let warning = s.warning.map_or(JsValue::NULL, |(r, at)| {
+            object(&[("reason", reason(r)), ("expiresAt", ms(at))])
+        });
+        let signed_out = s.ended.map_or(JsValue::NULL, |e| {
+            object(&[("reason", reason(e.reason)), ("at", ms(e.at))])
+        });
+        object(&[
+            ("state", JsValue::from_str(s.state.as_str())),
+            ("startedAt", ms(s.started_at)),
+            ("lastActivity", ms(s.last_activity)),
+            ("rememberMe", JsValue::from_bool(s.remember_me)),
+            ("idleWindowMs", time(s.idle_window)),
+            ("idleExpiresAt", time(s.idle_expires_at)),
+            ("absoluteExpiresAt", time(s.absolute_expires_at)),
+            ("expiresAt", endless(s.expires_at)),
+            ("remainingMs", endless(s.remaining_ms)),
+            ("warning", warning),
+            ("held", JsValue::from_bool(s.held)),
+            ("signedOut", signed_out),
+        ])
+    }
+
     /// Removes every listener, timer and channel without signing out.
     /// Idempotent; no callback fires after it.
     pub fn destroy(&self) {

@@ -31,6 +31,34 @@ export interface ActivityEvent {
   remote: boolean;
 }
 
+/** What `snapshot()` returns: everything a UI shows about the session. Times are epoch ms. */
+export interface SessionSnapshot {
+  /** What `state()` returns. */
+  state: SessionState;
+  /** When the session began; the absolute deadline counts from here. */
+  startedAt: number;
+  /** The latest activity in any tab, as far as this tab knows. */
+  lastActivity: number;
+  /** Remember-me, as the session has it. */
+  rememberMe: boolean;
+  /** The idle window in force (`rememberMePeriodMs` while remember-me is on); `null` without an idle limit. */
+  idleWindowMs: number | null;
+  /** The idle deadline; `null` without an idle limit, or while a pause (in this or another tab) holds it. */
+  idleExpiresAt: number | null;
+  /** `startedAt + maxDurationMs`; `null` without an absolute limit. */
+  absoluteExpiresAt: number | null;
+  /** As `expiresAt()` returns it. */
+  expiresAt: number;
+  /** As `remainingMs()` returns it. */
+  remainingMs: number;
+  /** The open warning, or `null`. */
+  warning: { reason: Exclude<SignOutReason, "manual">; expiresAt: number } | null;
+  /** Another tab's pause holds the session. */
+  held: boolean;
+  /** How the session ended, once it has; `null` before. */
+  signedOut: { reason: SignOutReason; at: number } | null;
+}
+
 /** Options of `new SessionGuard(options)`. Durations are integer ms; `-1` disables a limit. */
 export interface SessionGuardOptions {
   /** Sign out after this long with no activity in any tab. @default 300000 (5 min) */
