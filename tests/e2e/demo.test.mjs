@@ -176,3 +176,71 @@ test("demo: a sign-out in one tab reaches the other", TIMEOUT, async (t) => {
   assert.deepEqual(errors, [], "no page errors in the first tab");
   assert.deepEqual(secondErrors, [], "no page errors in the second tab");
 });
+
+test("demo: a pause in one tab holds the other, remember-me reaches it, a reload rejoins", TIMEOUT, async (t) => {
+  const s = await demoSession(t);
+  const first = await s.context.newPage();
+  const errors = watch(first);
+  await first.goto(h.url + DEMO);
+  await signedIn(first);
+  await run(s, 2 * SECOND);
+  const [second] = await Promise.all([s.context.waitForEvent("page"), first.click("#open-tab")]);
+  const secondErrors = watch(second);
+  await second.waitForLoadState();
+  await signedIn(second);
+
+  const shown = (page) =>
+    page.evaluate(() => {
+      const $ = (id) => document.getElementById(id);
+      return {
+        note: $("state-note").hidden ? null : $("state-note").textContent,
+        why: $("expires-why").textContent,
+        idleCaption: $("idle-caption").textContent,
+        idleLevel: $("idle-timer").dataset.level,
+        rememberMe: $("remember-me").checked,
+        startedAt: $("started-at").textContent,
+      };
+    });
+  // The demo redraws every 250 ms of (fake) time: let the clock run past a tick.
+  const until = async (page, check, message) => {
+    let last;
+    try {
+      return await propagate(s, async () => check((last = await shown(page))) && last, { message, fakeBudget: 1000, tick: 50 });
+    } catch (err) {
+      assert.fail(`${err.message}; the demo shows ${JSON.stringify(last)}`);
+    }
+  };
+  assert.equal((await shown(second)).note, null, "nothing holds the session yet");
+
+  // A pause in the first tab holds the second one's idle timer; the maximum still ends it.
+  await first.click("#pause");
+  const held = await until(second, (v) => v.note !== null, "the hold reaching the second tab");
+  assert.equal(held.note, "idle timer held by another tab");
+  assert.equal(held.idleCaption, "held: paused in another tab");
+  assert.equal(held.idleLevel, "held");
+  assert.equal(held.why, "(maximum length)");
+  assert.equal((await view(second)).expiresAt, T0 + 60 * SECOND);
+  assert.equal((await shown(first)).idleCaption, "held while paused");
+  assert.equal((await shown(first)).note, null, "the pausing tab is not held by another");
+
+  await first.click("#pause"); // resume
+  const free = await until(second, (v) => v.note === null, "the end of the hold in the second tab");
+  assert.equal(free.idleCaption, "until idle sign-out");
+  assert.equal(free.why, "(idle timeout)");
+
+  // Remember-me switched in the second tab shows in the first.
+  await second.click("#remember-me");
+  const remembered = await until(first, (v) => v.rememberMe, "remember-me reaching the first tab");
+  assert.equal(remembered.idleCaption, "until idle sign-out (remember me)");
+
+  // A reload joins the same sign-in and keeps remember-me.
+  await run(s, 3 * SECOND);
+  await second.reload();
+  await signedIn(second);
+  const reloaded = await shown(second);
+  assert.equal(reloaded.startedAt, (await shown(first)).startedAt, "the reload joined the same sign-in");
+  assert.equal(reloaded.rememberMe, true);
+
+  assert.deepEqual(errors, [], "no page errors in the first tab");
+  assert.deepEqual(secondErrors, [], "no page errors in the second tab");
+});
