@@ -30,6 +30,7 @@ import {
   setup,
   waitUntil,
 } from "./harness.mjs";
+import { countWrites } from "./counting.mjs";
 
 const h = setup();
 const TIMEOUT = { timeout: 120_000 };
@@ -250,28 +251,6 @@ test("two tabs with different windows: the 1 s tab does not end while the 60 s t
   );
   assert.ok(ea.calledAt - eb.at <= 100, `tab A learned ${ea.calledAt - eb.at} ms of fake time after the end`);
 });
-
-/**
- * Page side, before the package loads: counts localStorage.setItem calls for
- * the session's key and postMessage calls on its BroadcastChannel, each with
- * the fake time it happened at.
- */
-function countWrites() {
-  const key = "session-guard";
-  const writes = [];
-  const posts = [];
-  const setItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (k, v) {
-    if (this === window.localStorage && String(k) === key) writes.push(Date.now());
-    return setItem.call(this, k, v);
-  };
-  const postMessage = BroadcastChannel.prototype.postMessage;
-  BroadcastChannel.prototype.postMessage = function (m) {
-    if (this.name === key) posts.push(Date.now());
-    return postMessage.call(this, m);
-  };
-  window.sessionIo = () => ({ writes: [...writes], posts: [...posts] });
-}
 
 test("constant activity with the default windows: at most one write and one message a second", TIMEOUT, async (t) => {
   const s = await tabs(t, 2, { initScript: countWrites });
