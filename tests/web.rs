@@ -77,31 +77,87 @@ async fn sleep(ms: i32) {
     JsFuture::from(p).await.unwrap();
 }
 
+/// An `EventTarget` that keeps the listeners registered on it: `live(&t)`
+/// lists their types. A leaked listener shows here even when every entry
+/// point of a destroyed guard returns early.
+fn counting_target() -> EventTarget {
+    let make = Function::new_no_args(
+        r#"
+        const capture = (o) => (typeof o === "boolean" ? o : !!(o && o.capture));
+        class CountingTarget extends EventTarget {
+          constructor() {
+            super();
+            this.live = [];
+          }
+          addEventListener(type, f, o) {
+            super.addEventListener(type, f, o);
+            const c = capture(o);
+            const t = String(type);
+            if (f && !this.live.some((e) => e.type === t && e.f === f && e.capture === c)) {
+              this.live.push({ type: t, f, capture: c });
+            }
+          }
+          removeEventListener(type, f, o) {
+            super.removeEventListener(type, f, o);
+            const c = capture(o);
+            const t = String(type);
+            this.live = this.live.filter((e) => !(e.type === t && e.f === f && e.capture === c));
+          }
+        }
+        return new CountingTarget();
+        "#,
+    );
+    make.call0(&JsValue::UNDEFINED).unwrap().unchecked_into()
+}
+
+/// The types of the listeners now registered on a `counting_target()`.
+fn live(target: &EventTarget) -> Vec<String> {
+    let list: Array = get(target, "live").unchecked_into();
+    list.iter()
+        .map(|e| get(&e, "type").as_string().unwrap())
+        .collect()
+}
+
 fn error_message(e: JsValue) -> String {
     e.dyn_into::<js_sys::Error>().unwrap().message().into()
 }
 
 #[wasm_bindgen_test]
-fn untrusted_events_are_ignored_by_default() {
+async fn untrusted_events_are_ignored_by_default() {
     let (log, target) = (Log::default(), EventTarget::new().unwrap());
     let guard = SessionGuard::new(options(&log, &target).into()).unwrap();
+    let expires = guard.expires_at();
+    // Not in the millisecond the guard was built, where activity moves
+    // nothing anyway: a counted event would move the deadline now.
+    sleep(30).await;
     ping(&target);
     assert_eq!(log.count("onActivity"), 0);
+    assert_eq!(
+        guard.expires_at(),
+        expires,
+        "an untrusted event moved the deadline"
+    );
     guard.destroy();
 }
 
 #[wasm_bindgen_test]
 async fn synthetic_events_count_when_allowed_and_stop_after_destroy() {
-    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     set(&o, "allowSyntheticEvents", true);
     let guard = SessionGuard::new(o.into()).unwrap();
+    assert_eq!(live(&target), ["ping"]);
     // Activity in the very millisecond the session began moves nothing.
     sleep(5).await;
     ping(&target);
     assert_eq!(log.count("onActivity"), 1);
     assert_eq!(get(&log.first("onActivity"), "remote"), JsValue::FALSE);
     guard.destroy();
+    assert_eq!(
+        live(&target),
+        Vec::<String>::new(),
+        "a listener survived destroy()"
+    );
     guard.destroy(); // idempotent
     let expires = guard.expires_at();
     ping(&target);
@@ -116,14 +172,20 @@ async fn synthetic_events_count_when_allowed_and_stop_after_destroy() {
 
 #[wasm_bindgen_test]
 async fn idle_timeout_signs_out_once_and_removes_listeners() {
-    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     set(&o, "idleTimeoutMs", 50);
     set(&o, "allowSyntheticEvents", true);
     let guard = SessionGuard::new(o.into()).unwrap();
     assert_eq!(guard.state(), "active");
+    assert_eq!(live(&target), ["ping"]);
     sleep(500).await;
     assert_eq!(log.count("onSignOut"), 1);
+    assert_eq!(
+        live(&target),
+        Vec::<String>::new(),
+        "a listener survived the idle sign-out"
+    );
     let e = log.first("onSignOut");
     assert_eq!(get(&e, "reason"), "idle");
     assert_eq!(get(&e, "remote"), JsValue::FALSE);
@@ -142,16 +204,86 @@ async fn idle_timeout_signs_out_once_and_removes_listeners() {
 
 #[wasm_bindgen_test]
 async fn destroy_leaves_nothing_firing() {
-    let (log, target) = (Log::default(), EventTarget::new().unwrap());
+    let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     set(&o, "idleTimeoutMs", 40);
     set(&o, "warnBeforeMs", 20);
     let guard = SessionGuard::new(o.into()).unwrap();
     guard.destroy();
+    assert_eq!(
+        live(&target),
+        Vec::<String>::new(),
+        "a listener survived destroy()"
+    );
     sleep(120).await;
     assert!(
         log.0.borrow().is_empty(),
         "a callback fired after destroy()"
+    );
+}
+
+#[wasm_bindgen_test]
+fn every_activity_listener_goes_with_destroy_and_with_sign_out() {
+    // The default event types, and duplicates in `events`: each registration
+    // the guard makes on its target is removed again, by destroy() and by
+    // every way the session ends here (signOut(), and from a callback).
+    let events = [
+        "pointerdown",
+        "pointermove",
+        "keydown",
+        "wheel",
+        "touchstart",
+        "scroll",
+    ];
+    let log = Log::default();
+    let make = |target: &EventTarget| {
+        let o = options(&log, target);
+        let list: Array = events.iter().map(|t| JsValue::from_str(t)).collect();
+        list.push(&JsValue::from_str("keydown"));
+        set(&o, "events", list);
+        SessionGuard::new(o.into()).unwrap()
+    };
+    let none = Vec::<String>::new();
+
+    let target = counting_target();
+    let guard = make(&target);
+    let mut types = live(&target);
+    types.sort();
+    let mut expected: Vec<String> = events.iter().map(|t| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(types, expected, "one listener per event type");
+    guard.destroy();
+    assert_eq!(live(&target), none, "listeners left after destroy()");
+
+    let target = counting_target();
+    let guard = make(&target);
+    guard.sign_out();
+    assert_eq!(guard.state(), "signedOut");
+    assert_eq!(live(&target), none, "listeners left after signOut()");
+    guard.destroy();
+    assert_eq!(live(&target), none);
+}
+
+#[wasm_bindgen_test]
+async fn listeners_go_when_a_callback_ends_or_destroys_the_guard() {
+    // onWarning signs out (an end from inside a callback), onSignOut destroys.
+    let (log, target) = (Log::default(), counting_target());
+    let o = options(&log, &target);
+    let holder = Object::new();
+    let sign_out = Function::new_with_args("e", "this.guard.signOut();");
+    set(&o, "onWarning", sign_out.bind0(&holder));
+    set(&o, "idleTimeoutMs", 60);
+    set(&o, "warnBeforeMs", 40);
+    let guard = SessionGuard::new(o.into()).unwrap();
+    set(&holder, "guard", guard);
+    assert_eq!(live(&target), ["ping"]);
+    sleep(300).await;
+    assert_eq!(log.count("onSignOut"), 1);
+    assert_eq!(get(&log.first("onSignOut"), "reason"), "manual");
+    assert_eq!(
+        live(&target),
+        Vec::<String>::new(),
+        "a listener survived a sign-out made by a callback"
     );
 }
 
