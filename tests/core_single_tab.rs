@@ -984,6 +984,7 @@ fn options() -> impl Strategy<Value = Opts> {
                     warn,
                     remember_me,
                     started_at,
+                    keep_alive: None,
                 }
             },
         )
@@ -1008,7 +1009,8 @@ struct Model {
 
 impl Model {
     fn new(o: &Opts, now: u64) -> Model {
-        let start = o.started_at.unwrap_or(now);
+        // A start ahead of the page's clock is taken as now.
+        let start = o.started_at.unwrap_or(now).min(now);
         Model {
             idle: enabled(o.idle),
             max: enabled(o.max),
@@ -1186,7 +1188,12 @@ fn run(mode: Mode, opts: Opts, steps: &[Step]) -> Result<(), TestCaseError> {
                 }
                 Effect::SignedOut { .. } | Effect::Activity { .. } | Effect::Hold(_) => {}
                 Effect::ProbeHold => prop_assert!(mode.locks, "{}: unexpected {:?}", ctx(), e),
-                Effect::Rejected(_) | Effect::AwaitRelease => {
+                Effect::Rejected(_)
+                | Effect::AwaitRelease
+                | Effect::ClaimKeepAlive
+                | Effect::KeepAlive { .. }
+                | Effect::KeepAliveOver
+                | Effect::Problem(_) => {
                     prop_assert!(false, "{}: unexpected {:?}", ctx(), e)
                 }
             }

@@ -8,6 +8,7 @@ use session_guard::core::{Opt, OptDefault};
 fn written(d: OptDefault) -> String {
     match d {
         OptDefault::Ms(ms) => ms.to_string(),
+        OptDefault::Off => "-1".to_string(),
         OptDefault::Flag(b) => b.to_string(),
         OptDefault::Text(t) => format!("\"{t}\""),
         OptDefault::List(items) => format!(

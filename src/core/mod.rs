@@ -11,12 +11,14 @@ mod session;
 pub use options::{
     Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
     DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS, DEFAULT_REMEMBER_ME_PERIOD_MS,
-    DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS,
+    DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS, MIN_EPOCH_MS,
 };
-pub use record::{End, Horizon, Record, RecordError, VERSION};
+#[cfg(target_arch = "wasm32")]
+pub(crate) use record::decimal;
+pub use record::{End, Horizon, Learned, Record, RecordError, ServerDeadlines, VERSION};
 pub use session::{
-    Effect, Session, Shared, Snapshot, ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS,
-    PUBLISH_INTERVAL_MS,
+    Effect, Problem, ServerSync, Session, Shared, Snapshot, SyncError,
+    ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, KEEP_ALIVE_RETRY_MS, PUBLISH_INTERVAL_MS,
 };
 
 /// Why a session ended.

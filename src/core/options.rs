@@ -13,6 +13,9 @@ pub const DEFAULT_MAX_DURATION_MS: u64 = 10_800_000;
 pub const DEFAULT_REMEMBER_ME_PERIOD_MS: u64 = 2_592_000_000;
 /// How far in the future a start or an activity time may lie (clock skew).
 pub const FUTURE_TOLERANCE_MS: u64 = 60_000;
+/// Epoch times below this are taken for seconds (a JWT `iat` or `exp`), not
+/// milliseconds: 100000000000 ms is March 1973.
+pub const MIN_EPOCH_MS: u64 = 100_000_000_000;
 /// The largest integer a JS number holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// The DOM event types that count as activity by default.
@@ -63,6 +66,10 @@ pub enum Opt {
     OnActivity,
     /// `onError`
     OnError,
+    /// `keepAliveMs`
+    KeepAliveMs,
+    /// `onKeepAlive`
+    OnKeepAlive,
 }
 
 /// An option's default, as the contract states it.
@@ -70,6 +77,8 @@ pub enum Opt {
 pub enum OptDefault {
     /// A duration in ms.
     Ms(u64),
+    /// `-1`: off.
+    Off,
     /// A boolean.
     Flag(bool),
     /// A string.
@@ -84,7 +93,7 @@ pub enum OptDefault {
 
 impl Opt {
     /// Every option, in the contract's order.
-    pub const ALL: [Opt; 15] = [
+    pub const ALL: [Opt; 17] = [
         Opt::IdleTimeoutMs,
         Opt::MaxDurationMs,
         Opt::RememberMe,
@@ -100,6 +109,8 @@ impl Opt {
         Opt::OnWarning,
         Opt::OnActivity,
         Opt::OnError,
+        Opt::KeepAliveMs,
+        Opt::OnKeepAlive,
     ];
 
     /// The JS name, e.g. `"idleTimeoutMs"`.
@@ -120,6 +131,8 @@ impl Opt {
             Opt::OnWarning => "onWarning",
             Opt::OnActivity => "onActivity",
             Opt::OnError => "onError",
+            Opt::KeepAliveMs => "keepAliveMs",
+            Opt::OnKeepAlive => "onKeepAlive",
         }
     }
 
@@ -138,7 +151,8 @@ impl Opt {
             Opt::StorageKey => Text(DEFAULT_STORAGE_KEY),
             Opt::CrossTab => Flag(true),
             Opt::OnSignOut => Words("required"),
-            Opt::OnWarning | Opt::OnActivity => Words("none"),
+            Opt::OnWarning | Opt::OnActivity | Opt::OnKeepAlive => Words("none"),
+            Opt::KeepAliveMs => Off,
             Opt::OnError => Js("console.error"),
         }
     }
@@ -198,6 +212,8 @@ pub struct Config {
     pub started_at: Option<u64>,
     /// Share the session with the other tabs of the origin.
     pub cross_tab: bool,
+    /// The keep-alive period (`None`: no keep-alive).
+    pub keep_alive: Option<u64>,
 }
 
 /// Options as read from JS, before validation. `None` means "not given".
@@ -217,6 +233,10 @@ pub struct RawOptions {
     pub remember_me: bool,
     /// `crossTab` (defaults to true in [`RawOptions::new`])
     pub cross_tab: bool,
+    /// `keepAliveMs`
+    pub keep_alive_ms: Option<f64>,
+    /// `onKeepAlive` was given (a function).
+    pub on_keep_alive: bool,
 }
 
 /// A rejected option: which one, and what is wrong with it. The shell adds the
@@ -252,7 +272,7 @@ fn duration(option: Opt, value: Option<f64>) -> Result<Option<u64>, OptionError>
 }
 
 /// A non-negative integer a JS number holds exactly.
-fn is_whole(v: f64) -> bool {
+pub(crate) fn is_whole(v: f64) -> bool {
     (0.0..=MAX_SAFE_INTEGER).contains(&v) && v as u64 as f64 == v
 }
 
@@ -266,8 +286,8 @@ impl RawOptions {
         }
     }
 
-    /// Checks every numeric rule of the contract at time `now` (epoch ms).
-    pub fn validate(&self, now: u64) -> Result<Config, OptionError> {
+    /// Checks every numeric rule of the contract.
+    pub fn validate(&self) -> Result<Config, OptionError> {
         let idle = duration(Opt::IdleTimeoutMs, self.idle_timeout_ms)?;
         let max = duration(Opt::MaxDurationMs, self.max_duration_ms)?;
         let remember = duration(Opt::RememberMePeriodMs, self.remember_me_period_ms)?;
@@ -309,19 +329,44 @@ impl RawOptions {
                     "must be an integer epoch time in milliseconds",
                 ))
             }
-            Some(v) if v as u64 > now.saturating_add(FUTURE_TOLERANCE_MS) => {
+            Some(v) if (v as u64) < MIN_EPOCH_MS => {
                 return Err(err(
                     Opt::StartedAt.name(),
-                    "lies more than a minute in the future",
+                    "must be epoch milliseconds: below 100000000000 it looks like seconds (a JWT iat: multiply by 1000)",
                 ))
             }
             Some(v) => Some(v as u64),
         };
+        let keep_alive =
+            match self.keep_alive_ms {
+                None | Some(-1.0) => None,
+                Some(v) if is_whole(v) && v > 0.0 => Some(v as u64),
+                Some(_) => return Err(err(
+                    Opt::KeepAliveMs.name(),
+                    "must be a positive integer number of milliseconds, or -1 for no keep-alive",
+                )),
+            };
+        match (keep_alive, self.on_keep_alive) {
+            (Some(_), false) => {
+                return Err(err(
+                    Opt::KeepAliveMs.name(),
+                    "needs an onKeepAlive function to call",
+                ))
+            }
+            (None, true) => {
+                return Err(err(
+                    Opt::OnKeepAlive.name(),
+                    "is given while keepAliveMs is off (-1): set keepAliveMs too",
+                ))
+            }
+            _ => {}
+        }
         Ok(Config {
             limits,
             remember_me: self.remember_me,
             started_at,
             cross_tab: self.cross_tab,
+            keep_alive,
         })
     }
 }
@@ -335,7 +380,7 @@ mod tests {
     fn with(f: impl FnOnce(&mut RawOptions)) -> Result<Config, OptionError> {
         let mut raw = RawOptions::new();
         f(&mut raw);
-        raw.validate(NOW)
+        raw.validate()
     }
 
     #[test]
@@ -348,6 +393,26 @@ mod tests {
         assert!(!c.remember_me);
         assert!(c.cross_tab);
         assert_eq!(c.started_at, None);
+        assert_eq!(c.keep_alive, None);
+    }
+
+    #[test]
+    fn keep_alive_rules() {
+        let on = |ms: f64, callback: bool| {
+            with(|r| {
+                r.keep_alive_ms = Some(ms);
+                r.on_keep_alive = callback;
+            })
+        };
+        assert_eq!(on(60_000.0, true).unwrap().keep_alive, Some(60_000));
+        assert_eq!(on(-1.0, false).unwrap().keep_alive, None);
+        for bad in [0.0, -2.0, 1.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(on(bad, true).unwrap_err().option, "keepAliveMs", "{bad}");
+        }
+        assert_eq!(on(60_000.0, false).unwrap_err().option, "keepAliveMs");
+        assert_eq!(on(-1.0, true).unwrap_err().option, "onKeepAlive");
+        let e = with(|r| r.on_keep_alive = true).unwrap_err();
+        assert_eq!(e.option, "onKeepAlive");
     }
 
     #[test]
@@ -445,9 +510,19 @@ mod tests {
                 .started_at,
             Some(NOW)
         );
-        assert!(with(|r| r.started_at = Some((NOW + 60_000) as f64)).is_ok());
-        let e = with(|r| r.started_at = Some((NOW + 60_001) as f64)).unwrap_err();
-        assert_eq!(e.option, "startedAt");
+        // Ahead of the page's clock is no error (the session takes it as
+        // now, see Session::start), however far.
+        for ahead in [60_000, 60_001, 86_400_000] {
+            let c = with(|r| r.started_at = Some((NOW + ahead) as f64)).unwrap();
+            assert_eq!(c.started_at, Some(NOW + ahead));
+        }
+        // Seconds (a JWT iat) are rejected, not taken for 1970.
+        for seconds in [1_700_000_000.0, 99_999_999_999.0, 0.0] {
+            let e = with(|r| r.started_at = Some(seconds)).unwrap_err();
+            assert_eq!(e.option, "startedAt");
+            assert!(e.problem.contains("seconds"), "{}", e.problem);
+        }
+        assert!(with(|r| r.started_at = Some(100_000_000_000.0)).is_ok());
         for bad in [f64::NAN, -1.0, 1.5, f64::INFINITY] {
             assert_eq!(
                 with(|r| r.started_at = Some(bad)).unwrap_err().option,

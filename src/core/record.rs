@@ -24,6 +24,14 @@
 //!   an idle warning or end over the tabs that joined the session, with
 //!   remember-me off / on (absent: no tab acts on idleness that way). A tab
 //!   may hold back what it writes until then, never longer.
+//! - `signIn`: the `startedAt` the session was begun with (the start
+//!   itself may be later: a `startedAt` ahead of the page's clock is taken
+//!   as now); a guard given another `startedAt` begins a new session.
+//! - `serverEnd`, `serverIdleEnd`: the server's deadlines (on this
+//!   browser's clock, corrected for the server's), each with `…At`, when it
+//!   was learned: the later one wins.
+//! - `keepAliveAt`: the latest keep-alive call of the session (one caller
+//!   per period across tabs).
 //! - While a tab holds the session (a pause) the record also says
 //!   `"held":true`. A channel message is the same object, optionally with
 //!   `"hold":true|false` (the sender's pause began or ended).
@@ -68,13 +76,9 @@ pub struct Horizon {
 }
 
 impl Horizon {
-    /// The horizon for the given remember-me setting.
-    pub fn get(&self, remember_me: bool) -> Option<u64> {
-        if remember_me {
-            self.on
-        } else {
-            self.off
-        }
+    /// The shorter horizon of the two settings.
+    pub fn shortest(&self) -> Option<u64> {
+        [self.off, self.on].into_iter().flatten().min()
     }
 
     /// The shorter of the two horizons, for each setting.
@@ -90,6 +94,34 @@ impl Horizon {
     }
 }
 
+/// A server deadline and when this browser learned it (a later one wins).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Learned {
+    /// Epoch ms of the deadline, on this browser's clock.
+    pub at: u64,
+    /// Epoch ms the sync that gave it was applied.
+    pub learned: u64,
+}
+
+impl Learned {
+    /// The later learned of two.
+    pub fn later(a: Option<Learned>, b: Option<Learned>) -> Option<Learned> {
+        match (a, b) {
+            (Some(x), Some(y)) if y.learned > x.learned => Some(y),
+            (x, y) => x.or(y),
+        }
+    }
+}
+
+/// The server's deadlines as the session knows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerDeadlines {
+    /// The server's absolute end.
+    pub end: Option<Learned>,
+    /// The end the server's idle limit gives.
+    pub idle_end: Option<Learned>,
+}
+
 /// One session's shared state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -97,6 +129,8 @@ pub struct Record {
     pub id: u64,
     /// Epoch ms the session began.
     pub started_at: u64,
+    /// The `startedAt` it was begun with (identifies the sign-in).
+    pub sign_in: u64,
     /// Epoch ms of the last activity in any tab.
     pub last_activity: u64,
     /// Remember-me.
@@ -114,6 +148,11 @@ pub struct Record {
     /// How long after an activity the first tab of the session may act on
     /// idleness.
     pub horizon: Horizon,
+    /// The server's deadlines.
+    pub server: ServerDeadlines,
+    /// Epoch ms of the session's latest keep-alive call (its start before
+    /// the first).
+    pub keep_alive_at: u64,
 }
 
 /// Why a record or message was rejected.
@@ -262,7 +301,7 @@ impl<'a> Parser<'a> {
         if !whole {
             return Some(Value::Other);
         }
-        let exact = self.s[start..self.i].iter().try_fold(0u64, |v, &d| {
+        let exact = self.s.get(start..self.i)?.iter().try_fold(0u64, |v, &d| {
             v.checked_mul(10)?
                 .checked_add(u64::from(d - b'0'))
                 .filter(|v| *v as f64 <= MAX_SAFE_INTEGER)
@@ -314,7 +353,7 @@ impl<'a> Parser<'a> {
     }
 }
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 18] = [
     "v",
     "id",
     "startedAt",
@@ -327,6 +366,12 @@ const KEYS: [&str; 12] = [
     "hold",
     "horizon",
     "rememberHorizon",
+    "signIn",
+    "serverEnd",
+    "serverEndAt",
+    "serverIdleEnd",
+    "serverIdleEndAt",
+    "keepAliveAt",
 ];
 
 /// Reads the object into one slot per known key; unknown keys are skipped.
@@ -409,10 +454,28 @@ impl Record {
             off: optional(f[10])?,
             on: optional(f[11])?,
         };
+        // Written by this release and later; absent in older records.
+        let sign_in = optional(f[12])?.unwrap_or(started_at);
+        let learned = |at: Option<Value<'_>>, learned: Option<Value<'_>>| match (
+            optional(at)?,
+            optional(learned)?,
+        ) {
+            (None, None) => Ok(None),
+            (Some(at), Some(learned)) => Ok(Some(Learned { at, learned })),
+            _ => Err(Malformed),
+        };
+        let server = ServerDeadlines {
+            end: learned(f[13], f[14])?,
+            idle_end: learned(f[15], f[16])?,
+        };
+        let keep_alive_at = optional(f[17])?.unwrap_or(started_at);
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
+        let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
         let times_ok = started_at <= last_activity
-            && [id, started_at, last_activity, remember_at]
+            && started_at <= keep_alive_at
+            && [id, started_at, last_activity, remember_at, keep_alive_at]
                 .iter()
+                .chain(&learned_at)
                 .all(|t| *t <= latest)
             && ended.map_or(true, |e| e.at >= started_at && e.at <= latest);
         if !times_ok {
@@ -428,6 +491,9 @@ impl Record {
             held,
             hold_changed,
             horizon,
+            server,
+            keep_alive_at,
+            sign_in,
         })
     }
 
@@ -441,6 +507,7 @@ impl Record {
         s.push_str("{\"v\":2");
         int(&mut s, ",\"id\":", self.id);
         int(&mut s, ",\"startedAt\":", self.started_at);
+        int(&mut s, ",\"signIn\":", self.sign_in);
         int(&mut s, ",\"lastActivity\":", self.last_activity);
         s.push_str(",\"rememberMe\":");
         s.push_str(if self.remember_me { "true" } else { "false" });
@@ -460,6 +527,20 @@ impl Record {
         if let Some(h) = self.horizon.on {
             int(&mut s, ",\"rememberHorizon\":", h);
         }
+        for (key, learned_key, l) in [
+            (",\"serverEnd\":", ",\"serverEndAt\":", self.server.end),
+            (
+                ",\"serverIdleEnd\":",
+                ",\"serverIdleEndAt\":",
+                self.server.idle_end,
+            ),
+        ] {
+            if let Some(l) = l {
+                int(&mut s, key, l.at);
+                int(&mut s, learned_key, l.learned);
+            }
+        }
+        int(&mut s, ",\"keepAliveAt\":", self.keep_alive_at);
         if self.held {
             s.push_str(",\"held\":true");
         }
@@ -470,6 +551,14 @@ impl Record {
         s.push('}');
         s
     }
+}
+
+/// `n` in decimal digits, without the `fmt` machinery.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn decimal(n: u64) -> String {
+    let mut s = String::new();
+    push_int(&mut s, n);
+    s
 }
 
 /// Decimal digits without the `fmt` machinery (it costs download size).
@@ -500,6 +589,9 @@ mod tests {
         Record {
             id: NOW - 10_000,
             started_at: NOW - 10_000,
+            sign_in: NOW - 10_000,
+            server: ServerDeadlines::default(),
+            keep_alive_at: NOW - 10_000,
             last_activity: NOW - 5_000,
             remember_me: true,
             remember_at: NOW - 10_000,
@@ -671,8 +763,40 @@ mod tests {
             id: NOW + 60_000,
             started_at: NOW + 60_000,
             last_activity: NOW + 60_000,
+            keep_alive_at: NOW + 60_000,
             ..rec()
         };
+        assert!(Record::parse(&skew.encode(), NOW).is_ok());
+        let late_keep_alive = Record {
+            keep_alive_at: NOW + 60_001,
+            ..rec()
+        };
+        assert_eq!(
+            Record::parse(&late_keep_alive.encode(), NOW),
+            Err(RecordError::Time)
+        );
+        let learned_late = Record {
+            server: ServerDeadlines {
+                end: Some(Learned {
+                    at: NOW + 86_400_000,
+                    learned: NOW + 60_001,
+                }),
+                idle_end: None,
+            },
+            ..rec()
+        };
+        assert_eq!(
+            Record::parse(&learned_late.encode(), NOW),
+            Err(RecordError::Time)
+        );
+        let keep_alive_before_start = Record {
+            keep_alive_at: NOW - 20_000,
+            ..rec()
+        };
+        assert_eq!(
+            Record::parse(&keep_alive_before_start.encode(), NOW),
+            Err(RecordError::Time)
+        );
         assert!(Record::parse(&skew.encode(), NOW).is_ok());
     }
 
@@ -692,8 +816,8 @@ mod tests {
         };
         assert_eq!(a.min(b), both);
         assert_eq!(b.min(a), both);
-        assert_eq!(both.get(false), Some(5));
-        assert_eq!(both.get(true), Some(7));
+        assert_eq!(both.shortest(), Some(5));
+        assert_eq!(Horizon::default().shortest(), None);
     }
 
     fn any_reason() -> impl Strategy<Value = Reason> {
@@ -727,6 +851,15 @@ mod tests {
                     Record {
                         id: start + id_gap,
                         started_at: start,
+                        sign_in: start + id_gap,
+                        server: ServerDeadlines {
+                            end: off.map(|at| Learned { at, learned: start }),
+                            idle_end: on.map(|at| Learned {
+                                at: at / 2,
+                                learned: remember_at,
+                            }),
+                        },
+                        keep_alive_at: start + gap / 2,
                         last_activity: start + gap,
                         remember_me,
                         remember_at,

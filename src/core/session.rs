@@ -30,11 +30,15 @@ use alloc::string::String;
 
 use alloc::collections::VecDeque;
 
+use super::options::FUTURE_TOLERANCE_MS;
 use super::options::{Config, Limits};
-use super::record::{End, Horizon, Record, RecordError};
+use super::record::{End, Horizon, Learned, Record, RecordError, ServerDeadlines};
 use super::{Reason, State};
 
 mod hold;
+mod server;
+
+pub use server::{ServerSync, SyncError, KEEP_ALIVE_RETRY_MS};
 
 /// Under constant activity, the record is written at most this often
 /// (unless another tab would act on idleness sooner: see
@@ -101,6 +105,35 @@ pub enum Effect {
     /// Another tab holds the session: wait until no tab does, then call
     /// [`Session::hold_released`].
     AwaitRelease,
+    /// A keep-alive is due and tabs may race for it: take the session's
+    /// keep-alive lock if no tab holds it (never wait for it), and answer
+    /// with [`Session::keep_alive_lock`]. Keep a granted lock until
+    /// [`Effect::KeepAliveOver`].
+    ClaimKeepAlive,
+    /// Call `onKeepAlive({ lastActivity })`, and answer with
+    /// [`Session::keep_alive_done`] once it has settled.
+    KeepAlive {
+        /// Names the call in the answer.
+        call: u32,
+        /// Epoch ms of the latest activity known.
+        last_activity: u64,
+    },
+    /// This tab's keep-alive call or claim is over: release the keep-alive
+    /// lock if it holds it.
+    KeepAliveOver,
+    /// Report to `onError`; the session goes on.
+    Problem(Problem),
+}
+
+/// What goes wrong without ending the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// `startedAt` lay this many ms (more than a minute) ahead of the
+    /// page's clock, and was taken as now.
+    StartedAhead(u64),
+    /// `onKeepAlive` was still pending one period after it began: it
+    /// counts as failed.
+    KeepAliveTimedOut(u64),
 }
 
 /// The instants a guard acts at, each named once; [`Session::deadline`]
@@ -117,15 +150,27 @@ enum Deadline {
     Publish,
     /// `onActivity` may fire again (a throttle: it wakes no timer).
     ActivityCallback,
+    /// The server's absolute end.
+    ServerEnd,
+    /// The end the server's idle limit gives.
+    ServerIdleEnd,
+    /// A keep-alive is due: a period since the last one, and activity since.
+    KeepAlive,
+    /// This tab's keep-alive call counts as failed.
+    KeepAliveTimeout,
 }
 
 impl Deadline {
-    const ALL: [Deadline; 5] = [
+    const ALL: [Deadline; 9] = [
         Deadline::IdleEnd,
         Deadline::AbsoluteEnd,
         Deadline::Warning,
         Deadline::Publish,
         Deadline::ActivityCallback,
+        Deadline::ServerEnd,
+        Deadline::ServerIdleEnd,
+        Deadline::KeepAlive,
+        Deadline::KeepAliveTimeout,
     ];
 
     /// Whether the shell's timer must wake for it.
@@ -182,6 +227,8 @@ pub struct Session {
     locks: bool,
     /// The session's identity (see the record's docs).
     id: u64,
+    /// The `startedAt` the session was begun with.
+    sign_in: u64,
     start: u64,
     last: u64,
     /// The latest activity every tab of the session has been told of.
@@ -189,6 +236,10 @@ pub struct Session {
     /// The shortest time from an activity to an idle warning or end over the
     /// tabs of the session, this one included.
     horizon: Horizon,
+    /// This tab joined the session with a shorter horizon than it had: the
+    /// others may hold back activity it has not heard of yet, so it takes
+    /// no idle action before this time (see `Deadline::IdleEnd`).
+    joined_until: u64,
     remember_me: bool,
     remember_at: u64,
     paused: bool,
@@ -206,7 +257,30 @@ pub struct Session {
     dirty: bool,
     published_at: Option<u64>,
     activity_cb_at: Option<u64>,
+    /// The server's deadlines, on this page's clock.
+    server: ServerDeadlines,
+    /// The keep-alive period.
+    keep_alive: Option<u64>,
+    /// The session's latest keep-alive call (its start before the first).
+    keep_alive_at: u64,
+    /// This tab's part in the keep-alive.
+    caller: Caller,
+    /// Names the next keep-alive call.
+    next_call: u32,
     effects: VecDeque<Effect>,
+}
+
+/// What this tab is doing about the keep-alive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    /// Nothing under way.
+    Idle,
+    /// Waiting for the keep-alive lock.
+    Claiming,
+    /// Another tab had the lock: try again at this time.
+    RetryAt(u64),
+    /// Its call `id`, begun at `at`, is pending.
+    Calling { id: u32, at: u64 },
 }
 
 impl Session {
@@ -214,7 +288,11 @@ impl Session {
     /// and the same sign-in, else begins a new one. `locks` says whether the
     /// shell can answer [`Effect::ProbeHold`] and [`Effect::AwaitRelease`].
     pub fn start(config: &Config, locks: bool, now: u64, shared: &mut dyn Shared) -> Session {
-        let begin = config.started_at.unwrap_or(now);
+        // A start ahead of the page's clock (the server's clock runs ahead of
+        // the user's) is taken as now: the guard never fails open over a
+        // wrong clock, and a sync with the server's `now` corrects the end.
+        let sign_in = config.started_at.unwrap_or(now);
+        let begin = sign_in.min(now);
         let stored = if config.cross_tab {
             shared.read().map(|text| Record::parse(&text, now))
         } else {
@@ -230,10 +308,12 @@ impl Session {
                 Some(Ok(r)) => now.max(r.id + 1),
                 _ => now,
             },
+            sign_in,
             start: begin,
             last,
             told: last,
             horizon: own_horizon(&config.limits),
+            joined_until: 0,
             remember_me: config.remember_me,
             remember_at: now,
             paused: false,
@@ -245,8 +325,17 @@ impl Session {
             dirty: true,
             published_at: None,
             activity_cb_at: None,
+            server: ServerDeadlines::default(),
+            keep_alive: config.keep_alive,
+            keep_alive_at: begin,
+            caller: Caller::Idle,
+            next_call: 0,
             effects: VecDeque::new(),
         };
+        if sign_in > now.saturating_add(FUTURE_TOLERANCE_MS) {
+            s.effects
+                .push_back(Effect::Problem(Problem::StartedAhead(sign_in - now)));
+        }
         if !s.cross_tab {
             s.dirty = false;
             s.check(now, shared);
@@ -258,11 +347,22 @@ impl Session {
                 return s;
             }
             Some(Ok(r))
-                if r.ended.is_none() && config.started_at.map_or(true, |b| b == r.started_at) =>
+                if r.ended.is_none() && config.started_at.map_or(true, |b| b == r.sign_in) =>
             {
                 s.adopt(&r);
-                // Tell the others if this tab acts on idleness sooner.
+                // Tell the others at once if this tab acts on idleness
+                // sooner, and give them the time to answer with activity
+                // they held back for the longer horizon.
                 s.dirty = s.horizon != r.horizon;
+                // (Held back at most one write slot: a session idle for
+                // longer than that ends at once.)
+                let recent = s
+                    .limits
+                    .idle_window(s.remember_me)
+                    .is_some_and(|w| r.last_activity + w + PUBLISH_INTERVAL_MS > now);
+                if s.dirty && recent {
+                    s.joined_until = now + DELIVERY_MARGIN_MS;
+                }
                 if r.held && s.locks {
                     // A tab held the session when it last wrote: hold until
                     // the locks say whether one still does. (Without locks
@@ -301,7 +401,7 @@ impl Session {
             return None;
         }
         match d {
-            Deadline::IdleEnd => self.idle_end(),
+            Deadline::IdleEnd => self.idle_end().map(|at| at.max(self.joined_until)),
             Deadline::AbsoluteEnd => self.limits.max.map(|m| self.start.saturating_add(m)),
             Deadline::Warning => self
                 .earliest_end()
@@ -311,6 +411,13 @@ impl Session {
             Deadline::ActivityCallback => self
                 .activity_cb_at
                 .map(|t| t + ACTIVITY_CALLBACK_INTERVAL_MS),
+            Deadline::ServerEnd => self.server.end.map(|l| l.at),
+            Deadline::ServerIdleEnd => self.server.idle_end.map(|l| l.at),
+            Deadline::KeepAlive => self.keep_alive_due(),
+            Deadline::KeepAliveTimeout => match self.caller {
+                Caller::Calling { at, .. } => self.keep_alive.map(|p| at.saturating_add(p)),
+                _ => None,
+            },
         }
     }
 
@@ -373,6 +480,9 @@ impl Session {
     pub fn record(&self) -> Record {
         Record {
             id: self.id,
+            sign_in: self.sign_in,
+            server: self.server,
+            keep_alive_at: self.keep_alive_at,
             started_at: self.start,
             last_activity: self.last,
             remember_me: self.remember_me,
@@ -416,7 +526,12 @@ impl Session {
     pub fn quiet_until(&self) -> u64 {
         // Only while activity waits to be written: folding in more of it
         // then moves no deadline (see `publish_due`).
-        if self.ended.is_some() || self.last <= self.told || self.warned.is_some() {
+        let keep_alive_waits = self.keep_alive.is_some() && self.last <= self.keep_alive_at;
+        if self.ended.is_some()
+            || self.last <= self.told
+            || self.warned.is_some()
+            || keep_alive_waits
+        {
             return 0;
         }
         match (self.deadline(Deadline::ActivityCallback), self.next_wake()) {
@@ -458,11 +573,15 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
+        if self.paused {
+            // The hold ends with the page: its time counts as activity.
+            self.restart_idle(now);
+        }
         if self.unpublished() {
             self.publish(now, shared);
         }
         if self.paused {
-            self.announce_hold(false, shared);
+            self.announce_hold(false, now, shared);
         }
     }
 
@@ -486,6 +605,9 @@ impl Session {
     /// Joins the session of `r`, as it stands there.
     fn adopt(&mut self, r: &Record) {
         self.id = r.id;
+        self.sign_in = r.sign_in;
+        self.server = r.server;
+        self.keep_alive_at = r.keep_alive_at;
         self.start = r.started_at;
         self.last = r.last_activity;
         self.told = r.last_activity;
@@ -533,6 +655,9 @@ impl Session {
             self.remember_me = r.remember_me;
             self.remember_at = r.remember_at;
         }
+        self.server.end = Learned::later(self.server.end, r.server.end);
+        self.server.idle_end = Learned::later(self.server.idle_end, r.server.idle_end);
+        self.keep_alive_at = self.keep_alive_at.max(r.keep_alive_at);
         if news {
             self.hear_hold(r.hold_changed, now);
         }
@@ -568,9 +693,12 @@ impl Session {
             return None;
         }
         let slot = self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS);
+        // The shorter horizon of both remember-me settings: a tab may
+        // switch remember-me to a shorter window at any moment, and then
+        // act on the activity it was told of.
         let others_act = self
             .horizon
-            .get(self.remember_me)
+            .shortest()
             .filter(|_| self.cross_tab && self.last > self.told)
             .map(|h| {
                 self.told
@@ -596,21 +724,33 @@ impl Session {
             .map(|w| self.last.saturating_add(w))
     }
 
-    /// The end as it stands and its reason (`"absolute"` on a tie).
+    /// The end as it stands and its reason: the earliest of the guard's
+    /// own ends and the server's (`"absolute"` on a tie).
     fn earliest_end(&self) -> Option<(u64, Reason)> {
-        let idle = self.deadline(Deadline::IdleEnd);
-        match (idle, self.deadline(Deadline::AbsoluteEnd)) {
-            (Some(i), Some(a)) if i < a => Some((i, Reason::Idle)),
-            (_, Some(a)) => Some((a, Reason::Absolute)),
-            (Some(i), None) => Some((i, Reason::Idle)),
-            (None, None) => None,
-        }
+        [
+            (Deadline::AbsoluteEnd, Reason::Absolute),
+            (Deadline::ServerEnd, Reason::Absolute),
+            (Deadline::IdleEnd, Reason::Idle),
+            (Deadline::ServerIdleEnd, Reason::Idle),
+        ]
+        .into_iter()
+        .filter_map(|(d, reason)| self.deadline(d).map(|at| (at, reason)))
+        // The first of equal minima: an absolute end wins a tie.
+        .reduce(|best, next| if next.0 < best.0 { next } else { best })
     }
 
-    /// An idle end, or an idle warning not yet given, is due at `now`.
-    fn idle_action_due(&self, now: u64) -> bool {
-        matches!(self.earliest_end(), Some((_, Reason::Idle)))
-            && (self.due(Deadline::IdleEnd, now) || self.due(Deadline::Warning, now))
+    /// An end, or a warning not yet given, is due at `now`.
+    fn action_due(&self, now: u64) -> bool {
+        matches!(self.earliest_end(), Some((at, _))
+            if now >= at || self.due(Deadline::Warning, now))
+    }
+
+    /// Takes what the stored record holds: another tab may have news that
+    /// has not arrived yet.
+    pub(super) fn reread(&mut self, now: u64, shared: &mut dyn Shared) {
+        if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
+            self.merge(&r, From::Storage, now);
+        }
     }
 
     /// The one place that decides: end, warn, or write the record.
@@ -618,14 +758,18 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
-        if self.cross_tab && self.idle_action_due(now) {
-            // Another tab may have been active since the last news.
-            if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
-                self.merge(&r, From::Storage, now);
-            }
+        if self.cross_tab && self.action_due(now) {
+            // Another tab may have been active, synced or ended since the
+            // last news (an end found there wins: every tab ends with the
+            // same reason).
+            self.reread(now, shared);
             if self.ended.is_some() {
                 return;
             }
+        }
+        self.keep_alive_check(now, shared);
+        if self.ended.is_some() {
+            return;
         }
         let Some((at, reason)) = self.earliest_end() else {
             self.warned = None;
@@ -703,6 +847,10 @@ impl Session {
         self.ended = Some(end);
         self.warned = None;
         self.paused = false;
+        if self.caller != Caller::Idle {
+            self.caller = Caller::Idle;
+            self.effects.push_back(Effect::KeepAliveOver);
+        }
         self.effects.push_back(Effect::SignedOut {
             reason: end.reason,
             at: end.at,

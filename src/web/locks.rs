@@ -20,7 +20,7 @@ extern "C" {
     pub type LockManager;
 
     #[wasm_bindgen(method, catch)]
-    fn request(
+    pub(super) fn request(
         this: &LockManager,
         name: &str,
         options: &JsValue,

@@ -7,6 +7,7 @@ use alloc::{string::String, vec::Vec};
 
 mod dom;
 mod io;
+mod keep_alive;
 mod locks;
 mod options;
 
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, StorageEvent};
 
-use crate::core::{Effect, Reason, Session, State};
+use crate::core::{decimal, Effect, Problem, Reason, Session, State};
 use dom::{strings, Filter, Listener, Timeout};
 use io::Io;
 use locks::{Hold, LockManager};
@@ -47,6 +48,8 @@ struct Resources {
     lock_name: String,
     timer: Option<(Timeout, u64)>,
     hold: Option<Hold>,
+    /// The session's keep-alive lock while this tab calls.
+    keep_alive_lock: Option<keep_alive::KeepAliveLock>,
     /// The activity listener: it records the time of quiet events itself.
     activity: Listener,
     _listeners: Vec<Listener>,
@@ -67,8 +70,10 @@ struct Shell {
     destroyed: bool,
 }
 
-/// Callback calls collected under the borrow, made after it is released.
-type Calls = Vec<(Function, JsValue)>;
+/// A callback call collected under the borrow, made after it is released:
+/// the function, its argument, and for `onKeepAlive` the call it answers.
+type Call = (Function, JsValue, Option<u32>);
+type Calls = Vec<Call>;
 
 fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
@@ -107,14 +112,71 @@ fn step(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls {
 /// Calls each callback, reporting what one throws to `onError`, and stops
 /// as soon as the guard is destroyed (a callback may destroy it).
 fn run(inner: &Inner, calls: Calls) {
-    for (f, arg) in calls {
+    for (f, arg, keep_alive) in calls {
         let on_error = match inner.try_borrow() {
             Ok(s) if !s.destroyed => s.callbacks.on_error.clone(),
             _ => return,
         };
-        if let Err(e) = io::call(&f, &arg) {
-            report(on_error.as_ref(), &e);
+        let result = io::call(&f, &arg);
+        if let Err(e) = &result {
+            report(on_error.as_ref(), e);
         }
+        if let Some(call) = keep_alive {
+            answer_keep_alive(inner, call, result, on_error);
+        }
+    }
+}
+
+/// Takes what `onKeepAlive` returned: a Promise is awaited, and an object it
+/// (or the call) gives is applied as `sync`. A throw, a rejection or a bad
+/// answer is reported and counts as a failed call.
+fn answer_keep_alive(
+    inner: &Inner,
+    call: u32,
+    result: Result<JsValue, JsValue>,
+    on_error: Option<Function>,
+) {
+    let done = {
+        let inner = inner.clone();
+        move |value: Option<JsValue>, on_error: Option<&Function>| {
+            let answer = match value.filter(|v| v.is_object()) {
+                None => None,
+                Some(v) => match keep_alive::read_sync(&v) {
+                    Ok(sync) => Some(sync),
+                    Err(e) => {
+                        report(on_error, &e);
+                        None
+                    }
+                },
+            };
+            drive(&inner, |core, io, now| {
+                core.keep_alive_done(call, answer, now, io)
+            });
+        }
+    };
+    match result {
+        Err(_) => done(None, None),
+        Ok(v) => match keep_alive::thenable(&v) {
+            None => done(Some(v), on_error.as_ref()),
+            Some(promise) => {
+                let done = Rc::new(RefCell::new(Some(done)));
+                let (resolved, errors) = (done.clone(), on_error.clone());
+                let on_ok = dom::once(move |v| {
+                    if let Some(done) = resolved.borrow_mut().take() {
+                        done(Some(v), errors.as_ref());
+                    }
+                    JsValue::UNDEFINED
+                });
+                let on_err = dom::once(move |e| {
+                    report(on_error.as_ref(), &e);
+                    if let Some(done) = done.borrow_mut().take() {
+                        done(None, None);
+                    }
+                    JsValue::UNDEFINED
+                });
+                promise.settle(&on_ok, &on_err);
+            }
+        },
     }
 }
 
@@ -146,7 +208,7 @@ impl Shell {
         // rejected record is reported before the sign-out it causes.
         let on_error = &self.callbacks.on_error;
         let error = |calls: &mut Calls, e: JsValue| match on_error {
-            Some(f) => calls.push((f.clone(), e)),
+            Some(f) => calls.push((f.clone(), e, None)),
             None => io::console_error(&e),
         };
         for e in core::mem::take(&mut res.io.errors) {
@@ -166,7 +228,7 @@ impl Shell {
                         ("at", ms(at)),
                         ("remote", JsValue::from_bool(remote)),
                     ]);
-                    calls.push((self.callbacks.on_sign_out.clone(), e));
+                    calls.push((self.callbacks.on_sign_out.clone(), e, None));
                 }
                 Effect::Warning {
                     reason: r,
@@ -179,13 +241,13 @@ impl Shell {
                             ("remainingMs", ms(remaining_ms)),
                             ("expiresAt", ms(expires_at)),
                         ]);
-                        calls.push((f.clone(), e));
+                        calls.push((f.clone(), e, None));
                     }
                 }
                 Effect::Activity { at, remote } => {
                     if let Some(f) = &self.callbacks.on_activity {
                         let e = object(&[("at", ms(at)), ("remote", JsValue::from_bool(remote))]);
-                        calls.push((f.clone(), e));
+                        calls.push((f.clone(), e, None));
                     }
                 }
                 Effect::Rejected(e) => {
@@ -201,10 +263,10 @@ impl Shell {
                     Some(locks) => {
                         let inner = inner.clone();
                         res.hold = Some(Hold::take(locks, &res.lock_name, move || {
-                            drive(&inner, |core, io, _| core.announce_hold(true, io));
+                            drive(&inner, |core, io, now| core.announce_hold(true, now, io));
                         }));
                     }
-                    None => self.core.announce_hold(true, &mut res.io),
+                    None => self.core.announce_hold(true, now, &mut res.io),
                 },
                 Effect::Hold(false) => res.hold = None,
                 Effect::ProbeHold => {
@@ -222,6 +284,60 @@ impl Shell {
                             drive(&inner, |core, io, now| core.hold_released(now, io));
                         });
                     }
+                }
+                Effect::ClaimKeepAlive => {
+                    if let Some(locks) = &res.locks {
+                        let inner = inner.clone();
+                        let name = [res.lock_name.as_str(), ":keep-alive"].concat();
+                        keep_alive::claim(locks, &name, move |lock, failure| {
+                            // A failed request is reported, and the tab
+                            // calls as without locks (the record still
+                            // carries the claim).
+                            let granted = lock.is_some() || failure.is_some();
+                            if let Some(e) = failure {
+                                let on_error = inner
+                                    .try_borrow()
+                                    .ok()
+                                    .and_then(|s| s.callbacks.on_error.clone());
+                                report(on_error.as_ref(), &e);
+                            }
+                            if let Ok(mut s) = inner.try_borrow_mut() {
+                                if let Some(r) = s.resources.as_mut() {
+                                    r.keep_alive_lock = lock;
+                                }
+                            }
+                            drive(&inner, |core, io, now| {
+                                core.keep_alive_lock(granted, now, io)
+                            });
+                        });
+                    }
+                }
+                Effect::KeepAlive {
+                    call,
+                    last_activity,
+                } => {
+                    if let Some(f) = &self.callbacks.on_keep_alive {
+                        let e = object(&[("lastActivity", ms(last_activity))]);
+                        calls.push((f.clone(), e, Some(call)));
+                    }
+                }
+                Effect::KeepAliveOver => res.keep_alive_lock = None,
+                Effect::Problem(p) => {
+                    let message = match p {
+                        Problem::StartedAhead(by) => [
+                            "session-guard: startedAt lies ",
+                            &decimal(by / 1000),
+                            " s ahead of this page's clock; the session is taken to start now (a sync() with the server's now and expiresAt corrects its end)",
+                        ]
+                        .concat(),
+                        Problem::KeepAliveTimedOut(period) => [
+                            "session-guard: onKeepAlive was still pending ",
+                            &decimal(period),
+                            " ms (keepAliveMs) after it began; it counts as failed",
+                        ]
+                        .concat(),
+                    };
+                    error(&mut calls, js_sys::Error::new(&message).into());
                 }
             }
         }
@@ -351,7 +467,7 @@ impl SessionGuard {
         #[wasm_bindgen(unchecked_param_type = "SessionGuardOptions")] options: JsValue,
     ) -> Result<SessionGuard, JsValue> {
         let now = now();
-        let o = options::read(&options, now)?;
+        let o = options::read(&options)?;
         let cross_tab = o.config.cross_tab;
         let mut io = Io::new(o.storage_key.clone(), cross_tab);
         let locks = if cross_tab {
@@ -401,6 +517,7 @@ impl SessionGuard {
                 lock_name: [o.storage_key.as_str(), ":hold"].concat(),
                 timer: None,
                 hold: None,
+                keep_alive_lock: None,
                 activity,
                 _listeners: listeners,
             });
@@ -469,6 +586,18 @@ impl SessionGuard {
     pub fn state(&self) -> JsValue {
         let state = self.read(Session::state).unwrap_or(State::Active);
         JsValue::from_str(state.as_str())
+    }
+
+    /// Applies the server's deadlines `{ expiresAt, idleExpiresAt, now }`
+    /// (epoch ms on the server's clock, each optional). Bad input throws an
+    /// `Error` naming the field and changes nothing.
+    pub fn sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ServerDeadlines")] server: JsValue,
+    ) -> Result<(), JsValue> {
+        let sync = keep_alive::read_sync(&server)?;
+        drive(&self.inner, |core, io, now| core.sync(sync, now, io));
+        Ok(())
     }
 
     /// Everything a UI shows about the session, as it stands now (see

@@ -15,6 +15,7 @@ pub struct Callbacks {
     pub on_warning: Option<Function>,
     pub on_activity: Option<Function>,
     pub on_error: Option<Function>,
+    pub on_keep_alive: Option<Function>,
 }
 
 /// Everything the shell needs from the options object.
@@ -101,7 +102,7 @@ impl Reader<'_> {
 }
 
 /// Reads and validates the options object at time `now`.
-pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
+pub fn read(options: &JsValue) -> Result<Options, JsValue> {
     if !options.is_object() || options.is_function() {
         return Err(error(
             "options",
@@ -118,6 +119,7 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
         }
     }
     let r = Reader { options };
+    let on_keep_alive = r.callback(Opt::OnKeepAlive)?;
     let raw = RawOptions {
         idle_timeout_ms: r.number(Opt::IdleTimeoutMs)?,
         max_duration_ms: r.number(Opt::MaxDurationMs)?,
@@ -126,18 +128,18 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
         started_at: r.number(Opt::StartedAt)?,
         remember_me: r.boolean(Opt::RememberMe)?,
         cross_tab: r.boolean(Opt::CrossTab)?,
+        keep_alive_ms: r.number(Opt::KeepAliveMs)?,
+        on_keep_alive: on_keep_alive.is_some(),
     };
-    let config = raw
-        .validate(now)
-        .map_err(|OptionError { option, problem }| {
-            error(
-                option,
-                problem,
-                &Opt::named(option)
-                    .and_then(|o| r.get(o))
-                    .unwrap_or(JsValue::UNDEFINED),
-            )
-        })?;
+    let config = raw.validate().map_err(|OptionError { option, problem }| {
+        error(
+            option,
+            problem,
+            &Opt::named(option)
+                .and_then(|o| r.get(o))
+                .unwrap_or(JsValue::UNDEFINED),
+        )
+    })?;
     let events = match r.get(Opt::Events) {
         None => super::dom::strings(&DEFAULT_EVENTS),
         // A copy: a later change to the caller's array changes nothing.
@@ -188,6 +190,7 @@ pub fn read(options: &JsValue, now: u64) -> Result<Options, JsValue> {
             on_warning: r.callback(Opt::OnWarning)?,
             on_activity: r.callback(Opt::OnActivity)?,
             on_error: r.callback(Opt::OnError)?,
+            on_keep_alive,
         },
     })
 }

@@ -91,4 +91,28 @@ export interface SessionGuardOptions {
   onActivity?: (event: ActivityEvent) => void;
   /** Receives errors thrown by callbacks, storage failures and rejected records. @default console.error */
   onError?: (error: unknown) => void;
+  /** While people are active, `onKeepAlive` runs at most once per this period for the whole session; `-1`: off. @default -1 */
+  keepAliveMs?: number;
+  /** Tells the server the user is active; required when `keepAliveMs` is on. An object the Promise resolves to is applied as `sync(value)`. */
+  onKeepAlive?: (event: KeepAliveEvent) => void | ServerDeadlines | Promise<unknown>;
+}
+
+/** Passed to `onKeepAlive`. */
+export interface KeepAliveEvent {
+  /** Epoch ms of the latest activity known (in any tab). */
+  lastActivity: number;
+}
+
+/**
+ * The server's deadlines, for `sync()`: epoch ms on the server's clock, each
+ * optional (`null` counts as not given). Unknown fields are ignored at run
+ * time, so a server's whole JSON answer may be passed.
+ */
+export interface ServerDeadlines {
+  /** The server session's absolute end. */
+  expiresAt?: number | null;
+  /** The end the server's idle limit gives, as of the activity it saw. */
+  idleExpiresAt?: number | null;
+  /** The server's clock when it answered: corrects for the client's clock. */
+  now?: number | null;
 }

@@ -15,7 +15,8 @@
 use std::collections::VecDeque;
 
 use session_guard::core::{
-    Config, Effect, Horizon, RawOptions, Reason, Record, Session, Shared, State,
+    Config, Effect, Horizon, Problem, RawOptions, Reason, Record, ServerDeadlines, ServerSync,
+    Session, Shared, State,
 };
 
 /// An epoch time to start the clock at.
@@ -60,6 +61,8 @@ pub struct Opts {
     pub warn: i64,
     pub remember_me: bool,
     pub started_at: Option<u64>,
+    /// `keepAliveMs` (with an `onKeepAlive`), or off.
+    pub keep_alive: Option<u64>,
 }
 
 impl Default for Opts {
@@ -71,13 +74,14 @@ impl Default for Opts {
             warn: 0,
             remember_me: false,
             started_at: None,
+            keep_alive: None,
         }
     }
 }
 
 impl Opts {
-    /// The validated config at `now`; panics on options the contract rejects.
-    pub fn config(&self, cross_tab: bool, now: u64) -> Config {
+    /// The validated config; panics on options the contract rejects.
+    pub fn config(&self, cross_tab: bool) -> Config {
         let raw = RawOptions {
             idle_timeout_ms: Some(self.idle as f64),
             max_duration_ms: Some(self.max as f64),
@@ -86,8 +90,10 @@ impl Opts {
             started_at: self.started_at.map(|t| t as f64),
             remember_me: self.remember_me,
             cross_tab,
+            keep_alive_ms: self.keep_alive.map(|ms| ms as f64),
+            on_keep_alive: self.keep_alive.is_some(),
         };
-        raw.validate(now)
+        raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
     }
 }
@@ -221,6 +227,10 @@ pub struct Tab {
     pub open: bool,
     /// The guard listens to the other tabs (`crossTab`).
     pub cross_tab: bool,
+    /// The tab holds the session's keep-alive lock.
+    pub keep_alive_lock: bool,
+    /// Every `onKeepAlive` call: (time, call id, last activity).
+    pub calls: Vec<(u64, u32, u64)>,
 }
 
 impl Tab {
@@ -253,6 +263,15 @@ impl Tab {
             .iter()
             .filter_map(|(t, e)| match *e {
                 Effect::Activity { at, remote } => Some((*t, at, remote)),
+                _ => None,
+            })
+            .collect()
+    }
+    pub fn problems(&self) -> Vec<(u64, Problem)> {
+        self.effects
+            .iter()
+            .filter_map(|(t, e)| match *e {
+                Effect::Problem(p) => Some((*t, p)),
                 _ => None,
             })
             .collect()
@@ -297,7 +316,7 @@ impl World {
 
     /// Opens a tab now; returns its index.
     pub fn open(&mut self, opts: Opts, cross_tab: bool) -> usize {
-        let config = opts.config(cross_tab, self.now);
+        let config = opts.config(cross_tab);
         self.open_config(&config)
     }
 
@@ -320,6 +339,8 @@ impl World {
             awaiting: false,
             open: true,
             cross_tab: config.cross_tab,
+            keep_alive_lock: false,
+            calls: Vec::new(),
         });
         self.settle();
         tab
@@ -368,6 +389,22 @@ impl World {
     pub fn resume(&mut self, tab: usize) {
         self.call(tab, |s, now, sh| s.resume(now, sh));
     }
+    pub fn sync(&mut self, tab: usize, sync: ServerSync) {
+        self.call(tab, |s, now, sh| s.sync(sync, now, sh));
+    }
+    /// Answers `tab`'s latest keep-alive call.
+    pub fn answer(&mut self, tab: usize, answer: Option<ServerSync>) {
+        let (_, call, _) = *self.tabs[tab].calls.last().expect("no keep-alive call");
+        self.call(tab, |s, now, sh| s.keep_alive_done(call, answer, now, sh));
+    }
+    /// Every keep-alive call of every tab: (time, tab).
+    pub fn all_calls(&self) -> Vec<(u64, usize)> {
+        let mut all: Vec<(u64, usize)> = (0..self.tabs.len())
+            .flat_map(|i| self.tabs[i].calls.iter().map(move |c| (c.0, i)))
+            .collect();
+        all.sort();
+        all
+    }
     pub fn receive(&mut self, tab: usize, text: Option<&str>) {
         self.call(tab, |s, now, sh| s.receive(text, now, sh));
     }
@@ -379,6 +416,7 @@ impl World {
         t.open = false;
         t.holding = false;
         t.awaiting = false;
+        t.keep_alive_lock = false;
         self.settle();
     }
 
@@ -462,7 +500,7 @@ impl World {
                                     tab: i,
                                     now,
                                 };
-                                self.tabs[i].session.announce_hold(true, &mut port);
+                                self.tabs[i].session.announce_hold(true, now, &mut port);
                             }
                         }
                         Effect::ProbeHold => {
@@ -479,6 +517,23 @@ impl World {
                             assert!(self.locks, "tab {i}: AwaitRelease without locks");
                             self.tabs[i].awaiting = true;
                         }
+                        Effect::ClaimKeepAlive => {
+                            assert!(self.locks, "tab {i}: ClaimKeepAlive without locks");
+                            // Granted only if no open tab holds it (never waits).
+                            let taken = self.tabs.iter().any(|t| t.open && t.keep_alive_lock);
+                            self.tabs[i].keep_alive_lock = !taken;
+                            let mut port = Port {
+                                bus: &mut self.bus,
+                                tab: i,
+                                now,
+                            };
+                            self.tabs[i].session.keep_alive_lock(!taken, now, &mut port);
+                        }
+                        Effect::KeepAliveOver => self.tabs[i].keep_alive_lock = false,
+                        Effect::KeepAlive {
+                            call,
+                            last_activity,
+                        } => self.tabs[i].calls.push((now, call, last_activity)),
                         _ => {}
                     }
                 }
@@ -524,6 +579,9 @@ impl World {
 pub fn live_record(started_at: u64, last_activity: u64) -> Record {
     Record {
         id: started_at,
+        sign_in: started_at,
+        server: ServerDeadlines::default(),
+        keep_alive_at: started_at,
         started_at,
         last_activity,
         remember_me: false,

@@ -153,15 +153,31 @@ test("events empty, not an array, or holding anything but strings throws, naming
   await expectThrow(p, { ...BASE, events: "keydown" }, ["events"], { value: "keydown" });
 });
 
-test("startedAt not an integer epoch ms, or more than a minute in the future, throws", TIMEOUT, async (t) => {
+test("startedAt not an integer epoch ms, or in seconds (below 100000000000), throws", TIMEOUT, async (t) => {
   const { p } = await page(t);
   await expectThrow(p, { ...BASE, startedAt: T0 + 0.5 }, ["startedAt"], { value: T0 + 0.5 });
   await expectThrow(p, { ...BASE, startedAt: NaN }, ["startedAt"], { value: NaN });
   await expectThrow(p, { ...BASE, startedAt: Infinity }, ["startedAt"], { value: Infinity });
   await expectThrow(p, { ...BASE, startedAt: String(T0) }, ["startedAt"], { value: String(T0) });
-  await expectThrow(p, { ...BASE, startedAt: T0 + 2 * MINUTE }, ["startedAt"], { value: T0 + 2 * MINUTE });
-  await expectThrow(p, { ...BASE, startedAt: T0 + DAY }, ["startedAt"], { value: T0 + DAY });
-  await expectThrow(p, { ...BASE, startedAt: T0 + MINUTE + 1 }, ["startedAt"], { value: T0 + MINUTE + 1 });
+  // A JWT iat is seconds: it must not end the session at once as 1970.
+  const iat = Math.floor(T0 / 1000);
+  await expectThrow(p, { ...BASE, startedAt: iat }, ["startedAt"], { value: iat });
+  await expectThrow(p, { ...BASE, startedAt: 99_999_999_999 }, ["startedAt"], { value: 99_999_999_999 });
+  await expectThrow(p, { ...BASE, startedAt: 0 }, ["startedAt"], { value: 0 });
+});
+
+test("a startedAt ahead of the page's clock is taken as now; more than a minute ahead is reported, and the guard starts", TIMEOUT, async (t) => {
+  const { p } = await page(t);
+  for (const [ahead, reported] of [[30_000, false], [MINUTE + 1, true], [2 * MINUTE, true], [DAY, true]]) {
+    const result = await tryGuard(p, { idleTimeoutMs: -1, maxDurationMs: HOUR, startedAt: T0 + ahead, storageKey: `ahead-${ahead}` });
+    assert.equal(result.ok, true, `startedAt ${ahead} ms ahead: ${result.error}`);
+    await expectInspect(p, { state: "active", expiresAt: T0 + HOUR }, { message: `${ahead} ms ahead is taken as now` });
+    const errors = await logOf(p, "onError");
+    assert.equal(errors.length, reported ? 1 : 0, `${ahead} ms ahead: ${JSON.stringify(errors)}`);
+    if (reported) assert.match(errors[0].event.message, /startedAt/);
+    await p.evaluate(() => window.log.splice(0));
+    await call(p, "destroy");
+  }
 });
 
 test("a failed construction starts nothing: no callback, no listener, no timer, no shared session", TIMEOUT, async (t) => {
@@ -178,7 +194,8 @@ test("a failed construction starts nothing: no callback, no listener, no timer, 
     { ...BASE, warnBeforeMs: MINUTE },
     { ...BASE, events: [] },
     { ...BASE, onWarning: 1 },
-    { ...BASE, startedAt: T0 + HOUR },
+    { ...BASE, startedAt: Math.floor(T0 / 1000) },
+    { ...BASE, keepAliveMs: MINUTE },
     { ...BASE, allowSyntheticEvents: true, idleTimeoutMs: NaN, warnBeforeMs: 1000 },
   ];
   for (const options of failing) {
@@ -210,7 +227,7 @@ test("a failed construction writes no session for other tabs to join", TIMEOUT, 
   const { s, p } = await page(t);
   const before = await p.evaluate(() => JSON.stringify(Object.entries(localStorage)));
   await tryGuard(p, { ...BASE, idleTimeoutMs: 1.5 });
-  await tryGuard(p, { ...BASE, startedAt: T0 + HOUR });
+  await tryGuard(p, { ...BASE, startedAt: Math.floor(T0 / 1000) });
   await settle();
   const after = await p.evaluate(() => JSON.stringify(Object.entries(localStorage)));
   assert.equal(after, before, "localStorage unchanged by failed constructions");
@@ -237,6 +254,7 @@ test("valid edge values construct fine", TIMEOUT, async (t) => {
     ["startedAt now", { ...BASE, startedAt: T0 }],
     ["startedAt within a minute in the future", { ...BASE, startedAt: T0 + 30_000 }],
     ["startedAt a minute in the future", { ...BASE, startedAt: T0 + MINUTE }],
+    ["startedAt at the first epoch ms taken for ms", { ...BASE, maxDurationMs: -1, startedAt: 100_000_000_000 }],
     ["startedAt long ago without an absolute limit", { ...BASE, maxDurationMs: -1, startedAt: T0 - 30 * DAY }],
     ["custom events", { ...BASE, events: ["keydown", "my-app-activity"] }],
     ["every boolean and string option", { ...BASE, rememberMe: false, allowSyntheticEvents: true, crossTab: false, storageKey: "app-1" }],
@@ -251,8 +269,21 @@ test("valid edge values construct fine", TIMEOUT, async (t) => {
   await expectNoLog(p, "onError");
 });
 
-test("a startedAt within a minute in the future sets the absolute deadline from it", TIMEOUT, async (t) => {
+test("a startedAt within a minute in the future is taken as now, unreported", TIMEOUT, async (t) => {
   const { p } = await page(t);
   await makeGuard(p, { idleTimeoutMs: -1, maxDurationMs: HOUR, startedAt: T0 + 30_000 });
-  await expectInspect(p, { state: "active", expiresAt: T0 + 30_000 + HOUR });
+  await expectInspect(p, { state: "active", expiresAt: T0 + HOUR });
+  await expectNoLog(p, "onError");
+});
+
+test("keepAliveMs and onKeepAlive are validated together", TIMEOUT, async (t) => {
+  const { p } = await page(t);
+  const ping = { options: "({ onKeepAlive: () => {} })" };
+  for (const bad of [0, -2, 1.5, NaN, "60000"]) {
+    await expectThrow(p, { ...BASE, keepAliveMs: bad }, ["keepAliveMs"], { value: bad, hooks: ping });
+  }
+  await expectThrow(p, { ...BASE, keepAliveMs: MINUTE }, ["keepAliveMs", "onKeepAlive"]);
+  await expectThrow(p, { ...BASE }, ["onKeepAlive", "keepAliveMs"], { hooks: ping });
+  await expectThrow(p, { ...BASE, keepAliveMs: -1 }, ["onKeepAlive"], { hooks: ping });
+  await expectThrow(p, { ...BASE, keepAliveMs: MINUTE }, ["onKeepAlive"], { hooks: { options: "({ onKeepAlive: 1 })" } });
 });

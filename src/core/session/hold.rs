@@ -40,7 +40,7 @@ impl Session {
         self.paused = false;
         if self.cross_tab {
             self.effects.push_back(Effect::Hold(false));
-            self.announce_hold(false, shared);
+            self.announce_hold(false, now, shared);
         }
         self.restart_idle(now);
         self.activity_callback(now, false);
@@ -51,11 +51,13 @@ impl Session {
     /// the pause ended (`false`): tell the others, and keep the stored record's
     /// `held` flag right for tabs that open meanwhile. Only a granted hold is
     /// announced, so no tab sees a pause that does not hold yet.
-    pub fn announce_hold(&mut self, on: bool, shared: &mut dyn Shared) {
+    pub fn announce_hold(&mut self, on: bool, now: u64, shared: &mut dyn Shared) {
         if !self.cross_tab || self.ended.is_some() || (on && !self.paused) {
             return;
         }
         self.holding = on;
+        // Read, merge, store: never overwrite another tab's later facts.
+        self.reread(now, shared);
         let message = Record {
             hold_changed: Some(on),
             ..self.record()

@@ -1,0 +1,213 @@
+//! Following the server: its deadlines (`sync`) and the keep-alive.
+//!
+//! - `sync` takes the server's absolute end (`expiresAt`) and the end its
+//!   idle limit gives (`idleExpiresAt`), corrects them by the difference
+//!   between the server's clock (`now`) and this page's, and keeps them in
+//!   the shared record with the time they were learned (a later sync wins,
+//!   in every tab). They join the guard's own ends: the earliest one ends
+//!   the session and is warned of. Activity never moves them, and a pause
+//!   does not hold them.
+//! - A keep-alive is due when the period has passed since the session's
+//!   previous one (or its start) and there was activity since, a pause's
+//!   held time included; an idle user causes none. One tab calls: the
+//!   record carries the session's latest call, and where the shell has Web
+//!   Locks a tab first takes the keep-alive lock (only if no tab holds it)
+//!   and keeps it while its call is pending, so two tabs never both call. A
+//!   call still pending one period after it began counts as failed.
+
+use super::{Caller, Deadline, Effect, Problem, Session, Shared};
+use crate::core::options::{is_whole, MIN_EPOCH_MS};
+use crate::core::record::Learned;
+
+/// After the keep-alive lock was taken by another tab, ask again this much
+/// later (that tab's call normally reaches this one as news before then).
+pub const KEEP_ALIVE_RETRY_MS: u64 = 1_000;
+
+/// The server's deadlines, as `sync()` takes them: epoch ms on the server's
+/// clock; a field left out (or `null`) is not given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerSync {
+    /// The server's absolute end (`expiresAt`).
+    pub expires_at: Option<u64>,
+    /// The end the server's idle limit gives (`idleExpiresAt`).
+    pub idle_expires_at: Option<u64>,
+    /// The server's clock when it answered (`now`).
+    pub now: Option<u64>,
+}
+
+/// A field of `sync()`'s argument that is not an epoch time in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncError {
+    /// The field's JS name.
+    pub field: &'static str,
+}
+
+impl SyncError {
+    /// What is wrong, in words.
+    pub const PROBLEM: &'static str =
+        "must be an integer epoch time in milliseconds (at least 100000000000; seconds such as a JWT exp must be multiplied by 1000)";
+}
+
+impl core::fmt::Display for SyncError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.field, Self::PROBLEM)
+    }
+}
+
+impl ServerSync {
+    /// Validates the fields as JS numbers (`None`: not given).
+    pub fn from_numbers(
+        expires_at: Option<f64>,
+        idle_expires_at: Option<f64>,
+        now: Option<f64>,
+    ) -> Result<ServerSync, SyncError> {
+        let time = |field: &'static str, v: Option<f64>| match v {
+            None => Ok(None),
+            Some(v) if is_whole(v) && v as u64 >= MIN_EPOCH_MS => Ok(Some(v as u64)),
+            Some(_) => Err(SyncError { field }),
+        };
+        Ok(ServerSync {
+            expires_at: time("expiresAt", expires_at)?,
+            idle_expires_at: time("idleExpiresAt", idle_expires_at)?,
+            now: time("now", now)?,
+        })
+    }
+}
+
+impl Session {
+    /// Applies the server's deadlines at `now` (see the module docs). A
+    /// deadline that has passed ends the session at once with its reason;
+    /// nothing revives a session that has ended.
+    pub fn sync(&mut self, sync: ServerSync, now: u64, shared: &mut dyn Shared) {
+        // A due end keeps its reason and time.
+        self.check(now, shared);
+        if self.ended.is_some() {
+            return;
+        }
+        // The server's clock read `sync.now` when this page's read `now`.
+        let shift = |t: u64| match sync.now {
+            Some(server_now) => (t + now).saturating_sub(server_now),
+            None => t,
+        };
+        let learned = |t: Option<u64>| {
+            t.map(|t| Learned {
+                at: shift(t),
+                learned: now,
+            })
+        };
+        if sync.expires_at.is_some() {
+            self.server.end = learned(sync.expires_at);
+        }
+        if sync.idle_expires_at.is_some() {
+            self.server.idle_end = learned(sync.idle_expires_at);
+        }
+        // Every tab learns the server's deadlines at once.
+        self.dirty = true;
+        if self.cross_tab {
+            self.publish(now, shared);
+        }
+        self.check(now, shared);
+    }
+
+    /// The answer to [`Effect::KeepAlive`] `call`: the server's deadlines
+    /// it answered with, if any. A failed call answers `None` (the shell
+    /// reports its error); a late answer to a call that timed out is
+    /// ignored.
+    pub fn keep_alive_done(
+        &mut self,
+        call: u32,
+        answer: Option<ServerSync>,
+        now: u64,
+        shared: &mut dyn Shared,
+    ) {
+        if !matches!(self.caller, Caller::Calling { id, .. } if id == call) {
+            return;
+        }
+        self.caller = Caller::Idle;
+        self.effects.push_back(Effect::KeepAliveOver);
+        match answer {
+            Some(sync) => self.sync(sync, now, shared),
+            None => self.check(now, shared),
+        }
+    }
+
+    /// The answer to [`Effect::ClaimKeepAlive`]: whether this tab got the
+    /// keep-alive lock.
+    pub fn keep_alive_lock(&mut self, granted: bool, now: u64, shared: &mut dyn Shared) {
+        if self.caller != Caller::Claiming || self.ended.is_some() {
+            if granted {
+                self.effects.push_back(Effect::KeepAliveOver);
+            }
+            return;
+        }
+        if !granted {
+            // Another tab is calling (or checking): its call reaches this
+            // tab as news; look again a little later.
+            self.caller = Caller::RetryAt(now + KEEP_ALIVE_RETRY_MS);
+            return self.check(now, shared);
+        }
+        self.caller = Caller::Idle;
+        self.call_keep_alive(now, shared);
+        if self.caller == Caller::Idle {
+            // No longer due: another tab called meanwhile.
+            self.effects.push_back(Effect::KeepAliveOver);
+        }
+        self.check(now, shared);
+    }
+
+    /// When a keep-alive falls due, if one will: the period since the
+    /// session's latest, once there was activity since (the held time of
+    /// a pause counts).
+    pub(super) fn keep_alive_due(&self) -> Option<u64> {
+        let period = self.keep_alive?;
+        let active = self.last > self.keep_alive_at || self.paused || self.held;
+        let due = self.keep_alive_at.saturating_add(period);
+        match self.caller {
+            Caller::Idle if active => Some(due),
+            Caller::RetryAt(t) if active => Some(due.max(t)),
+            _ => None,
+        }
+    }
+
+    /// Acts on a keep-alive that is due, or a call that timed out.
+    pub(super) fn keep_alive_check(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.due(Deadline::KeepAliveTimeout, now) {
+            let period = self.keep_alive.unwrap_or(0);
+            self.caller = Caller::Idle;
+            self.effects.push_back(Effect::KeepAliveOver);
+            self.effects
+                .push_back(Effect::Problem(Problem::KeepAliveTimedOut(period)));
+        }
+        if !self.due(Deadline::KeepAlive, now) {
+            return;
+        }
+        if self.cross_tab && self.locks {
+            self.caller = Caller::Claiming;
+            self.effects.push_back(Effect::ClaimKeepAlive);
+        } else {
+            self.caller = Caller::Idle;
+            self.call_keep_alive(now, shared);
+        }
+    }
+
+    /// Calls, unless the stored record shows that another tab did.
+    fn call_keep_alive(&mut self, now: u64, shared: &mut dyn Shared) {
+        if self.cross_tab {
+            self.reread(now, shared);
+        }
+        if self.ended.is_some() || !self.due(Deadline::KeepAlive, now) {
+            return;
+        }
+        let id = self.next_call;
+        self.next_call = self.next_call.wrapping_add(1);
+        self.caller = Caller::Calling { id, at: now };
+        self.keep_alive_at = now;
+        // The claim reaches the other tabs at once.
+        self.dirty = true;
+        self.publish(now, shared);
+        self.effects.push_back(Effect::KeepAlive {
+            call: id,
+            last_activity: self.last,
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! The shell's side of following the server: calling `onKeepAlive` and
+//! taking its answer, the keep-alive lock, and reading `sync()`'s argument.
+
+use alloc::rc::Rc;
+use core::cell::RefCell;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::dom::once;
+use super::locks::LockManager;
+use crate::core::{ServerSync, SyncError};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any promise-like value, seen only through its `then`.
+    pub type Thenable;
+
+    #[wasm_bindgen(method, js_name = then)]
+    pub fn settle(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> JsValue;
+}
+
+/// The session's keep-alive lock while this tab holds it; `Drop` releases it.
+pub struct KeepAliveLock {
+    release: Rc<RefCell<Option<Function>>>,
+}
+
+impl Drop for KeepAliveLock {
+    fn drop(&mut self) {
+        if let Some(resolve) = self.release.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Asks for the exclusive lock `name` only if no tab holds it; calls
+/// `answer(Some(lock))` once it is held, `answer(None)` if another tab has
+/// it. A failed request answers as if granted without a lock (the record
+/// still carries the claim) and reports `failure`.
+pub fn claim(
+    locks: &LockManager,
+    name: &str,
+    answer: impl FnOnce(Option<KeepAliveLock>, Option<JsValue>) + 'static,
+) {
+    let answer = Rc::new(RefCell::new(Some(answer)));
+    let reply = answer.clone();
+    let granted = once(move |lock| {
+        let Some(answer) = reply.borrow_mut().take() else {
+            return JsValue::UNDEFINED;
+        };
+        if lock.is_null() {
+            answer(None, None);
+            return JsValue::UNDEFINED;
+        }
+        let release = Rc::new(RefCell::new(None));
+        let slot = release.clone();
+        let held = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
+        answer(Some(KeepAliveLock { release }), None);
+        held.into()
+    });
+    let failed = once(move |e| {
+        if let Some(answer) = answer.borrow_mut().take() {
+            answer(None, Some(e));
+        }
+        JsValue::UNDEFINED
+    });
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    match locks.request(name, &options, &granted) {
+        Ok(p) => {
+            p.unchecked_into::<Thenable>()
+                .settle(&JsValue::UNDEFINED, &failed);
+        }
+        Err(e) => {
+            let _ = failed
+                .unchecked_ref::<Function>()
+                .call1(&JsValue::UNDEFINED, &e);
+        }
+    }
+}
+
+/// `value` itself when it is a thenable (has a `then` function).
+pub fn thenable(value: &JsValue) -> Option<&Thenable> {
+    let then = Reflect::get(value, &"then".into()).ok()?;
+    (value.is_object() && then.is_function()).then(|| value.unchecked_ref())
+}
+
+/// Reads `sync()`'s argument (or an object `onKeepAlive` resolved to):
+/// `expiresAt`, `idleExpiresAt`, `now`, each `null` or `undefined` when not
+/// given; unknown fields are ignored. Bad input is a JS `Error` naming the
+/// field.
+pub fn read_sync(value: &JsValue) -> Result<ServerSync, JsValue> {
+    let fail = |what: &str| -> JsValue {
+        js_sys::Error::new(&["session-guard: sync() ", what].concat()).into()
+    };
+    if !value.is_object() || value.is_function() {
+        return Err(fail(
+            "takes an object { expiresAt, idleExpiresAt, now } of epoch ms",
+        ));
+    }
+    let mut numbers = [None; 3];
+    for (slot, field) in numbers
+        .iter_mut()
+        .zip(["expiresAt", "idleExpiresAt", "now"])
+    {
+        let v = Reflect::get(value, &field.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_null() || v.is_undefined() {
+            continue;
+        }
+        *slot = Some(v.as_f64().ok_or_else(|| fail(&problem(field)))?);
+    }
+    ServerSync::from_numbers(numbers[0], numbers[1], numbers[2])
+        .map_err(|SyncError { field }| fail(&problem(field)))
+}
+
+fn problem(field: &str) -> alloc::string::String {
+    [field, " ", SyncError::PROBLEM].concat()
+}
