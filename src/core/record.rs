@@ -561,19 +561,21 @@ pub(crate) fn decimal(n: u64) -> String {
     s
 }
 
-/// Decimal digits without the `fmt` machinery (it costs download size).
+/// Decimal digits without the `fmt` machinery (it costs download size), and
+/// without an index that could panic (a panic's message would bring that
+/// machinery back).
 fn push_int(s: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+    let mut start = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        start -= 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    for &b in &buf[i..] {
+    for &b in buf.get(start..).unwrap_or_default() {
         s.push(char::from(b));
     }
 }
