@@ -1181,3 +1181,26 @@ fn the_snapshot_says_what_a_ui_shows() {
     );
     assert_eq!((s.idle_expires_at, s.absolute_expires_at), (None, None));
 }
+
+// ------------------------------------------------------------ storage fails
+
+#[test]
+fn a_storage_failure_is_reported_once_and_the_tab_still_enforces() {
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        w.bus.broken = true;
+        let t = w.open(warned(), true);
+        for _ in 0..5 {
+            w.advance(20 * SEC);
+            w.activity(t);
+        }
+        w.set_remember_me(t, false);
+        assert_eq!(
+            w.tabs[t].problems(),
+            vec![(T0, session_guard::core::Problem::Storage)],
+            "{mode:?}"
+        );
+        w.advance(HOUR);
+        assert_eq!(w.sign_out_of(t), (Reason::Idle, T0 + 160 * SEC, false), "{mode:?}");
+    }
+}

@@ -17,7 +17,7 @@ pub use options::{
 pub(crate) use record::decimal;
 pub use record::{End, Horizon, Learned, Record, RecordError, ServerDeadlines, VERSION};
 pub use session::{
-    Effect, Problem, ServerSync, Session, Shared, Snapshot, SyncError,
+    Effect, Problem, ServerSync, Session, Shared, Snapshot, StorageFailed, SyncError,
     ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, KEEP_ALIVE_RETRY_MS, PUBLISH_INTERVAL_MS,
 };
 

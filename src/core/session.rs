@@ -50,16 +50,22 @@ pub const DELIVERY_MARGIN_MS: u64 = 100;
 /// `onActivity` fires at most this often.
 pub const ACTIVITY_CALLBACK_INTERVAL_MS: u64 = 1_000;
 
+/// Storage could not be read or written (disabled, full, throwing). The
+/// guard goes on enforcing in the page; the core reports the first failure
+/// ([`Problem::Storage`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StorageFailed;
+
 /// The shared state of a session: `localStorage` plus a broadcast in the
-/// browser. Implementations report their own failures; a failed read is
-/// `None`.
+/// browser.
 pub trait Shared {
     /// The stored record's text, if any.
-    fn read(&mut self) -> Option<String>;
-    /// Stores `record` and tells the other tabs.
-    fn write(&mut self, record: &str);
+    fn read(&mut self) -> Result<Option<String>, StorageFailed>;
+    /// Stores `record` and tells the other tabs (told even when storing
+    /// fails).
+    fn write(&mut self, record: &str) -> Result<(), StorageFailed>;
     /// Stores `record` without telling anyone.
-    fn store(&mut self, record: &str);
+    fn store(&mut self, record: &str) -> Result<(), StorageFailed>;
     /// Tells the other tabs without storing (hold messages).
     fn announce(&mut self, message: &str);
 }
@@ -134,6 +140,10 @@ pub enum Problem {
     /// `onKeepAlive` was still pending one period after it began: it
     /// counts as failed.
     KeepAliveTimedOut(u64),
+    /// Storage failed (reported once per guard): the guard enforces both
+    /// deadlines in this page, and tabs learn of each other only through
+    /// the channel.
+    Storage,
 }
 
 /// The instants a guard acts at, each named once; [`Session::deadline`]
@@ -267,6 +277,8 @@ pub struct Session {
     caller: Caller,
     /// Names the next keep-alive call.
     next_call: u32,
+    /// A storage failure was reported.
+    storage_failed: bool,
     effects: VecDeque<Effect>,
 }
 
@@ -293,11 +305,16 @@ impl Session {
         // wrong clock, and a sync with the server's `now` corrects the end.
         let sign_in = config.started_at.unwrap_or(now);
         let begin = sign_in.min(now);
-        let stored = if config.cross_tab {
-            shared.read().map(|text| Record::parse(&text, now))
+        let read = if config.cross_tab {
+            shared.read()
         } else {
-            None
+            Ok(None)
         };
+        let stored = read
+            .as_ref()
+            .ok()
+            .and_then(Option::as_deref)
+            .map(|text| Record::parse(text, now));
         let last = now.max(begin);
         let mut s = Session {
             limits: config.limits,
@@ -330,8 +347,12 @@ impl Session {
             keep_alive_at: begin,
             caller: Caller::Idle,
             next_call: 0,
+            storage_failed: false,
             effects: VecDeque::new(),
         };
+        if read.is_err() {
+            s.storage_failure();
+        }
         if sign_in > now.saturating_add(FUTURE_TOLERANCE_MS) {
             s.effects
                 .push_back(Effect::Problem(Problem::StartedAhead(sign_in - now)));
@@ -748,8 +769,41 @@ impl Session {
     /// Takes what the stored record holds: another tab may have news that
     /// has not arrived yet.
     pub(super) fn reread(&mut self, now: u64, shared: &mut dyn Shared) {
-        if let Some(Ok(r)) = shared.read().map(|t| Record::parse(&t, now)) {
+        if let Some(Ok(r)) = self.read(now, shared) {
             self.merge(&r, From::Storage, now);
+        }
+    }
+
+    /// The stored record, parsed; `None` when there is none or storage
+    /// failed.
+    fn read(&mut self, now: u64, shared: &mut dyn Shared) -> Option<Result<Record, RecordError>> {
+        match shared.read() {
+            Ok(text) => text.map(|t| Record::parse(&t, now)),
+            Err(StorageFailed) => {
+                self.storage_failure();
+                None
+            }
+        }
+    }
+
+    /// Writes the record as it stands, and tells the other tabs (`post`).
+    pub(super) fn write(&mut self, post: bool, shared: &mut dyn Shared) {
+        let text = self.record().encode();
+        let stored = if post {
+            shared.write(&text)
+        } else {
+            shared.store(&text)
+        };
+        if stored.is_err() {
+            self.storage_failure();
+        }
+    }
+
+    /// Reports the first storage failure; the guard goes on in the page.
+    fn storage_failure(&mut self) {
+        if !self.storage_failed {
+            self.storage_failed = true;
+            self.effects.push_back(Effect::Problem(Problem::Storage));
         }
     }
 
@@ -809,7 +863,7 @@ impl Session {
             self.published_at = Some(now);
             return;
         }
-        match shared.read().map(|t| Record::parse(&t, now)) {
+        match self.read(now, shared) {
             Some(Err(e)) => return self.reject(e, now, shared),
             Some(Ok(r)) => self.merge(&r, From::Storage, now),
             None => {}
@@ -817,7 +871,7 @@ impl Session {
         if self.ended.is_none() {
             self.told = self.last;
             self.published_at = Some(now);
-            shared.write(&self.record().encode());
+            self.write(true, shared);
         }
     }
 
@@ -834,7 +888,7 @@ impl Session {
     /// This tab ends the session, and tells the others.
     fn end_here(&mut self, reason: Reason, at: u64, shared: &mut dyn Shared) {
         if self.end_session(End { reason, at }, false) && self.cross_tab {
-            shared.write(&self.record().encode());
+            self.write(true, shared);
         }
     }
 

@@ -1,22 +1,23 @@
 //! The shared record's storage and channel: the core's [`Shared`] port.
 
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 use web_sys::{BroadcastChannel, Storage};
 
-use crate::core::Shared;
+use crate::core::{Shared, StorageFailed};
 
-/// `localStorage[key]` plus `BroadcastChannel(key)`. Storage failures are
-/// collected once (the guard goes on enforcing in the page).
+/// `localStorage[key]` plus `BroadcastChannel(key)`. A failure of storage
+/// goes to the core as [`StorageFailed`] (it decides what to report); the
+/// JS error is kept for the report.
 pub struct Io {
     pub key: String,
-    storage: Option<Storage>,
+    /// `Err`: `localStorage` itself could not be had (disabled, sandboxed).
+    storage: Result<Option<Storage>, ()>,
     pub channel: Option<BroadcastChannel>,
-    storage_failed: bool,
-    /// Failures to hand to `onError`.
-    pub errors: Vec<JsValue>,
+    /// The latest JS error storage threw.
+    pub failure: Option<JsValue>,
 }
 
 impl Io {
@@ -25,16 +26,18 @@ impl Io {
     pub fn new(key: String, cross_tab: bool) -> Io {
         let mut io = Io {
             key,
-            storage: None,
+            storage: Ok(None),
             channel: None,
-            storage_failed: false,
-            errors: Vec::new(),
+            failure: None,
         };
         if cross_tab {
             if let Some(w) = web_sys::window() {
                 match w.local_storage() {
-                    Ok(s) => io.storage = s,
-                    Err(e) => io.fail(e),
+                    Ok(s) => io.storage = Ok(s),
+                    Err(e) => {
+                        io.storage = Err(());
+                        io.failure = Some(e);
+                    }
                 }
             }
             // Missing in old browsers: the `storage` event still carries news.
@@ -45,17 +48,15 @@ impl Io {
         io
     }
 
-    fn fail(&mut self, e: JsValue) {
-        if !self.storage_failed {
-            self.storage_failed = true;
-            self.errors.push(e);
-        }
-    }
-
     fn post(&self, text: &str) {
         if let Some(c) = &self.channel {
             let _ = c.post_message(&JsValue::from_str(text));
         }
+    }
+
+    fn failed(&mut self, e: JsValue) -> StorageFailed {
+        self.failure = Some(e);
+        StorageFailed
     }
 }
 
@@ -68,26 +69,25 @@ impl Drop for Io {
 }
 
 impl Shared for Io {
-    fn read(&mut self) -> Option<String> {
-        match self.storage.as_ref()?.get_item(&self.key) {
-            Ok(v) => v,
-            Err(e) => {
-                self.fail(e);
-                None
-            }
+    fn read(&mut self) -> Result<Option<String>, StorageFailed> {
+        match &self.storage {
+            Err(()) => Err(StorageFailed),
+            Ok(None) => Ok(None),
+            Ok(Some(s)) => s.get_item(&self.key).map_err(|e| self.failed(e)),
         }
     }
 
-    fn write(&mut self, record: &str) {
-        self.store(record);
+    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
+        let stored = self.store(record);
         self.post(record);
+        stored
     }
 
-    fn store(&mut self, record: &str) {
-        if let Some(s) = &self.storage {
-            if let Err(e) = s.set_item(&self.key, record) {
-                self.fail(e);
-            }
+    fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
+        match &self.storage {
+            Err(()) => Err(StorageFailed),
+            Ok(None) => Ok(()),
+            Ok(Some(s)) => s.set_item(&self.key, record).map_err(|e| self.failed(e)),
         }
     }
 

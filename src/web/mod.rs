@@ -211,9 +211,6 @@ impl Shell {
             Some(f) => calls.push((f.clone(), e, None)),
             None => io::console_error(&e),
         };
-        for e in core::mem::take(&mut res.io.errors) {
-            error(&mut calls, e);
-        }
         let mut ended = false;
         while let Some(effect) = self.core.poll() {
             match effect {
@@ -336,13 +333,18 @@ impl Shell {
                             " ms (keepAliveMs) after it began; it counts as failed",
                         ]
                         .concat(),
+                        // What storage threw, as it threw it.
+                        Problem::Storage => match res.io.failure.take() {
+                            Some(e) => {
+                                error(&mut calls, e);
+                                continue;
+                            }
+                            None => "session-guard: localStorage failed; the session is enforced in this tab".into(),
+                        },
                     };
                     error(&mut calls, js_sys::Error::new(&message).into());
                 }
             }
-        }
-        for e in core::mem::take(&mut res.io.errors) {
-            error(&mut calls, e);
         }
         if ended {
             // Every listener, timer, channel and lock goes with it.

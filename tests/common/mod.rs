@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 
 use session_guard::core::{
     Config, Effect, Horizon, Problem, RawOptions, Reason, Record, ServerDeadlines, ServerSync,
-    Session, Shared, State,
+    Session, Shared, State, StorageFailed,
 };
 
 /// An epoch time to start the clock at.
@@ -121,6 +121,8 @@ pub struct Bus {
     /// A tab that runs a newer release: what it writes and posts carries
     /// fields this release does not know.
     pub newer: Option<usize>,
+    /// Storage throws on every read and write (the channel still works).
+    pub broken: bool,
     queue: VecDeque<(usize, String)>,
 }
 
@@ -182,27 +184,32 @@ impl Port<'_> {
 }
 
 impl Shared for Port<'_> {
-    fn read(&mut self) -> Option<String> {
-        self.bus.log.push((self.tab, self.now, Op::Read));
-        self.bus.store.clone()
-    }
-    fn write(&mut self, record: &str) {
-        let record = &self.as_written(record);
-        self.bus
-            .log
-            .push((self.tab, self.now, Op::Write(record.to_string())));
-        self.bus.store = Some(record.to_string());
-        self.bus.queue.push_back((self.tab, record.to_string()));
-        if self.bus.storage_events {
-            self.bus.queue.push_back((self.tab, record.to_string()));
+    fn read(&mut self) -> Result<Option<String>, StorageFailed> {
+        if self.bus.broken {
+            return Err(StorageFailed);
         }
+        self.bus.log.push((self.tab, self.now, Op::Read));
+        Ok(self.bus.store.clone())
     }
-    fn store(&mut self, record: &str) {
+    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
+        let stored = self.store(record);
+        let record = self.as_written(record);
+        self.bus.queue.push_back((self.tab, record.clone()));
+        if self.bus.storage_events && stored.is_ok() {
+            self.bus.queue.push_back((self.tab, record));
+        }
+        stored
+    }
+    fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
+        if self.bus.broken {
+            return Err(StorageFailed);
+        }
         let record = &self.as_written(record);
         self.bus
             .log
             .push((self.tab, self.now, Op::Write(record.to_string())));
         self.bus.store = Some(record.to_string());
+        Ok(())
     }
     fn announce(&mut self, message: &str) {
         let message = &self.as_written(message);

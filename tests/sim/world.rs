@@ -28,7 +28,9 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
-use session_guard::core::{Config, Effect, RawOptions, Reason, Record, Session, Shared, State};
+use session_guard::core::{
+    Config, Effect, RawOptions, Reason, Record, Session, Shared, State, StorageFailed,
+};
 
 /// The epoch time every simulation starts at; traces print times from here.
 pub const T0: u64 = 1_700_000_000_000;
@@ -168,16 +170,18 @@ struct Port<'a> {
 }
 
 impl Shared for Port<'_> {
-    fn read(&mut self) -> Option<String> {
-        self.store.clone()
+    fn read(&mut self) -> Result<Option<String>, StorageFailed> {
+        Ok(self.store.clone())
     }
-    fn write(&mut self, record: &str) {
+    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
         *self.store = Some(record.to_string());
         self.ops.push((Io::Write, record.to_string()));
+        Ok(())
     }
-    fn store(&mut self, record: &str) {
+    fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
         *self.store = Some(record.to_string());
         self.ops.push((Io::Store, record.to_string()));
+        Ok(())
     }
     fn announce(&mut self, message: &str) {
         self.ops.push((Io::Announce, message.to_string()));

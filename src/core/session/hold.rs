@@ -63,7 +63,7 @@ impl Session {
             ..self.record()
         };
         shared.announce(&message.encode());
-        shared.store(&self.record().encode());
+        self.write(false, shared);
     }
 
     /// The answer to [`Effect::ProbeHold`]: a tab still holds the session
