@@ -1201,6 +1201,10 @@ fn a_storage_failure_is_reported_once_and_the_tab_still_enforces() {
             "{mode:?}"
         );
         w.advance(HOUR);
-        assert_eq!(w.sign_out_of(t), (Reason::Idle, T0 + 160 * SEC, false), "{mode:?}");
+        assert_eq!(
+            w.sign_out_of(t),
+            (Reason::Idle, T0 + 160 * SEC, false),
+            "{mode:?}"
+        );
     }
 }

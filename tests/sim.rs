@@ -141,15 +141,19 @@ fn opts_with(window: impl Strategy<Value = u64> + Clone) -> impl Strategy<Value 
         0u64..=900,
         prop_oneof![Just(None), (1u64..=30).prop_map(Some)],
         any::<bool>(),
+        prop_oneof![2 => Just(None), 1 => (500u64..=120_000).prop_map(Some)],
     )
-        .prop_map(|(idle, remember, warn_permille, max, remember_me)| Opts {
-            idle,
-            remember,
-            // Below both windows, so it stays valid whatever remember-me does.
-            warn: idle.min(remember) * warn_permille / 1000,
-            max: max.map(|k| idle * k),
-            remember_me,
-        })
+        .prop_map(
+            |(idle, remember, warn_permille, max, remember_me, keep_alive)| Opts {
+                idle,
+                remember,
+                // Below both windows, so it stays valid whatever remember-me does.
+                warn: idle.min(remember) * warn_permille / 1000,
+                max: max.map(|k| idle * k),
+                remember_me,
+                keep_alive,
+            },
+        )
 }
 
 /// `everything`: pauses and sign-outs too; otherwise only what moves activity
@@ -325,8 +329,12 @@ fn cost_plan() -> impl Strategy<Value = CostPlan> {
         prop::collection::vec((0..COST_RUN_MS, 0usize..20, any::<bool>()), 0..4),
     )
         .prop_map(
-            |(locks, high_first, delays, tabs, active, mut remember_me)| {
+            |(locks, high_first, delays, mut tabs, active, mut remember_me)| {
                 remember_me.sort_by_key(|r| r.0);
+                // A keep-alive call writes its claim: one more write per
+                // keep-alive period, bounded by the keep-alive invariant of
+                // the other properties, not by this one.
+                tabs.iter_mut().for_each(|o| o.keep_alive = None);
                 CostPlan {
                     locks,
                     high_first,

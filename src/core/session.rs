@@ -255,6 +255,8 @@ pub struct Session {
     paused: bool,
     /// Another tab holds the session.
     held: bool,
+    /// When the hold in force (this tab's pause, or another's) began here.
+    held_since: u64,
     /// This tab's own hold is granted and announced.
     holding: bool,
     warned: Option<u64>,
@@ -335,6 +337,7 @@ impl Session {
             remember_at: now,
             paused: false,
             held: false,
+            held_since: now,
             holding: false,
             warned: None,
             ended: None,

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
 use session_guard::core::{
-    Config, Effect, RawOptions, Reason, Record, Session, Shared, State, StorageFailed,
+    Config, Effect, Problem, RawOptions, Reason, Record, Session, Shared, State, StorageFailed,
 };
 
 /// The epoch time every simulation starts at; traces print times from here.
@@ -37,6 +37,8 @@ pub const T0: u64 = 1_700_000_000_000;
 /// The longest a channel message takes to reach another tab. The model's only
 /// slack: a tab cannot know what it has not been told yet.
 pub const MAX_DELAY_MS: u64 = 50;
+/// How long the simulated server takes to answer a keep-alive.
+pub const ANSWER_MS: u64 = 120;
 /// How many lines of the latest history a failure shows.
 const TRACE_LINES: usize = 40;
 /// Calls, deliveries and timer wakes one simulation may take before it counts
@@ -58,6 +60,9 @@ pub struct Opts {
     pub max: Option<u64>,
     /// `rememberMe`
     pub remember_me: bool,
+    /// `keepAliveMs` (with an `onKeepAlive` that the simulated app answers
+    /// [`ANSWER_MS`] later), `None` for `-1`
+    pub keep_alive: Option<u64>,
 }
 
 impl Opts {
@@ -69,6 +74,7 @@ impl Opts {
             warn: 0,
             max: None,
             remember_me: false,
+            keep_alive: None,
         }
     }
 
@@ -82,8 +88,8 @@ impl Opts {
             started_at: None,
             remember_me: self.remember_me,
             cross_tab: true,
-            keep_alive_ms: None,
-            on_keep_alive: false,
+            keep_alive_ms: self.keep_alive.map(|k| k as f64),
+            on_keep_alive: self.keep_alive.is_some(),
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -111,7 +117,11 @@ impl fmt::Debug for Opts {
             None => f.write_str("none")?,
         }
         let on = if self.remember_me { "on" } else { "off" };
-        write!(f, ", remember-me {on}")
+        write!(f, ", remember-me {on}")?;
+        match self.keep_alive {
+            Some(k) => write!(f, ", keep-alive every {k} ms"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -210,6 +220,8 @@ pub struct Tab {
     awaiting: bool,
     /// When the last message this tab posted arrives (keeps its order).
     channel_tail: u64,
+    /// Holds the session's keep-alive lock.
+    keep_alive_lock: bool,
     /// Every effect, with the time it came out.
     pub effects: Vec<(u64, Effect)>,
     /// The session it is in, as of the last call.
@@ -339,6 +351,13 @@ pub struct World {
     model: Model,
     trace: VecDeque<String>,
     steps: u64,
+    /// Every keep-alive call: `(time, tab, session)`.
+    pub calls: Vec<(u64, usize, Sid)>,
+    /// Keep-alive answers on their way: `(due, tab, call)`.
+    answers: Vec<(u64, usize, u32)>,
+    /// The time of the activity event being handed to a core (the model
+    /// records it once the call is over).
+    acting: Option<u64>,
 }
 
 impl World {
@@ -361,6 +380,9 @@ impl World {
             model: Model::default(),
             trace: VecDeque::new(),
             steps: 0,
+            calls: Vec::new(),
+            answers: Vec::new(),
+            acting: None,
         }
     }
 
@@ -402,7 +424,10 @@ impl World {
             self.note(i, "activity (quiet: only its time is recorded)".into());
         } else {
             self.note(i, "activity".into());
-            self.call(i, Call::Activity, |s, now, sh| s.activity(now, sh))?;
+            self.acting = Some(now);
+            let called = self.call(i, Call::Activity, |s, now, sh| s.activity(now, sh));
+            self.acting = None;
+            called?;
             self.settle()?;
         }
         if self.tabs[i].live {
@@ -456,7 +481,11 @@ impl World {
         let i = self.pages[page];
         let paused = self.tabs[i].live && self.tabs[i].session.state() == State::Paused;
         self.note(i, "resume()".into());
-        self.call(i, Call::Resume, |s, now, sh| s.resume(now, sh))?;
+        // `resume()` counts as activity, for a keep-alive it causes too.
+        self.acting = paused.then_some(self.now);
+        let called = self.call(i, Call::Resume, |s, now, sh| s.resume(now, sh));
+        self.acting = None;
+        called?;
         if paused && self.tabs[i].live {
             let sid = self.tabs[i].sid;
             self.model.activity(sid, i, self.now);
@@ -494,11 +523,17 @@ impl World {
             }
             let msg = self.flight.keys().next().copied().filter(|k| k.0 <= t);
             let timer = self.next_timer().filter(|k| k.0 <= t);
-            match (msg, timer) {
-                (Some(m), Some(w)) if m.0 <= w.0 => self.deliver(m)?,
-                (Some(m), None) => self.deliver(m)?,
-                (_, Some((at, i))) => self.fire(at, i)?,
-                (None, None) => break,
+            let answer = self.answers.iter().map(|a| a.0).min().filter(|&a| a <= t);
+            let first = [msg.map(|m| m.0), timer.map(|w| w.0)]
+                .into_iter()
+                .flatten()
+                .min();
+            match (answer, msg, timer) {
+                (Some(a), _, _) if first.map_or(true, |f| a <= f) => self.answer(a)?,
+                (_, Some(m), Some(w)) if m.0 <= w.0 => self.deliver(m)?,
+                (_, Some(m), None) => self.deliver(m)?,
+                (_, _, Some((at, i))) => self.fire(at, i)?,
+                _ => break,
             }
         }
         self.now = self.now.max(t);
@@ -567,6 +602,7 @@ impl World {
             holding: false,
             awaiting: false,
             channel_tail: 0,
+            keep_alive_lock: false,
             effects: Vec::new(),
             sid: (0, 0),
         });
@@ -668,6 +704,7 @@ impl World {
     fn drain(&mut self, i: usize) -> Result<(), String> {
         let mut grant = false;
         let mut probe = false;
+        let mut claim = false;
         while let Some(e) = self.tabs[i].session.poll() {
             let now = self.now;
             self.tabs[i].effects.push((now, e));
@@ -700,11 +737,18 @@ impl World {
                     return Err(self.fail(format!("tab {i}: a record was rejected: {r:?}")));
                 }
                 Effect::Warning { .. } | Effect::Activity { .. } => {}
-                Effect::ClaimKeepAlive
-                | Effect::KeepAlive { .. }
-                | Effect::KeepAliveOver
-                | Effect::Problem(_) => {
-                    return Err(self.fail(format!("tab {i}: unexpected {e:?} without keep-alive")));
+                Effect::ClaimKeepAlive => claim = true,
+                Effect::KeepAlive { call, .. } => {
+                    self.check_keep_alive(i, now)?;
+                    let sid = self.tabs[i].sid;
+                    self.calls.push((now, i, sid));
+                    self.answers.push((now + ANSWER_MS, i, call));
+                }
+                Effect::KeepAliveOver => self.tabs[i].keep_alive_lock = false,
+                Effect::Problem(p) => {
+                    if !matches!(p, Problem::KeepAliveTimedOut(_)) {
+                        return Err(self.fail(format!("tab {i}: unexpected {e:?}")));
+                    }
                 }
             }
         }
@@ -726,6 +770,18 @@ impl World {
             });
             self.call(i, Call::AnnounceHold, |s, now, sh| {
                 s.announce_hold(true, now, sh)
+            })?;
+        }
+        if claim {
+            // Granted only if no other live guard holds it (never waits).
+            let taken = self
+                .tabs
+                .iter()
+                .enumerate()
+                .any(|(j, t)| j != i && t.open && t.live && t.keep_alive_lock);
+            self.tabs[i].keep_alive_lock = !taken;
+            self.call(i, Call::Tick, |s, now, sh| {
+                s.keep_alive_lock(!taken, now, sh)
             })?;
         }
         if probe {
@@ -807,6 +863,62 @@ impl World {
             }
         }
         self.settle()
+    }
+
+    /// The simulated server answers a keep-alive (with nothing to sync).
+    fn answer(&mut self, at: u64) -> Result<(), String> {
+        let k = self
+            .answers
+            .iter()
+            .position(|a| a.0 == at)
+            .expect("an answer");
+        let (_, i, call) = self.answers.remove(k);
+        self.now = self.now.max(at);
+        self.note(i, format!("keep-alive {call} answered"));
+        self.call(i, Call::Tick, |s, now, sh| {
+            s.keep_alive_done(call, None, now, sh)
+        })?;
+        self.settle()
+    }
+
+    /// A keep-alive call at `now` in tab `i`: at most one per period in the
+    /// session, and only after activity (a pause's held time counts) since
+    /// the session's previous call, or its start.
+    fn check_keep_alive(&self, i: usize, now: u64) -> Result<(), String> {
+        let sid = self.tabs[i].sid;
+        let period = self.tabs[i].opts.keep_alive.unwrap_or(0);
+        let previous = self.calls.iter().rev().find(|c| c.2 == sid).map(|c| c.0);
+        if let Some(p) = previous {
+            if now < p + period {
+                return Err(self.fail(format!(
+                    "keep-alive: tab {i} called at {} though the session called at {} \
+                     (period {period} ms)",
+                    now - T0,
+                    p - T0
+                )));
+            }
+        }
+        let since = previous.unwrap_or(sid.0);
+        let held = self
+            .model
+            .holds
+            .iter()
+            .any(|h| h.sid == sid && h.from < now && h.to.map_or(true, |end| end > since));
+        let active = held
+            || self.acting.is_some_and(|t| t > since)
+            || self
+                .model
+                .activity
+                .get(&sid)
+                .is_some_and(|list| list.iter().any(|&(a, _)| a > since && a <= now));
+        if !active {
+            return Err(self.fail(format!(
+                "keep-alive: tab {i} called at {} with no activity since {}",
+                now - T0,
+                since.wrapping_sub(T0) as i64
+            )));
+        }
+        Ok(())
     }
 
     fn fire(&mut self, at: u64, i: usize) -> Result<(), String> {

@@ -26,6 +26,9 @@ impl Session {
             return;
         }
         self.paused = true;
+        if !self.held {
+            self.held_since = now;
+        }
         if self.cross_tab {
             self.effects.push_back(Effect::Hold(true));
         }
@@ -96,7 +99,12 @@ impl Session {
     /// A message said that the sender's pause began (`Some(true)`) or ended.
     pub(super) fn hear_hold(&mut self, changed: Option<bool>, now: u64) {
         match changed {
-            Some(true) => self.hold(true),
+            Some(true) => {
+                if !self.held && !self.paused {
+                    self.held_since = now;
+                }
+                self.hold(true)
+            }
             Some(false) if !self.locks && self.held => {
                 // The held time counts as activity: the idle window
                 // runs again from the end of the hold.

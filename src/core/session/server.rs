@@ -160,11 +160,18 @@ impl Session {
     /// a pause counts).
     pub(super) fn keep_alive_due(&self) -> Option<u64> {
         let period = self.keep_alive?;
-        let active = self.last > self.keep_alive_at || self.paused || self.held;
         let due = self.keep_alive_at.saturating_add(period);
+        let due = if self.last > self.keep_alive_at {
+            due
+        } else if self.paused || self.held {
+            // Held time since the previous call: some must have passed.
+            due.max(self.held_since.max(self.keep_alive_at) + 1)
+        } else {
+            return None;
+        };
         match self.caller {
-            Caller::Idle if active => Some(due),
-            Caller::RetryAt(t) if active => Some(due.max(t)),
+            Caller::Idle => Some(due),
+            Caller::RetryAt(t) => Some(due.max(t)),
             _ => None,
         }
     }
