@@ -3,7 +3,7 @@
 //! out what the core decides. Callbacks run only after the shell's borrow is
 //! released, so a callback may call back into the guard.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{boxed::Box, vec::Vec};
 
 mod dom;
 mod io;
@@ -21,7 +21,7 @@ use web_sys::{MessageEvent, StorageEvent};
 use crate::core::{Effect, Reason, Session, State};
 use dom::{strings, Filter, Listener, Timeout};
 use io::Io;
-use locks::{Hold, LockManager};
+use locks::{Hold, Locks};
 use options::Callbacks;
 
 type Inner = Rc<RefCell<Shell>>;
@@ -43,8 +43,7 @@ fn now() -> u64 {
 /// timer, channel and lock.
 struct Resources {
     io: Io,
-    locks: Option<LockManager>,
-    lock_name: String,
+    locks: Option<Locks>,
     timer: Option<(Timeout, u64)>,
     hold: Option<Hold>,
     /// The activity listener: it records the time of quiet events itself.
@@ -135,6 +134,42 @@ fn drive(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) {
     run(inner, calls);
 }
 
+/// What a lock answer is for.
+#[derive(Clone, Copy)]
+enum LockAnswer {
+    Hold,
+    Probe,
+    Release,
+}
+
+/// Takes a lock's answer, which never comes under the borrow (see `locks`).
+/// A failure goes to `onError`, and the tab fails closed. Holds the shell
+/// weakly: an answer still pending after `destroy()` keeps nothing alive.
+fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
+    let shell = Rc::downgrade(inner);
+    Box::new(move |answer| {
+        if let Some(inner) = shell.upgrade() {
+            drive(&inner, |core, io, now| {
+                let answer = answer.map_err(|e| io.errors.push(e));
+                match what {
+                    // A hold that fails leaves the pause to this tab.
+                    LockAnswer::Hold => {
+                        if answer.is_ok() {
+                            core.announce_hold(true, io);
+                        }
+                    }
+                    // A probe that fails finds no hold: the stored last
+                    // activity stands.
+                    LockAnswer::Probe => core.hold_probed(answer == Ok(true), now, io),
+                    // A wait that fails ends as if released: the idle window
+                    // runs again from now.
+                    LockAnswer::Release => core.hold_released(now, io),
+                }
+            });
+        }
+    })
+}
+
 impl Shell {
     /// Carries out the core's effects and re-arms the timer.
     fn drain(&mut self, inner: &Inner, now: u64) -> Calls {
@@ -199,28 +234,19 @@ impl Shell {
                 }
                 Effect::Hold(true) => match &res.locks {
                     Some(locks) => {
-                        let inner = inner.clone();
-                        res.hold = Some(Hold::take(locks, &res.lock_name, move || {
-                            drive(&inner, |core, io, _| core.announce_hold(true, io));
-                        }));
+                        res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)))
                     }
                     None => self.core.announce_hold(true, &mut res.io),
                 },
                 Effect::Hold(false) => res.hold = None,
                 Effect::ProbeHold => {
                     if let Some(locks) = &res.locks {
-                        let inner = inner.clone();
-                        locks::probe(locks, res.lock_name.clone(), move |held| {
-                            drive(&inner, |core, io, now| core.hold_probed(held, now, io));
-                        });
+                        locks.probe(lock_answer(inner, LockAnswer::Probe));
                     }
                 }
                 Effect::AwaitRelease => {
                     if let Some(locks) = &res.locks {
-                        let inner = inner.clone();
-                        locks::await_release(locks, &res.lock_name, move || {
-                            drive(&inner, |core, io, now| core.hold_released(now, io));
-                        });
+                        locks.await_release(lock_answer(inner, LockAnswer::Release));
                     }
                 }
             }
@@ -355,7 +381,7 @@ impl SessionGuard {
         let cross_tab = o.config.cross_tab;
         let mut io = Io::new(o.storage_key.clone(), cross_tab);
         let locks = if cross_tab {
-            locks::lock_manager()
+            Locks::new(&o.storage_key)
         } else {
             None
         };
@@ -398,7 +424,6 @@ impl SessionGuard {
             shell.resources = Some(Resources {
                 io,
                 locks,
-                lock_name: [o.storage_key.as_str(), ":hold"].concat(),
                 timer: None,
                 hold: None,
                 activity,
