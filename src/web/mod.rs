@@ -355,8 +355,9 @@ fn on_event(inner: &Inner, heard: Heard, e: JsValue) {
 /// Signs people out when they should be: idle and absolute timeouts, a warning
 /// before the end, remember-me, and one session across the tabs and reloads of
 /// an origin. The guard runs until it signs out or `destroy()` is called, even
-/// if no reference to it is kept: `free()` (and `using`) release only this
-/// handle, so call `destroy()` to stop guarding.
+/// if no reference to it is kept: garbage collection of the handle never
+/// stops it. `free()`, `[Symbol.dispose]()` and `using` stop it as
+/// `destroy()` does.
 #[wasm_bindgen]
 pub struct SessionGuard {
     inner: Inner,
@@ -507,6 +508,16 @@ impl SessionGuard {
             drop(s);
             drop(gone);
         }
+    }
+
+    /// Stops the guard as `destroy()` does; `[Symbol.dispose]()` and `using`
+    /// call it. The handle's memory goes with garbage collection, which
+    /// never stops a guard.
+    // It replaces the `free()` that wasm-bindgen generates, which would
+    // release the handle and leave the guard running with no way to stop it
+    // (scripts/free-is-destroy.mjs removes the generated one).
+    pub fn free(&self) {
+        self.destroy();
     }
 
     /// Reads the core after folding in the latest quiet activity; `None`

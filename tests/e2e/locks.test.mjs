@@ -1,7 +1,8 @@
 // Web Locks behind pause holds, and the ways a tab could stop enforcing
 // through them: a lock name the browser refuses, lock calls that throw or
-// reject (each reported to onError, and the tab fails closed), and requests
-// left queued by a destroyed guard.
+// reject (each reported to onError, and the tab fails closed), requests left
+// queued by a destroyed guard, and the handle's free()/[Symbol.dispose]()
+// against garbage collection.
 //
 // Lock failures are made with a stub of navigator.locks, installed in the
 // pages whose URL says `?locks=<what>-<how>`: <what> is `query`, `shared` or
@@ -51,7 +52,43 @@ function STUB_LOCKS() {
   else locks.request = (name, options, callback) => (options?.mode === what ? fail() : request(name, options, callback));
 }
 
-const INIT = `(${STUB_LOCKS})();`;
+/** Counts the page's live event listener registrations (add minus matching remove). */
+function COUNT_LISTENERS() {
+  const live = [];
+  const capture = (o) => (typeof o === "boolean" ? o : !!o?.capture);
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    const c = capture(options);
+    if (listener && !live.some((r) => r[0] === this && r[1] === type && r[2] === listener && r[3] === c)) {
+      live.push([this, type, listener, c]);
+    }
+    return add.call(this, type, listener, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, options) {
+    const c = capture(options);
+    const i = live.findIndex((r) => r[0] === this && r[1] === type && r[2] === listener && r[3] === c);
+    if (i >= 0) live.splice(i, 1);
+    return remove.call(this, type, listener, options);
+  };
+  window.liveListeners = () => live.map((r) => r[1]);
+}
+
+/** Counts the glue's finalizations of guard handles (its registry holds a number). */
+function COUNT_FINALIZED() {
+  const Registry = window.FinalizationRegistry;
+  window.finalizedGuards = 0;
+  window.FinalizationRegistry = class extends Registry {
+    constructor(cleanup) {
+      super((held) => {
+        if (typeof held === "number") window.finalizedGuards++;
+        cleanup(held);
+      });
+    }
+  };
+}
+
+const INIT = `(${STUB_LOCKS})(); (${COUNT_LISTENERS})(); (${COUNT_FINALIZED})();`;
 
 async function session(t, pages = 0) {
   const s = await h.session({ pages, initScript: INIT });
@@ -220,4 +257,59 @@ test("a resume before the hold is granted lets the lock go at once, with nothing
   // Nothing holds the session: both tabs end on the idle window.
   await run(s, MINUTE, { step: STEP });
   for (const page of [a, b]) await expectLog(page, "onSignOut", 1);
+});
+
+for (const [method, source] of [
+  ["free()", "window.guard.free()"],
+  ["[Symbol.dispose]()", "window.guard[Symbol.dispose]()"],
+  ["a using block", "(() => { using g = window.guard; })()"],
+]) {
+  test(`${method} stops the guard as destroy() does: no listener, no lock, no callback later`, TIMEOUT, async (t) => {
+    const s = await session(t);
+    const [a, b] = [await openWith(s), await openWith(s)];
+    const before = await a.evaluate(() => window.liveListeners());
+    await makeGuard(a, { ...OPTIONS, allowSyntheticEvents: true });
+    await makeGuard(b, OPTIONS);
+    assert.ok((await a.evaluate(() => window.liveListeners())).length > before.length, "the guard listens");
+    await pauseHeld(a);
+    await run(s, 10_000);
+    await a.evaluate(source);
+    assert.deepEqual(await a.evaluate(() => window.liveListeners()), before, "listeners left after it");
+    await untilLocks(a, (l) => l.held.length === 0 && l.pending.length === 0, "the hold to go");
+    // The hold ended with it, as with destroy(): tab B's idle window runs from here.
+    await propagate(s, async () => (await inspect(b)).expiresAt === T0 + 10_000 + MINUTE, {
+      fakeBudget: 0,
+      message: "the hold to end in tab B",
+    });
+    await a.evaluate(() => document.dispatchEvent(new Event("pointerdown")));
+    await run(s, 2 * MINUTE, { step: 5000 });
+    assert.deepEqual(await logOf(a), [], "the guard called back after it");
+    await expectLog(b, "onSignOut", 1);
+    assert.deepEqual(a.pageErrors, []);
+  });
+}
+
+test("a guard whose handle was dropped and garbage collected still signs out on time", TIMEOUT, async (t) => {
+  const s = await session(t);
+  const a = await openWith(s);
+  await a.evaluate(({ options }) => {
+    // Playwright's fake timers keep a `new Error()` of each timer's creation,
+    // and its stack keeps the frames' receivers alive, the handle among them
+    // (the guard arms its timer in the constructor): no stack, no such leak.
+    Error.stackTraceLimit = 0;
+    // No reference kept, as in a page that only writes `new SessionGuard({...})`.
+    new window.SessionGuard({ ...options, onSignOut: (e) => window.record("onSignOut", 0, e) });
+  }, { options: OPTIONS });
+  await waitUntil(
+    async () => {
+      await a.requestGC();
+      return a.evaluate(() => window.finalizedGuards === 1);
+    },
+    { timeout: 10_000, interval: 50, message: "the handle to be collected and finalized" },
+  );
+  await run(s, MINUTE - 1, { step: STEP });
+  await expectNoLog(a, "onSignOut");
+  await run(s, 1);
+  const [{ event }] = await expectLog(a, "onSignOut", 1);
+  assert.deepEqual(event, { reason: "idle", at: T0 + MINUTE, remote: false });
 });
