@@ -20,6 +20,10 @@ wasm-pack build --target web "${WASM_PACK_ARGS[@]}" -- --features no-std </dev/n
 # particular a pkg/.gitignore containing `*` makes `npm pack` drop all of pkg/.
 rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/LICENSE*
 
+# One free() on SessionGuard, the crate's: it stops the guard, and so do
+# [Symbol.dispose]() and `using` (see the script).
+node scripts/free-is-destroy.mjs pkg/session_guard.js pkg/session_guard.d.ts
+
 # Bundle the JS glue with the crate's JS snippets (src/web/listen.js) into one
 # minified file, so the package stays the three files of the contract: no
 # extra request, no pkg/snippets/. esbuild keeps the literal

@@ -496,3 +496,47 @@ fn keep_alive_effects_come_only_with_a_period() {
         .iter()
         .all(|(_, e)| !matches!(e, Effect::KeepAlive { .. } | Effect::ClaimKeepAlive)));
 }
+
+#[test]
+fn a_passed_server_deadline_reaches_the_other_tabs_as_this_tabs_end() {
+    for mode in TAB_MODES {
+        let mut w = tabs(mode, 3, kept(Opts::default()));
+        w.advance(MIN);
+        w.sync(1, server(None, Some(T0 + 30 * SEC), None));
+        assert_eq!(
+            w.sign_out_of(1),
+            (Reason::Idle, T0 + 30 * SEC, false),
+            "{mode:?}"
+        );
+        for t in [0, 2] {
+            assert_eq!(
+                w.sign_out_of(t),
+                (Reason::Idle, T0 + 30 * SEC, true),
+                "{mode:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_snapshot_shows_the_servers_deadlines() {
+    let mut w = World::solo(SHARED, kept(Opts::default()));
+    let s = w.session(0).snapshot(w.now);
+    assert_eq!(
+        (s.server_expires_at, s.server_idle_expires_at),
+        (None, None)
+    );
+    w.sync(
+        0,
+        server(Some(T0 + HOUR), Some(T0 + 10 * MIN), Some(T0 + MIN)),
+    );
+    let s = w.session(0).snapshot(w.now);
+    assert_eq!(
+        (s.server_expires_at, s.server_idle_expires_at, s.expires_at),
+        (
+            Some(T0 + HOUR - MIN),
+            Some(T0 + 9 * MIN),
+            Some(T0 + 9 * MIN)
+        )
+    );
+}

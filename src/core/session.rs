@@ -216,6 +216,10 @@ pub struct Snapshot {
     pub idle_expires_at: Option<u64>,
     /// The absolute deadline (`None`: no absolute limit).
     pub absolute_expires_at: Option<u64>,
+    /// The server's absolute end, on this page's clock (`None`: not synced).
+    pub server_expires_at: Option<u64>,
+    /// The end the server's idle limit gives, on this page's clock.
+    pub server_idle_expires_at: Option<u64>,
     /// The end as it stands (`None`: nothing ends the session now).
     pub expires_at: Option<u64>,
     /// Ms until the end (`Some(0)` once ended).
@@ -489,6 +493,8 @@ impl Session {
             idle_window: self.limits.idle_window(self.remember_me),
             idle_expires_at: self.deadline(Deadline::IdleEnd),
             absolute_expires_at: self.deadline(Deadline::AbsoluteEnd),
+            server_expires_at: self.deadline(Deadline::ServerEnd),
+            server_idle_expires_at: self.deadline(Deadline::ServerIdleEnd),
             expires_at: self.expires_at(),
             remaining_ms: self.remaining_ms(now),
             warning: self

@@ -4,12 +4,12 @@
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::dom::once;
-use super::locks::LockManager;
+use super::locks::Locks;
 use crate::core::{ServerSync, SyncError};
 
 #[wasm_bindgen]
@@ -34,15 +34,10 @@ impl Drop for KeepAliveLock {
     }
 }
 
-/// Asks for the exclusive lock `name` only if no tab holds it; calls
-/// `answer(Some(lock))` once it is held, `answer(None)` if another tab has
-/// it. A failed request answers as if granted without a lock (the record
-/// still carries the claim) and reports `failure`.
-pub fn claim(
-    locks: &LockManager,
-    name: &str,
-    answer: impl FnOnce(Option<KeepAliveLock>, Option<JsValue>) + 'static,
-) {
+/// Asks for the session's keep-alive lock only if no tab holds it; calls
+/// `answer(Some(lock), None)` once it is held, `answer(None, None)` if
+/// another tab has it, `answer(None, Some(error))` if the request failed.
+pub fn claim(locks: &Locks, answer: impl FnOnce(Option<KeepAliveLock>, Option<JsValue>) + 'static) {
     let answer = Rc::new(RefCell::new(Some(answer)));
     let reply = answer.clone();
     let granted = once(move |lock| {
@@ -65,9 +60,7 @@ pub fn claim(
         }
         JsValue::UNDEFINED
     });
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
-    match locks.request(name, &options, &granted) {
+    match locks.claim_keep_alive(&granted) {
         Ok(p) => {
             p.unchecked_into::<Thenable>()
                 .settle(&JsValue::UNDEFINED, &failed);

@@ -2,17 +2,36 @@
 //! browser drops it when the page goes away, so a closed tab never leaves the
 //! session held. Other tabs wait for its end with an exclusive request; a tab
 //! that finds a `held` flag in the stored record checks it with `query()`.
+//!
+//! Every request and probe is answered, failures too (the shell reports them
+//! and decides what the tab assumes), and never from inside the call that
+//! asked, while the shell is busy: a grant comes from a task of the browser's
+//! lock queue, everything else from a promise reaction, a call that threw
+//! included. Every
+//! request carries the guard's `AbortSignal`, which the `Drop` of its
+//! [`Locks`] aborts, so a destroyed or ended guard leaves nothing queued. The
+//! answers hold the shell weakly, and the rejection of an aborted request is
+//! expected: it reaches a guard whose resources are gone, which does nothing.
 
-use alloc::string::String;
+use alloc::{boxed::Box, string::String};
 
 use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::AbortController;
 
 use super::dom::once;
+
+/// What every lock name starts with: the name is this prefix followed by
+/// the `storageKey`. Web Locks reserve the names that start with `-`, and a
+/// `storageKey` may be any non-empty string, so it never comes first; the
+/// prefix also keeps the guard's locks apart from the page's own.
+pub const NAME_PREFIX: &str = "session-guard:hold:";
+/// The same for the session's keep-alive lock.
+pub const KEEP_ALIVE_PREFIX: &str = "session-guard:keep-alive:";
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,7 +39,7 @@ extern "C" {
     pub type LockManager;
 
     #[wasm_bindgen(method, catch)]
-    pub(super) fn request(
+    fn request(
         this: &LockManager,
         name: &str,
         options: &JsValue,
@@ -28,102 +47,170 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn query(this: &LockManager) -> Result<Thenable, JsValue>;
+    fn query(this: &LockManager) -> Result<JsValue, JsValue>;
 
     /// Any promise, seen only through its `then`.
-    pub type Thenable;
+    type Thenable;
 
     #[wasm_bindgen(method)]
     fn then(this: &Thenable, on_fulfilled: &JsValue) -> JsValue;
+
+    /// `Promise.allSettled`: fulfills with `[{ status, value | reason }]`.
+    #[wasm_bindgen(js_namespace = Promise, js_name = allSettled)]
+    fn all_settled(promises: &Array) -> Thenable;
+
+    #[wasm_bindgen(js_namespace = Promise, js_name = reject)]
+    fn rejected(reason: &JsValue) -> JsValue;
 }
 
-/// `navigator.locks`, where the browser has it.
-pub fn lock_manager() -> Option<LockManager> {
-    let navigator = web_sys::window()?.navigator();
-    let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
-    locks.is_object().then(|| locks.unchecked_into())
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
 }
 
-fn mode(exclusive: bool) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(
-        &o,
-        &JsValue::from_str("mode"),
-        &JsValue::from_str(if exclusive { "exclusive" } else { "shared" }),
-    );
-    o.into()
+/// How a request or probe went: `Err` with its failure; a probe's `Ok`
+/// says whether the lock is held, a request's is `Ok(true)`.
+pub type Answer = Box<dyn FnOnce(Result<bool, JsValue>)>;
+
+/// Calls `answer` once `result` settles, from a promise reaction: `Err`
+/// with the rejection or with what the call threw; when it fulfilled,
+/// `Ok(true)`, or for a `query()` of `name`, whether the lock is held.
+fn settled(result: Result<JsValue, JsValue>, query_of: Option<JsValue>, answer: Answer) {
+    let promise = result.unwrap_or_else(|e| rejected(&e));
+    // Called once whatever happens, so it never outlives the request.
+    let on_settled = once(move |all| {
+        let outcome = get(&all, "0");
+        answer(if get(&outcome, "status") == "fulfilled" {
+            let state = get(&outcome, "value");
+            Ok(query_of.map_or(true, |name| {
+                get(&state, "held")
+                    .dyn_into::<Array>()
+                    .is_ok_and(|held| held.iter().any(|l| get(&l, "name") == name))
+            }))
+        } else {
+            Err(get(&outcome, "reason"))
+        });
+        JsValue::UNDEFINED
+    });
+    all_settled(&Array::of1(&promise)).then(&on_settled);
 }
 
-/// This tab's hold, from request until `Drop`, which releases it (or cancels
-/// a request not yet granted).
-pub struct Hold {
-    release: Rc<RefCell<Option<Function>>>,
-    cancelled: Rc<Cell<bool>>,
+/// The guard's locks: `navigator.locks`, the session's lock name, and the
+/// signal of its probes and waits, which `Drop` aborts.
+pub struct Locks {
+    manager: LockManager,
+    name: String,
+    keep_alive_name: String,
+    abort: AbortController,
 }
 
-impl Hold {
-    /// Requests the shared lock `name`; `granted` runs once it is held.
-    pub fn take(locks: &LockManager, name: &str, granted: impl FnOnce() + 'static) -> Hold {
-        let release = Rc::new(RefCell::new(None));
-        let cancelled = Rc::new(Cell::new(false));
-        let (slot, gone) = (release.clone(), cancelled.clone());
-        let callback = once(move |_lock| {
-            if gone.get() {
-                return JsValue::UNDEFINED; // released before it was granted
+impl Locks {
+    /// `navigator.locks` for the session `storage_key`, where the browser
+    /// has Web Locks. (`AbortController` and `Promise.allSettled` come with
+    /// every browser the package supports.)
+    pub fn new(storage_key: &str) -> Option<Locks> {
+        let navigator = web_sys::window()?.navigator();
+        let manager = get(&navigator, "locks");
+        if !manager.is_object() {
+            return None;
+        }
+        Some(Locks {
+            manager: manager.unchecked_into(),
+            name: [NAME_PREFIX, storage_key].concat(),
+            keep_alive_name: [KEEP_ALIVE_PREFIX, storage_key].concat(),
+            abort: AbortController::new().ok()?,
+        })
+    }
+
+    /// `navigator.locks.request()` of the session's lock, with the guard's
+    /// signal.
+    fn request(&self, exclusive: bool, callback: &JsValue) -> Result<JsValue, JsValue> {
+        let mode = if exclusive { "exclusive" } else { "shared" };
+        let signal = self.abort.signal().into();
+        let options = super::object(&[("mode", mode.into()), ("signal", signal)]);
+        self.manager.request(&self.name, &options, callback)
+    }
+
+    /// Requests the shared lock: `granted(Ok(true))` once it is held, or
+    /// `granted(Err(e))` when the request fails; neither once the [`Hold`]
+    /// is dropped, which releases the lock.
+    ///
+    /// A request still queued when the hold is dropped (a resume before the
+    /// grant) stays queued until granted, and lets go at once then: its
+    /// callback is gone, so the call throws. The guard's signal withdraws it
+    /// on `destroy()` or the end.
+    pub fn hold(&self, granted: Answer) -> Hold {
+        let granted = Rc::new(Cell::new(Some(granted)));
+        let release = Rc::new(Cell::new(None));
+        let (slot, on_grant) = (release.clone(), granted.clone());
+        let callback = Closure::new(move |_lock| {
+            let promise = Promise::new(&mut |resolve, _| slot.set(Some(resolve)));
+            if let Some(f) = on_grant.take() {
+                f(Ok(true));
             }
-            let promise = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
-            granted();
             promise.into()
         });
-        let _ = locks.request(name, &mode(false), &callback);
-        Hold { release, cancelled }
+        let result = self.request(false, callback.as_ref());
+        let failed = granted.clone();
+        settled(
+            result,
+            None,
+            Box::new(move |outcome| {
+                if let (Err(e), Some(f)) = (outcome, failed.take()) {
+                    f(Err(e));
+                }
+            }),
+        );
+        Hold {
+            release,
+            granted,
+            _callback: callback,
+        }
     }
+
+    /// Requests the session's keep-alive lock only if no tab holds it:
+    /// `callback` gets the lock, or `null` when another tab has it.
+    pub fn claim_keep_alive(&self, callback: &JsValue) -> Result<JsValue, JsValue> {
+        let signal = self.abort.signal().into();
+        let options = super::object(&[("ifAvailable", JsValue::TRUE), ("signal", signal)]);
+        self.manager
+            .request(&self.keep_alive_name, &options, callback)
+    }
+
+    /// `answer(Ok(held))`: whether any tab of the origin holds the lock.
+    pub fn probe(&self, answer: Answer) {
+        let name = Some(JsValue::from_str(&self.name));
+        settled(self.manager.query(), name, answer);
+    }
+
+    /// `released(Ok(true))` once no tab holds the lock (an exclusive request
+    /// is granted only then; it lets go at once), or `Err` when the request
+    /// fails.
+    pub fn await_release(&self, released: Answer) {
+        // `Function.prototype` does nothing: the lock goes at once.
+        let nothing = get(&get(&js_sys::global(), "Function"), "prototype");
+        settled(self.request(true, &nothing), None, released);
+    }
+}
+
+impl Drop for Locks {
+    fn drop(&mut self) {
+        self.abort.abort();
+    }
+}
+
+/// This tab's hold, from request until `Drop`, which releases it.
+pub struct Hold {
+    release: Rc<Cell<Option<Function>>>,
+    /// Taken by whichever comes first: the grant, the failure, the `Drop`.
+    granted: Rc<Cell<Option<Answer>>>,
+    _callback: Closure<dyn FnMut(JsValue) -> JsValue>,
 }
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        self.cancelled.set(true);
-        if let Some(resolve) = self.release.borrow_mut().take() {
+        self.granted.take();
+        if let Some(resolve) = self.release.take() {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }
     }
-}
-
-/// Calls `answer(held)`: whether any tab of the origin holds `name`.
-pub fn probe(locks: &LockManager, name: String, answer: impl FnOnce(bool) + 'static) {
-    let on_state = once(move |state| {
-        let held = Reflect::get(&state, &JsValue::from_str("held"))
-            .ok()
-            .and_then(|h| h.dyn_into::<Array>().ok())
-            .is_some_and(|held| {
-                held.iter().any(|l| {
-                    Reflect::get(&l, &JsValue::from_str("name"))
-                        .ok()
-                        .and_then(|n| n.as_string())
-                        == Some(name.clone())
-                })
-            });
-        answer(held);
-        JsValue::UNDEFINED
-    });
-    match locks.query() {
-        Ok(p) => {
-            p.then(&on_state);
-        }
-        Err(_) => {
-            let _ = on_state
-                .unchecked_ref::<Function>()
-                .call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
-        }
-    }
-}
-
-/// Calls `released()` once no tab holds `name` (an exclusive request is
-/// granted only then), and lets go at once.
-pub fn await_release(locks: &LockManager, name: &str, released: impl FnOnce() + 'static) {
-    let callback = once(move |_lock| {
-        released();
-        JsValue::UNDEFINED
-    });
-    let _ = locks.request(name, &mode(true), &callback);
 }

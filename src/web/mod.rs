@@ -3,7 +3,7 @@
 //! out what the core decides. Callbacks run only after the shell's borrow is
 //! released, so a callback may call back into the guard.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{boxed::Box, vec::Vec};
 
 mod dom;
 mod io;
@@ -22,7 +22,7 @@ use web_sys::{MessageEvent, StorageEvent};
 use crate::core::{decimal, Effect, Problem, Reason, Session, State};
 use dom::{strings, Filter, Listener, Timeout};
 use io::Io;
-use locks::{Hold, LockManager};
+use locks::{Hold, Locks};
 use options::Callbacks;
 
 type Inner = Rc<RefCell<Shell>>;
@@ -44,8 +44,7 @@ fn now() -> u64 {
 /// timer, channel and lock.
 struct Resources {
     io: Io,
-    locks: Option<LockManager>,
-    lock_name: String,
+    locks: Option<Locks>,
     timer: Option<(Timeout, u64)>,
     hold: Option<Hold>,
     /// The session's keep-alive lock while this tab calls.
@@ -197,6 +196,48 @@ fn drive(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) {
     run(inner, calls);
 }
 
+/// What a lock answer is for.
+#[derive(Clone, Copy)]
+enum LockAnswer {
+    Hold,
+    Probe,
+    Release,
+}
+
+/// Takes a lock's answer, which never comes under the borrow (see `locks`).
+/// A failure goes to `onError`, and the tab fails closed. Holds the shell
+/// weakly: an answer still pending after `destroy()` keeps nothing alive.
+fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
+    let shell = Rc::downgrade(inner);
+    Box::new(move |answer| {
+        if let Some(inner) = shell.upgrade() {
+            let answer = answer.map_err(|e| {
+                let on_error = match inner.try_borrow() {
+                    Ok(s) if s.resources.is_some() => s.callbacks.on_error.clone(),
+                    _ => return,
+                };
+                report(on_error.as_ref(), &e);
+            });
+            drive(&inner, |core, io, now| {
+                match what {
+                    // A hold that fails leaves the pause to this tab.
+                    LockAnswer::Hold => {
+                        if answer.is_ok() {
+                            core.announce_hold(true, now, io);
+                        }
+                    }
+                    // A probe that fails finds no hold: the stored last
+                    // activity stands.
+                    LockAnswer::Probe => core.hold_probed(answer == Ok(true), now, io),
+                    // A wait that fails ends as if released: the idle window
+                    // runs again from now.
+                    LockAnswer::Release => core.hold_released(now, io),
+                }
+            });
+        }
+    })
+}
+
 impl Shell {
     /// Carries out the core's effects and re-arms the timer.
     fn drain(&mut self, inner: &Inner, now: u64) -> Calls {
@@ -258,35 +299,25 @@ impl Shell {
                 }
                 Effect::Hold(true) => match &res.locks {
                     Some(locks) => {
-                        let inner = inner.clone();
-                        res.hold = Some(Hold::take(locks, &res.lock_name, move || {
-                            drive(&inner, |core, io, now| core.announce_hold(true, now, io));
-                        }));
+                        res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)))
                     }
                     None => self.core.announce_hold(true, now, &mut res.io),
                 },
                 Effect::Hold(false) => res.hold = None,
                 Effect::ProbeHold => {
                     if let Some(locks) = &res.locks {
-                        let inner = inner.clone();
-                        locks::probe(locks, res.lock_name.clone(), move |held| {
-                            drive(&inner, |core, io, now| core.hold_probed(held, now, io));
-                        });
+                        locks.probe(lock_answer(inner, LockAnswer::Probe));
                     }
                 }
                 Effect::AwaitRelease => {
                     if let Some(locks) = &res.locks {
-                        let inner = inner.clone();
-                        locks::await_release(locks, &res.lock_name, move || {
-                            drive(&inner, |core, io, now| core.hold_released(now, io));
-                        });
+                        locks.await_release(lock_answer(inner, LockAnswer::Release));
                     }
                 }
                 Effect::ClaimKeepAlive => {
                     if let Some(locks) = &res.locks {
                         let inner = inner.clone();
-                        let name = [res.lock_name.as_str(), ":keep-alive"].concat();
-                        keep_alive::claim(locks, &name, move |lock, failure| {
+                        keep_alive::claim(locks, move |lock, failure| {
                             // A failed request is reported, and the tab
                             // calls as without locks (the record still
                             // carries the claim).
@@ -447,8 +478,9 @@ fn on_event(inner: &Inner, heard: Heard, e: JsValue) {
 /// Signs people out when they should be: idle and absolute timeouts, a warning
 /// before the end, remember-me, and one session across the tabs and reloads of
 /// an origin. The guard runs until it signs out or `destroy()` is called, even
-/// if no reference to it is kept: `free()` (and `using`) release only this
-/// handle, so call `destroy()` to stop guarding.
+/// if no reference to it is kept: garbage collection of the handle never
+/// stops it. `free()`, `[Symbol.dispose]()` and `using` stop it as
+/// `destroy()` does.
 #[wasm_bindgen]
 pub struct SessionGuard {
     inner: Inner,
@@ -473,7 +505,7 @@ impl SessionGuard {
         let cross_tab = o.config.cross_tab;
         let mut io = Io::new(o.storage_key.clone(), cross_tab);
         let locks = if cross_tab {
-            locks::lock_manager()
+            Locks::new(&o.storage_key)
         } else {
             None
         };
@@ -516,7 +548,6 @@ impl SessionGuard {
             shell.resources = Some(Resources {
                 io,
                 locks,
-                lock_name: [o.storage_key.as_str(), ":hold"].concat(),
                 timer: None,
                 hold: None,
                 keep_alive_lock: None,
@@ -626,6 +657,8 @@ impl SessionGuard {
             ("idleWindowMs", time(s.idle_window)),
             ("idleExpiresAt", time(s.idle_expires_at)),
             ("absoluteExpiresAt", time(s.absolute_expires_at)),
+            ("serverExpiresAt", time(s.server_expires_at)),
+            ("serverIdleExpiresAt", time(s.server_idle_expires_at)),
             ("expiresAt", endless(s.expires_at)),
             ("remainingMs", endless(s.remaining_ms)),
             ("warning", warning),
@@ -645,6 +678,16 @@ impl SessionGuard {
             drop(s);
             drop(gone);
         }
+    }
+
+    /// Stops the guard as `destroy()` does; `[Symbol.dispose]()` and `using`
+    /// call it. The handle's memory goes with garbage collection, which
+    /// never stops a guard.
+    // It replaces the `free()` that wasm-bindgen generates, which would
+    // release the handle and leave the guard running with no way to stop it
+    // (scripts/free-is-destroy.mjs removes the generated one).
+    pub fn free(&self) {
+        self.destroy();
     }
 
     /// Reads the core after folding in the latest quiet activity; `None`

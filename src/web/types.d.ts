@@ -47,6 +47,10 @@ export interface SessionSnapshot {
   idleExpiresAt: number | null;
   /** `startedAt + maxDurationMs`; `null` without an absolute limit. */
   absoluteExpiresAt: number | null;
+  /** The server's absolute end from `sync()`, on this page's clock; `null` until synced. */
+  serverExpiresAt: number | null;
+  /** The end the server's idle limit gives, from `sync()`, on this page's clock; `null` until synced. */
+  serverIdleExpiresAt: number | null;
   /** As `expiresAt()` returns it. */
   expiresAt: number;
   /** As `remainingMs()` returns it. */

@@ -21,6 +21,8 @@ test("snapshot() reports the session's start, deadlines, warning, holds and end"
     idleWindowMs: MINUTE,
     idleExpiresAt: T0 + MINUTE,
     absoluteExpiresAt: T0 + HOUR,
+    serverExpiresAt: null,
+    serverIdleExpiresAt: null,
     expiresAt: T0 + MINUTE,
     remainingMs: MINUTE,
     warning: null,

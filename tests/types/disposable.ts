@@ -1,11 +1,9 @@
 // Explicit resource management (TypeScript 5.2+, lib "esnext.disposable"):
-// `using` frees the JS handle at the end of the block, as garbage collection
-// would; only destroy() or a sign-out stops the guard.
+// `using` stops the guard at the end of the block, as destroy() does.
 import init, { SessionGuard } from "session-guard";
 
 await init();
 {
   using scoped = new SessionGuard({ idleTimeoutMs: -1, maxDurationMs: 60_000, onSignOut: () => {} });
   scoped.touch();
-  scoped.destroy();
 }

@@ -101,12 +101,17 @@ impl Session {
         if sync.idle_expires_at.is_some() {
             self.server.idle_end = learned(sync.idle_expires_at);
         }
-        // Every tab learns the server's deadlines at once.
-        self.dirty = true;
-        if self.cross_tab {
-            self.publish(now, shared);
-        }
+        // A deadline that has passed ends the session here, and the end
+        // reaches the other tabs as this tab's; else every tab learns the
+        // server's deadlines at once.
         self.check(now, shared);
+        if self.ended.is_none() {
+            self.dirty = true;
+            if self.cross_tab {
+                self.publish(now, shared);
+            }
+            self.check(now, shared);
+        }
     }
 
     /// The answer to [`Effect::KeepAlive`] `call`: the server's deadlines
