@@ -66,39 +66,39 @@ export interface SessionSnapshot {
 /** Options of `new SessionGuard(options)`. Durations are integer ms; `-1` disables a limit. */
 export interface SessionGuardOptions {
   /** Sign out after this long with no activity in any tab. @default 300000 (5 min) */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** Absolute lifetime from `startedAt`; activity never extends it. @default 10800000 (180 min) */
-  maxDurationMs?: number;
+  maxDurationMs?: number | undefined;
   /** While true, `rememberMePeriodMs` replaces `idleTimeoutMs`. @default false */
-  rememberMe?: boolean;
+  rememberMe?: boolean | undefined;
   /** The idle window while remember-me is on; never carries the session past `maxDurationMs`. @default 2592000000 (30 days) */
-  rememberMePeriodMs?: number;
+  rememberMePeriodMs?: number | undefined;
   /** `onWarning` fires this long before the end; `0` means no warning. @default 0 */
-  warnBeforeMs?: number;
+  warnBeforeMs?: number | undefined;
   /** DOM event types that count as activity. @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
-  events?: string[];
+  events?: string[] | undefined;
   /** Where activity is listened for (capture phase, passive). @default document */
-  target?: EventTarget;
+  target?: EventTarget | undefined;
   /** Count events dispatched by scripts (`isTrusted` false). @default false */
-  allowSyntheticEvents?: boolean;
+  allowSyntheticEvents?: boolean | undefined;
   /** Epoch ms the session began, e.g. the sign-in time from the server. @default the stored session's start, or now */
-  startedAt?: number;
+  startedAt?: number | undefined;
   /** Names the shared session: the localStorage key and BroadcastChannel name. @default "session-guard" */
-  storageKey?: string;
+  storageKey?: string | undefined;
   /** Share the session with every tab and reload of the origin. @default true */
-  crossTab?: boolean;
+  crossTab?: boolean | undefined;
   /** Called exactly once when the session ends. Required. */
   onSignOut: (event: SignOutEvent) => void;
   /** Called when the warning window opens. */
-  onWarning?: (event: WarningEvent) => void;
+  onWarning?: ((event: WarningEvent) => void) | undefined;
   /** Called (at most once a second) when activity moves the idle deadline. */
-  onActivity?: (event: ActivityEvent) => void;
+  onActivity?: ((event: ActivityEvent) => void) | undefined;
   /** Receives errors thrown by callbacks, storage failures and rejected records. @default console.error */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /** While people are active, `onKeepAlive` runs at most once per this period for the whole session; `-1`: off. @default -1 */
-  keepAliveMs?: number;
-  /** Tells the server the user is active; required when `keepAliveMs` is on. An object the Promise resolves to is applied as `sync(value)`. */
-  onKeepAlive?: (event: KeepAliveEvent) => void | ServerDeadlines | Promise<unknown>;
+  keepAliveMs?: number | undefined;
+  /** Tells the server the user is active; required when `keepAliveMs` is on. May return a Promise (any thenable); an object it returns or resolves to is applied as `sync(value)`; a throw or rejection goes to `onError`. Annotate the return type (`Promise<ServerDeadlines>`) to have a misspelled field caught. */
+  onKeepAlive?: ((event: KeepAliveEvent) => void | ServerDeadlines | PromiseLike<unknown>) | undefined;
 }
 
 /** Passed to `onKeepAlive`. */
@@ -108,15 +108,17 @@ export interface KeepAliveEvent {
 }
 
 /**
- * The server's deadlines, for `sync()`: epoch ms on the server's clock, each
- * optional (`null` counts as not given). Unknown fields are ignored at run
- * time, so a server's whole JSON answer may be passed.
+ * The server's deadlines, for `sync()`: integer epoch ms on the server's
+ * clock, each optional (`null` or `undefined` counts as not given). Seconds
+ * (a JWT `exp`) throw: multiply by 1000. Unknown fields are ignored at run
+ * time, so a server's whole JSON answer may be passed; in an object literal
+ * TypeScript still flags a misspelled field.
  */
 export interface ServerDeadlines {
   /** The server session's absolute end. */
-  expiresAt?: number | null;
+  expiresAt?: number | null | undefined;
   /** The end the server's idle limit gives, as of the activity it saw. */
-  idleExpiresAt?: number | null;
+  idleExpiresAt?: number | null | undefined;
   /** The server's clock when it answered: corrects for the client's clock. */
-  now?: number | null;
+  now?: number | null | undefined;
 }

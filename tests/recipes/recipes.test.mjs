@@ -1,8 +1,11 @@
-// The README's recipes (section "Recipes") are the files in this folder:
+// The README's recipes (sections "Recipes" and "Following the server") are the
+// files in this folder:
 //   - each file here appears verbatim as one fenced code block of README.md;
+//     those in server/ within the section "Following the server";
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
-//     and its "exports", and the real React, Vue, Angular and Svelte types.
+//     and its "exports", and the real React, Vue, Angular and Svelte types,
+//     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js.
 // The esbuild apps and the plain page also run in Chromium, from an installed
 // `npm pack` tarball: tests/package/pack.test.mjs.
 
@@ -23,16 +26,37 @@ function recipes() {
     .sort();
 }
 
-/** The bodies of README.md's fenced code blocks. */
-function codeBlocks() {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8").replace(/\r\n/g, "\n");
-  return [...readme.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => m[1].replace(/\n$/, ""));
+/** The README, with \n line ends. */
+function readme() {
+  return readFileSync(path.join(ROOT, "README.md"), "utf8").replace(/\r\n/g, "\n");
 }
 
-test("README.md has the Recipes and FAQ sections", () => {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-  assert.match(readme, /^## Recipes$/m);
-  assert.match(readme, /^## FAQ$/m);
+/** The bodies of the fenced code blocks of `text` (default: all of README.md). */
+function codeBlocks(text = readme()) {
+  return [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => m[1].replace(/\n$/, ""));
+}
+
+/** README.md's section `## title`, up to the next `## ` heading. */
+function section(title) {
+  const text = readme();
+  const start = text.indexOf(`\n## ${title}\n`);
+  assert.ok(start >= 0, `README.md has the section "${title}"`);
+  const end = text.indexOf("\n## ", start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+/** A recipe file's text as the README must show it. */
+function recipe(f) {
+  return readFileSync(path.join(HERE, f), "utf8").replace(/\r\n/g, "\n").replace(/\n$/, "");
+}
+
+test("README.md has the Recipes, FAQ and Following the server sections, in order", () => {
+  const text = readme();
+  assert.match(text, /^## Recipes$/m);
+  assert.match(text, /^## FAQ$/m);
+  const at = (h) => text.indexOf(`\n## ${h}\n`);
+  assert.ok(at("Sessions, tabs and reloads") >= 0 && at("Following the server") > at("Sessions, tabs and reloads"));
+  assert.ok(at("Following the server") < at("Browser support"), "Following the server comes right after Sessions, tabs and reloads");
 });
 
 test("every recipe file is in README.md verbatim", () => {
@@ -45,17 +69,49 @@ test("every recipe file is in README.md verbatim", () => {
     "svelte/session-guard.ts",
     "plain-page.html",
     "esbuild/main.ts",
+    "server/session.ts",
+    "server/api.ts",
+    "server/oidc-client-ts.ts",
+    "server/auth0.ts",
+    "server/keycloak.ts",
   ]) {
     assert.ok(files.includes(path.normalize(f)), `tests/recipes/${f} exists`);
   }
   const blocks = codeBlocks();
+  const server = codeBlocks(section("Following the server"));
   for (const f of files) {
-    const code = readFileSync(path.join(HERE, f), "utf8").replace(/\r\n/g, "\n").replace(/\n$/, "");
+    const inServer = f.startsWith(`server${path.sep}`);
     assert.ok(
-      blocks.includes(code),
-      `README.md has no code block identical to tests/recipes/${f}; copy the file into the README (or the README's block into the file)`,
+      (inServer ? server : blocks).includes(recipe(f)),
+      `README.md${inServer ? "'s section Following the server" : ""} has no code block identical to tests/recipes/${f}; copy the file into the README (or the README's block into the file)`,
     );
   }
+});
+
+test("the server recipes keep to what the section promises", () => {
+  // The token libraries' own renewal on a timer is off, renewal is forced past
+  // any cache, and a JWT's seconds are turned into ms.
+  const oidc = recipe("server/oidc-client-ts.ts");
+  assert.match(oidc, /automaticSilentRenew: false/);
+  assert.match(oidc, /\.signinSilent\(\)/);
+  assert.match(oidc, /expires_at \* 1000/);
+  const auth0 = recipe("server/auth0.ts");
+  assert.match(auth0, /getTokenSilently\(\{ cacheMode: "off", detailedResponse: true \}\)/);
+  assert.match(auth0, /expires_in \* 1000/);
+  const keycloak = recipe("server/keycloak.ts");
+  assert.match(keycloak, /\.updateToken\(-1\)/);
+  assert.match(keycloak, /exp \* 1000/);
+  assert.match(keycloak, /timeSkew/);
+  assert.doesNotMatch(keycloak, /onTokenExpired\s*=/, "no refresh on keycloak-js's timer");
+  // Every recipe with a keep-alive is activity-gated (keepAliveMs + onKeepAlive)
+  // and answers a refusal with signOut().
+  for (const f of ["server/session.ts", "server/oidc-client-ts.ts", "server/auth0.ts", "server/keycloak.ts"]) {
+    const code = recipe(f);
+    assert.match(code, /keepAliveMs: /, f);
+    assert.match(code, /onKeepAlive: async \(\): Promise<ServerDeadlines> =>/, f);
+    assert.match(code, /guard\.signOut\(\)/, f);
+  }
+  assert.match(recipe("server/api.ts"), /status === 401\) guard\.signOut\(\)/);
 });
 
 test("the recipes type-check under --strict against the package's .d.ts", () => {

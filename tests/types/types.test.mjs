@@ -37,13 +37,14 @@ function variant(t, compilerOptions) {
 
 test("the declarations exist and type the constructor with SessionGuardOptions", () => {
   const dts = readFileSync(requireBuild(), "utf8");
-  for (const name of ["SessionGuardOptions", "SignOutEvent", "WarningEvent", "ActivityEvent"]) {
+  for (const name of ["SessionGuardOptions", "SignOutEvent", "WarningEvent", "ActivityEvent", "KeepAliveEvent", "ServerDeadlines"]) {
     assert.match(dts, new RegExp(`export interface ${name}\\b`), `${name} is declared`);
   }
   for (const name of ["SignOutReason", "SessionState"]) {
     assert.match(dts, new RegExp(`export type ${name}\\b`), `${name} is declared`);
   }
   assert.match(dts, /constructor\(options: SessionGuardOptions\)/);
+  assert.match(dts, /sync\(server: ServerDeadlines\): void/);
   assert.match(dts, /export default function __wbg_init\b/);
 });
 
@@ -54,7 +55,7 @@ test("usage.ts and disposable.ts type-check under --strict (the @ts-expect-error
   assert.equal(result.status, 0, describe(result));
 });
 
-test("fail.ts does not compile: a misspelled option and wrong literals are errors", () => {
+test("fail.ts does not compile: a misspelled option or sync() field and wrong literals are errors", () => {
   requireBuild();
   const file = path.join(HERE, "fail.ts");
   // Each `// error TSnnnn: <part of the message>` marks an error on the next line.
@@ -80,11 +81,22 @@ test("fail.ts does not compile: a misspelled option and wrong literals are error
   const typo = got.find((d) => d.message.includes("'idleTimeout'"));
   assert.ok(typo, describe(result));
   assert.match(typo.message, /'idleTimeoutMs'/);
+  // So is a misspelled field of sync()'s argument.
+  const field = got.find((d) => d.message.includes("'expiresAT'"));
+  assert.ok(field, describe(result));
+  assert.match(field.message, /'expiresAt'/);
 });
 
 test("a common project setup compiles too: lib without esnext.disposable, skipLibCheck", (t) => {
   requireBuild();
   const result = tsc(variant(t, { lib: ["es2022", "dom"], skipLibCheck: true }));
+  assert.deepEqual(result.diagnostics, [], describe(result));
+  assert.equal(result.status, 0, describe(result));
+});
+
+test("with exactOptionalPropertyTypes, an option or a sync() field given as undefined compiles (undefined counts as not given)", (t) => {
+  requireBuild();
+  const result = tsc(variant(t, { exactOptionalPropertyTypes: true }));
   assert.deepEqual(result.diagnostics, [], describe(result));
   assert.equal(result.status, 0, describe(result));
 });

@@ -4,6 +4,8 @@
 import init, {
   SessionGuard,
   type ActivityEvent,
+  type KeepAliveEvent,
+  type ServerDeadlines,
   type SessionGuardOptions,
   type SessionState,
   type SignOutEvent,
@@ -95,3 +97,73 @@ if (guard.state() === "expired") console.log("never");
 // @ts-expect-error "timeout" is no reason
 const wrong: SignOutReason = "timeout";
 console.log(wrong);
+
+// Following the server: keepAliveMs with onKeepAlive, and sync().
+const kept = new SessionGuard({
+  idleTimeoutMs: 15 * 60_000,
+  keepAliveMs: 5 * 60_000,
+  // A keep-alive endpoint answering with the server's deadlines: the resolved
+  // object is applied as sync(value). The annotation makes the answer checked.
+  onKeepAlive: async ({ lastActivity }): Promise<ServerDeadlines> => {
+    expectType<Equal<typeof lastActivity, number>>();
+    const response = await fetch("/api/session/keep-alive", { method: "POST" });
+    if (response.status === 401) {
+      kept.signOut(); // the guard exists by then: callbacks never run inside the constructor
+      return {};
+    }
+    const answer: { expiresAt: number; idleExpiresAt: number; now: number } = await response.json();
+    return { expiresAt: answer.expiresAt, idleExpiresAt: answer.idleExpiresAt, now: answer.now };
+  },
+  onSignOut() {},
+});
+kept.destroy();
+
+// What onKeepAlive may return: nothing, a Promise of anything (fetch's Response,
+// a token library's boolean or user), any thenable, or the deadlines themselves.
+expectType<Equal<Parameters<NonNullable<SessionGuardOptions["onKeepAlive"]>>, [KeepAliveEvent]>>();
+function keepAlive(onKeepAlive: NonNullable<SessionGuardOptions["onKeepAlive"]>): void {
+  new SessionGuard({ keepAliveMs: 60_000, onKeepAlive, onSignOut() {} }).destroy();
+}
+declare const thenable: PromiseLike<boolean>;
+declare const refreshed: () => Promise<boolean>;
+keepAlive(() => {
+  void fetch("/api/ping", { method: "POST" });
+});
+keepAlive(() => fetch("/api/ping", { method: "POST" }));
+keepAlive(async () => (await fetch("/api/session/keep-alive", { method: "POST" })).json());
+keepAlive(() => refreshed());
+keepAlive(() => thenable);
+keepAlive(({ lastActivity }) => ({ idleExpiresAt: lastActivity + 30 * 60_000 }));
+keepAlive(async (): Promise<ServerDeadlines | void> => {});
+new SessionGuard({ keepAliveMs: -1, onKeepAlive: undefined, onSignOut() {} }).destroy();
+
+// sync(): each field optional; null and undefined count as not given.
+const now = Date.now();
+guard.sync({ expiresAt: now + 8 * 60 * 60_000, idleExpiresAt: now + 30 * 60_000, now });
+guard.sync({ expiresAt: now + 60_000 });
+guard.sync({ idleExpiresAt: null, now: undefined });
+guard.sync({});
+declare const exp: number | undefined;
+guard.sync({ expiresAt: exp === undefined ? undefined : exp * 1000 });
+// A server's whole answer may be passed: unknown fields are ignored at run time.
+declare const json: unknown;
+guard.sync(json as ServerDeadlines);
+const answer = { expiresAt: now + 60_000, now, user: "ada", roles: ["admin"] };
+guard.sync(answer);
+expectType<Equal<ReturnType<SessionGuard["sync"]>, void>>();
+
+// What the types reject:
+// @ts-expect-error a misspelled field in an object literal (the run time would ignore it)
+guard.sync({ expiresAT: now + 60_000 });
+// @ts-expect-error a misspelled field of an annotated keep-alive answer
+new SessionGuard({ keepAliveMs: 60_000, onKeepAlive: async (): Promise<ServerDeadlines> => ({ idleExpiresAT: now }), onSignOut() {} });
+// @ts-expect-error an object sync reads nothing from (an OIDC user's expires_at is seconds, under another name)
+guard.sync({ expires_at: 1_700_000_000 } as { expires_at: number });
+// @ts-expect-error times are epoch ms numbers, not dates or strings
+guard.sync({ expiresAt: new Date() });
+// @ts-expect-error sync takes an object, not a bare time
+guard.sync(now + 60_000);
+// @ts-expect-error keepAliveMs is a number
+new SessionGuard({ keepAliveMs: "5m", onKeepAlive() {}, onSignOut() {} });
+// @ts-expect-error onKeepAlive is a function
+new SessionGuard({ keepAliveMs: 60_000, onKeepAlive: "/api/ping", onSignOut() {} });
