@@ -10,15 +10,22 @@
 // session because a guard started without `startedAt` resumes it. What the
 // demo keeps is its configuration (settings.js).
 //
+// The server is simulated (server.js): it has a session of its own with its
+// own idle limit. The guard's onKeepAlive asks it to keep that session alive
+// and hands its answer back to the guard, which applies it as sync(); the
+// page learns the server's deadline only through the guard's snapshot.
+//
 //   format.js    times and durations in words
 //   settings.js  the form, the page address and the stored settings
 //   view.js      drawing the page from a snapshot
 //   dialog.js    the warning dialog
 //   log.js       the event log
+//   server.js    the simulated server and its session
 
 import { clock } from "./format.js";
 import { closeWarning, followWarning, openWarning } from "./dialog.js";
-import { clearLog, describe, log } from "./log.js";
+import { annotate, clearLog, describe, log } from "./log.js";
+import * as server from "./server.js";
 import {
   DEFAULT_SETTINGS,
   focusField,
@@ -26,6 +33,7 @@ import {
   readForm,
   resetForm,
   sameSettings,
+  serverFrom,
   settingsFromUrl,
   settingsOf,
   showSettings,
@@ -33,7 +41,7 @@ import {
   storeSettings,
   storedSettings,
 } from "./settings.js";
-import { el, render, showNoGuard, showSignedIn, showSignedOut } from "./view.js";
+import { el, render, renderServer, showNoGuard, showSignedIn, showSignedOut } from "./view.js";
 
 const TICK_MS = 250;
 // The demo's tabs tell each other of a sign-in, as a server push would.
@@ -72,7 +80,7 @@ function snapshot() {
   }
 }
 
-/** Draws the page from the guard's snapshot. */
+/** Draws the page from the guard's snapshot, and the simulated server's card from the server. */
 function redraw() {
   if (!guard || !current) return;
   const snap = snapshot();
@@ -80,6 +88,7 @@ function redraw() {
   noteOtherTabs(snap);
   followWarning(snap);
   render(snap, current.options);
+  renderServer(server.status(), current.options, snap.signedOut !== null);
 }
 
 /** Logs what another tab changed in the shared session since the last drawing. */
@@ -105,6 +114,7 @@ function noteOtherTabs(snap) {
  */
 function startGuard({ settings, startedAt, rememberMe }) {
   const options = optionsFrom(settings);
+  const serverConfig = serverFrom(settings); // throws before anything changes
   const gen = ++generation;
   const next = { gen, settings: { ...settings }, options, end: null, drawn: null };
   const previous = current;
@@ -118,6 +128,8 @@ function startGuard({ settings, startedAt, rememberMe }) {
       onWarning: (e) => onWarning(gen, e),
       onActivity: (e) => onActivity(gen, e),
       onError: (err) => onError(gen, err),
+      // Only with keep-alive on: the guard refuses onKeepAlive while it is off.
+      ...(options.keepAliveMs !== -1 && { onKeepAlive: (e) => onKeepAlive(gen, e) }),
     });
   } catch (err) {
     current = previous;
@@ -125,6 +137,8 @@ function startGuard({ settings, startedAt, rememberMe }) {
   }
   const snap = snapshot();
   if (snap) next.drawn = { startedAt: snap.startedAt, rememberMe: snap.rememberMe };
+  // The server session of this sign-in: a new one for a new sign-in, the same for a reload or another tab.
+  if (snap && !snap.signedOut) server.join(snap.startedAt, serverConfig.idleLimitMs);
   showSignedIn(next.end === null);
   redraw();
   return snap;
@@ -164,17 +178,19 @@ function announce(signIn) {
 // snapshot(): they log, then draw in a microtask, once the guard has returned.
 
 function logCallback(gen, name, value) {
-  log("callback", name, describe(value), { gen: generation, stale: gen !== generation });
-  return gen === generation && current !== null;
+  const line = log("callback", name, describe(value), { gen: generation, stale: gen !== generation });
+  return gen === generation && current !== null ? line : null;
 }
 
 function onSignOut(gen, e) {
   if (!logCallback(gen, "onSignOut", e)) return;
+  // The tab that signed out tells the server, as an app's logout request would.
+  if (e?.remote !== true) server.signOut(e.at);
   current.end = { reason: e?.reason, at: e?.at, remote: e?.remote === true };
   closeWarning();
   queueMicrotask(() => {
     if (gen !== generation) return;
-    showSignedOut(current.end, snapshot(), current.options);
+    showSignedOut(current.end, snapshot(), current.options, server.status());
     redraw();
   });
 }
@@ -191,6 +207,22 @@ function onWarning(gen, e) {
 
 function onActivity(gen, e) {
   if (logCallback(gen, "onActivity", e)) queueMicrotask(redraw);
+}
+
+/**
+ * The guard asks for a keep-alive: one tab of the session, at most once per
+ * period, while people are active. The demo sends it to the simulated server
+ * and returns the answer, which the guard applies as sync(). The log line of
+ * the call gets the answer when it arrives.
+ */
+function onKeepAlive(gen, e) {
+  const line = logCallback(gen, "onKeepAlive", e);
+  if (line) annotate(line, "answer", "waiting for the server…");
+  return server.request("keep-alive").then((answer) => {
+    if (line) annotate(line, answer.expired ? "expired" : "answer", `server: ${describe(answer)}`);
+    queueMicrotask(redraw);
+    return answer;
+  });
 }
 
 function onError(gen, err) {
@@ -288,6 +320,24 @@ el.signInAgain.addEventListener("click", () => {
 });
 
 el.clearLog.addEventListener("click", clearLog);
+
+// The simulated server's buttons. Any API request the app makes gets the
+// server's deadlines back; "Ask the server" is one such request, applied with
+// sync(). Ending the server session shows what the next answer does then.
+el.serverSync.addEventListener("click", async () => {
+  if (!guard || !current) return;
+  const gen = current.gen;
+  note("Request to the server", "an API call: its answer carries the server's deadlines");
+  const answer = await server.request("api");
+  if (gen !== generation) return;
+  call("sync", () => guard.sync(answer), describe(answer));
+});
+
+el.serverEnd.addEventListener("click", () => {
+  server.end();
+  note("Server", "session ended on the server: its next answer says so");
+  redraw();
+});
 
 // ---------------------------------------------------------------- other tabs
 

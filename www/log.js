@@ -1,5 +1,6 @@
 // The event log: every callback the guard makes, every call the demo makes on
-// it, and the demo's own notes, newest first, in the "Event log" card.
+// it, and the demo's own notes, newest first, in the "Event log" card. A
+// line may get more text later (a keep-alive's answer from the server).
 
 import { clock, clockMs } from "./format.js";
 
@@ -13,7 +14,7 @@ export function describe(value) {
   if (value === null || typeof value !== "object") return String(value);
   const parts = [];
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === "number" && /(^at$|At$)/.test(key) && v > 1e12) {
+    if (typeof v === "number" && /(^at$|^now$|At$|^lastActivity$)/.test(key) && v > 1e12) {
       parts.push(`${key}: ${clockMs(v)}`);
     } else if (v instanceof Error) {
       parts.push(`${key}: ${v.message}`);
@@ -30,7 +31,7 @@ export function describe(value) {
  * Adds a line. kind: "callback" (something the guard called), "call"
  * (something the demo called on the guard) or "note" (what the demo did by
  * itself). `gen` is the guard the line belongs to; `stale` marks a callback
- * of a guard the demo has replaced.
+ * of a guard the demo has replaced. Returns the line's element.
  */
 export function log(kind, name, detail = "", { gen = 0, stale = false } = {}) {
   const now = Date.now();
@@ -50,7 +51,7 @@ export function log(kind, name, detail = "", { gen = 0, stale = false } = {}) {
     top.querySelector("time").dateTime = new Date(now).toISOString();
     top.querySelector(".log-count").textContent = `×${count}`;
     top.querySelector(".log-detail").textContent = detail;
-    return;
+    return top;
   }
 
   const li = document.createElement("li");
@@ -78,6 +79,22 @@ export function log(kind, name, detail = "", { gen = 0, stale = false } = {}) {
   li.append(time, " ", label, " ", count, " ", text);
   list.prepend(li);
   while (list.children.length > LOG_LIMIT) list.lastElementChild.remove();
+  return li;
+}
+
+/**
+ * Adds (or replaces) a second part of a line, such as the server's answer to
+ * a keep-alive; `state` goes to the line's data-answer ("answer", "expired", ...).
+ */
+export function annotate(line, state, text) {
+  let more = line.querySelector(".log-answer");
+  if (!more) {
+    more = document.createElement("span");
+    more.className = "log-answer";
+    line.append(more);
+  }
+  line.dataset.answer = state;
+  more.textContent = text;
 }
 
 export function clearLog() {

@@ -4,12 +4,16 @@
 // last applied ones are kept under the demo's own localStorage key for a visit
 // whose address has none. The guard gets them as options in milliseconds and
 // validates them itself; nothing here knows what a session does with them.
+// The simulated server's idle limit is the server's configuration: it goes to
+// server.js, never to the guard.
 
 export const DEFAULT_SETTINGS = Object.freeze({
   idle: "20",
   max: "60",
   warn: "10",
   "remember-period": "40",
+  "keep-alive": "10",
+  "server-idle": "45",
 });
 
 // form field / URL parameter (seconds) -> SessionGuard option (milliseconds)
@@ -18,7 +22,13 @@ const FIELDS = [
   ["max", "maxDurationMs"],
   ["warn", "warnBeforeMs"],
   ["remember-period", "rememberMePeriodMs"],
+  ["keep-alive", "keepAliveMs"],
 ];
+
+// form field / URL parameter (seconds) -> the simulated server's setting (milliseconds)
+const SERVER_FIELDS = [["server-idle", "server idle limit"]];
+
+const ALL_FIELDS = [...FIELDS, ...SERVER_FIELDS];
 
 // The demo's configuration only; never the library's key ("session-guard").
 const STORE_KEY = "acme-dashboard:settings";
@@ -44,11 +54,25 @@ export function optionsFrom(settings) {
   return options;
 }
 
+/**
+ * The simulated server's configuration these settings stand for:
+ * { idleLimitMs } (-1: no idle limit). Throws an Error naming the field when
+ * it is not a number of seconds above 0, or -1.
+ */
+export function serverFrom(settings) {
+  const [[field, name]] = SERVER_FIELDS;
+  const ms = toMs(settings[field]);
+  if (ms !== -1 && !(Number.isSafeInteger(ms) && ms > 0)) {
+    throw new Error(`${name}: expected seconds above 0 (whole ms), or -1 for none; got ${JSON.stringify(settings[field])}`);
+  }
+  return { idleLimitMs: ms };
+}
+
 /** A copy holding exactly the known fields as strings, or null when `value` is not settings. */
 export function settingsOf(value) {
   if (value === null || typeof value !== "object") return null;
   const out = {};
-  for (const [field] of FIELDS) {
+  for (const [field] of ALL_FIELDS) {
     const v = value[field];
     if (typeof v !== "string" && typeof v !== "number") return null;
     out[field] = String(v);
@@ -57,15 +81,15 @@ export function settingsOf(value) {
 }
 
 export function sameSettings(a, b) {
-  return FIELDS.every(([field]) => a?.[field] === b?.[field]);
+  return ALL_FIELDS.every(([field]) => a?.[field] === b?.[field]);
 }
 
 /** The settings in the page address, filled up with the defaults; null when it has none. */
 export function settingsFromUrl() {
   const params = new URLSearchParams(location.search);
-  if (!FIELDS.some(([field]) => params.has(field))) return null;
+  if (!ALL_FIELDS.some(([field]) => params.has(field))) return null;
   const out = { ...DEFAULT_SETTINGS };
-  for (const [field] of FIELDS) if (params.has(field)) out[field] = params.get(field);
+  for (const [field] of ALL_FIELDS) if (params.has(field)) out[field] = params.get(field);
   return out;
 }
 
@@ -88,33 +112,33 @@ export function storeSettings(settings) {
 
 function urlFor(settings) {
   const url = new URL(location.href);
-  for (const [field] of FIELDS) url.searchParams.set(field, settings[field]);
+  for (const [field] of ALL_FIELDS) url.searchParams.set(field, settings[field]);
   url.hash = "";
   return url;
 }
 
 /** Puts the settings in the form, the page address and the other-tab link. */
 export function showSettings(settings) {
-  for (const [field] of FIELDS) $(field).value = settings[field];
+  for (const [field] of ALL_FIELDS) $(field).value = settings[field];
   history.replaceState(history.state, "", urlFor(settings));
   $("open-tab").href = urlFor(settings).href;
 }
 
 export function readForm() {
   const out = {};
-  for (const [field] of FIELDS) out[field] = $(field).value;
+  for (const [field] of ALL_FIELDS) out[field] = $(field).value;
   return out;
 }
 
 export function resetForm() {
-  for (const [field] of FIELDS) $(field).value = DEFAULT_SETTINGS[field];
+  for (const [field] of ALL_FIELDS) $(field).value = DEFAULT_SETTINGS[field];
   showSettingsError("");
 }
 
 /** The form field whose option the guard's error message names, if any. */
 export function fieldNamedIn(message) {
   let best = null;
-  for (const [field, option] of FIELDS) {
+  for (const [field, option] of ALL_FIELDS) {
     const at = message.indexOf(option);
     if (at >= 0 && (best === null || at < best.at)) best = { field, at };
   }
@@ -123,7 +147,7 @@ export function fieldNamedIn(message) {
 
 /** Shows the guard's validation message under the form ("" clears it) and marks the field it names. */
 export function showSettingsError(message) {
-  for (const [field] of FIELDS) {
+  for (const [field] of ALL_FIELDS) {
     $(field).removeAttribute("aria-invalid");
     $(field).removeAttribute("aria-errormessage");
   }

@@ -2,7 +2,12 @@
 // hold and end on screen is a field of the guard's snapshot() (or of the
 // onSignOut event); the demo's own settings only supply the words that
 // describe them (the maximum length, the warning time, the remember-me
-// window) and the size of the rings.
+// window) and the size of the rings. The guard's end may be the server's
+// deadline: the snapshot's expiresAt includes it, so an end that is neither
+// of the guard's own two deadlines is the server's.
+//
+// The simulated server's card is drawn from the server's own state
+// (server.js), which is the server's business, not the guard's.
 
 import { clock, countdown, duration, iso } from "./format.js";
 
@@ -41,6 +46,16 @@ export const el = {
   stay: $("stay-signed-in"),
   warningSignOut: $("warning-sign-out"),
   warningDismiss: $("warning-dismiss"),
+  serverState: $("server-state"),
+  serverIdleLimit: $("server-idle-limit"),
+  serverLastSeen: $("server-last-seen"),
+  serverIdleEnd: $("server-idle-end"),
+  serverKeepAlive: $("server-keep-alive"),
+  serverLastKeepAlive: $("server-last-keep-alive"),
+  serverRequests: $("server-requests"),
+  serverSync: $("server-sync"),
+  serverEnd: $("server-end"),
+  signedOutServer: $("signed-out-server"),
 };
 
 const STATE_TEXT = {
@@ -48,6 +63,14 @@ const STATE_TEXT = {
   warning: "warning",
   paused: "paused",
   signedOut: "signed out",
+};
+
+/** What the end shown in "session ends at" is. */
+const END_TEXT = {
+  "signed-out": "(signed out)",
+  maximum: "(maximum length)",
+  idle: "(idle timeout)",
+  server: "(the server's deadline)",
 };
 
 /** Time left until `at` (epoch ms) as the page's clock reads it now. */
@@ -97,8 +120,9 @@ function drawIdleTimer(snap) {
   } else {
     const left = until(snap.idleExpiresAt);
     const ends = snap.idleExpiresAt === snap.expiresAt;
+    const first = snap.expiresAt === snap.absoluteExpiresAt ? "the maximum" : "the server's deadline";
     el.idleLeft.textContent = countdown(left);
-    el.idleCaption.textContent = ends ? `until idle sign-out${rm}` : `idle limit falls after the maximum${rm}`;
+    el.idleCaption.textContent = ends ? `until idle sign-out${rm}` : `idle limit falls after ${first}${rm}`;
     const level = !ends ? "quiet" : snap.warning?.reason === "idle" ? "warn" : "ok";
     setTimer(el.idleTimer, { fraction: snap.idleWindowMs > 0 ? left / snap.idleWindowMs : 0, level });
   }
@@ -139,16 +163,21 @@ export function render(snap, options) {
   if (Number.isFinite(snap.expiresAt)) {
     el.remaining.textContent = countdown(snap.remainingMs);
     setTime(el.expiresAt, snap.expiresAt);
-    el.expiresWhy.textContent = signedOut
-      ? "(signed out)"
+    const end = signedOut
+      ? "signed-out"
       : snap.expiresAt === snap.absoluteExpiresAt
-        ? "(maximum length)"
-        : "(idle timeout)";
+        ? "maximum"
+        : snap.expiresAt === snap.idleExpiresAt
+          ? "idle"
+          : "server";
+    el.expiresWhy.textContent = END_TEXT[end];
+    el.expiresWhy.dataset.end = end;
   } else {
     el.remaining.textContent = "never";
     el.expiresAt.textContent = "--:--:--";
     el.expiresAt.removeAttribute("datetime");
     el.expiresWhy.textContent = "(no end while the idle timer is held)";
+    el.expiresWhy.dataset.end = "none";
   }
   setTime(el.startedAt, snap.startedAt);
 
@@ -169,6 +198,54 @@ export function render(snap, options) {
   drawIntro(snap, options);
 }
 
+// ---------------------------------------------------------------- the simulated server
+
+/** Why the server session ended, in words. */
+function serverEndedText(ended, idleLimitMs) {
+  switch (ended.why) {
+    case "idle":
+      return `no request for ${duration(idleLimitMs)}`;
+    case "ended":
+      return "ended on the server";
+    case "signed-out":
+      return "the page signed out";
+    default:
+      return String(ended.why);
+  }
+}
+
+/**
+ * Draws the simulated server's card: `status` is what server.js holds (or
+ * null), `options` the guard's options (for the keep-alive period), and
+ * `signedOut` whether this tab's guard has ended.
+ */
+export function renderServer(status, options, signedOut) {
+  const live = status !== null && status.ended === null;
+  el.serverState.dataset.state = live ? "active" : "signedOut";
+  el.serverState.textContent = live
+    ? "session live"
+    : status
+      ? `session ended ${clock(status.ended.at)}: ${serverEndedText(status.ended, status.idleLimitMs)}`
+      : "no session";
+  el.serverIdleLimit.textContent = !status ? "--" : status.idleLimitMs < 0 ? "none" : duration(status.idleLimitMs);
+  if (status) setTime(el.serverLastSeen, status.lastSeen);
+  else el.serverLastSeen.textContent = "--:--:--";
+  if (status?.idleExpiresAt) setTime(el.serverIdleEnd, status.idleExpiresAt);
+  else {
+    el.serverIdleEnd.textContent = live ? "never" : "--:--:--";
+    el.serverIdleEnd.removeAttribute("datetime");
+  }
+  el.serverKeepAlive.textContent = options.keepAliveMs > 0 ? `every ${duration(options.keepAliveMs)}` : "off";
+  if (status?.lastKeepAlive) setTime(el.serverLastKeepAlive, status.lastKeepAlive);
+  else {
+    el.serverLastKeepAlive.textContent = "none yet";
+    el.serverLastKeepAlive.removeAttribute("datetime");
+  }
+  el.serverRequests.textContent = status ? String(status.requests) : "--";
+  el.serverEnd.disabled = !live;
+  el.serverSync.disabled = signedOut;
+}
+
 // ---------------------------------------------------------------- screens
 
 export function showSignedIn(moveFocus) {
@@ -182,9 +259,21 @@ export function showSignedIn(moveFocus) {
   }
 }
 
-/** Why the session ended, in words: `end` is the onSignOut event, `snap` the guard's snapshot after it. */
-function signedOutMessage({ reason, remote }, snap, options) {
+/**
+ * Why the session ended, in words: `end` is the onSignOut event, `snap` the
+ * guard's snapshot after it, `server` what the simulated server holds. The
+ * server is named when its session ended first, in the way the guard's
+ * reason says: by its idle limit ("idle"), or ended there ("absolute").
+ */
+function signedOutMessage({ reason, remote, at }, snap, options, server) {
   const where = remote ? " in another tab" : "";
+  const serverEnd = server?.ended && server.ended.at <= at ? server.ended : null;
+  if (reason === "idle" && serverEnd?.why === "idle") {
+    return `You were signed out${where} for inactivity: the server's session ended after ${duration(server.idleLimitMs)} without a request.`;
+  }
+  if (reason === "absolute" && serverEnd?.why === "ended") {
+    return `You were signed out${where} because the server ended the session.`;
+  }
   switch (reason) {
     case "idle": {
       const w = snap?.idleWindowMs ?? null;
@@ -203,9 +292,13 @@ function signedOutMessage({ reason, remote }, snap, options) {
   }
 }
 
-export function showSignedOut(end, snap, options) {
-  el.signedOutReason.textContent = signedOutMessage(end, snap, options);
+export function showSignedOut(end, snap, options, server) {
+  el.signedOutReason.textContent = signedOutMessage(end, snap, options, server);
   el.signedOutAt.textContent = `Signed out at ${clock(end.at)}.`;
+  el.signedOutServer.textContent = server?.ended
+    ? `The simulated server's session ended at ${clock(server.ended.at)}: ${serverEndedText(server.ended, server.idleLimitMs)}.`
+    : "";
+  el.signedOutServer.hidden = !server?.ended;
   const hadFocusInApp = el.app.contains(document.activeElement) || document.activeElement === el.signOut;
   document.body.classList.add("is-signed-out");
   el.app.hidden = true;
