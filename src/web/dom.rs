@@ -46,12 +46,12 @@ pub fn strings(types: &[&str]) -> Array {
 /// Which events a listener hands over.
 #[derive(Clone, Copy)]
 pub enum Filter {
-    /// Every event.
-    All = 0,
+    /// Every event: not an activity listener.
+    Every = 0,
     /// Activity: trusted events only.
-    Trusted = 1,
-    /// Activity: synthetic events too.
-    Any = 2,
+    TrustedActivity = 1,
+    /// Activity: synthetic events too (`allowSyntheticEvents`).
+    AnyActivity = 2,
 }
 
 /// One callback listening for several event types on one target. `Drop`

@@ -126,7 +126,7 @@ impl Locks {
     fn request(&self, exclusive: bool, callback: &JsValue) -> Result<JsValue, JsValue> {
         let mode = if exclusive { "exclusive" } else { "shared" };
         let signal = self.abort.signal().into();
-        let options = super::object(&[("mode", mode.into()), ("signal", signal)]);
+        let options = super::events::object(&[("mode", mode.into()), ("signal", signal)]);
         self.manager.request(&self.name, &options, callback)
     }
 
@@ -171,7 +171,7 @@ impl Locks {
     /// `callback` gets the lock, or `null` when another tab has it.
     pub fn claim_keep_alive(&self, callback: &JsValue) -> Result<JsValue, JsValue> {
         let signal = self.abort.signal().into();
-        let options = super::object(&[("ifAvailable", JsValue::TRUE), ("signal", signal)]);
+        let options = super::events::object(&[("ifAvailable", JsValue::TRUE), ("signal", signal)]);
         self.manager
             .request(&self.keep_alive_name, &options, callback)
     }

@@ -1,0 +1,319 @@
+//! How a call reaches the core and what the core decides is carried out:
+//! `apply` runs the call on the core with the storage port and drains its
+//! effects under the shell's borrow, collecting the callbacks to call;
+//! `call_back` calls them once the borrow is released; `handle` is both, the
+//! shape of every entry point. Also the one timer, and the answers of Web
+//! Locks and of `onKeepAlive`, which come back through `handle`.
+
+use alloc::{boxed::Box, rc::Rc, vec::Vec};
+use core::cell::RefCell;
+
+use js_sys::Function;
+use wasm_bindgen::JsValue;
+
+use super::dom::{self, Timeout};
+use super::{events, io, keep_alive, locks, now, Inner, Life, Shell};
+use crate::core::{Effect, Problem, Session};
+use io::Io;
+
+/// The longest delay `setTimeout` keeps; a later wake just re-arms.
+const MAX_DELAY_MS: u64 = 0x7fff_ffff;
+
+/// A callback call collected under the borrow, made after it is released:
+/// the function, its argument, and for `onKeepAlive` the call it answers.
+type Call = (Function, JsValue, Option<u32>);
+pub type Calls = Vec<Call>;
+
+/// Runs `f` on the core with the shell's storage port, then carries out the
+/// effects; returns the callbacks to call. Does nothing once destroyed or
+/// ended, or when the shell is busy (a nested call from a callback never
+/// happens under the borrow, but a panic must never reach JS).
+pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls {
+    let Some(mut shell) = inner.try_borrow_mut() else {
+        return Vec::new();
+    };
+    let shell = &mut *shell;
+    let Life::Running(res) = &mut shell.life else {
+        return Vec::new();
+    };
+    let now = now();
+    res.fold(&mut shell.core);
+    f(&mut shell.core, &mut res.io, now);
+    let calls = shell.drain(inner, now);
+    inner.state.set(shell.core.state());
+    calls
+}
+
+/// Calls each callback, reporting what one throws to `onError`, and stops
+/// as soon as the guard is destroyed (a callback may destroy it).
+pub fn call_back(inner: &Inner, calls: Calls) {
+    for (f, arg, keep_alive) in calls {
+        let on_error = match inner.shell.try_borrow() {
+            Ok(s) if !matches!(s.life, Life::Destroyed) => s.callbacks.on_error.clone(),
+            _ => return,
+        };
+        let result = io::call(&f, &arg);
+        if let Err(e) = &result {
+            report(on_error.as_ref(), e);
+        }
+        if let Some(call) = keep_alive {
+            answer_keep_alive(inner, call, result, on_error);
+        }
+    }
+}
+
+/// Takes what `onKeepAlive` returned: a Promise is awaited, and an object it
+/// (or the call) gives is applied as `sync`. A throw, a rejection or a bad
+/// answer is reported and counts as a failed call.
+fn answer_keep_alive(
+    inner: &Inner,
+    call: u32,
+    result: Result<JsValue, JsValue>,
+    on_error: Option<Function>,
+) {
+    let done = {
+        let inner = inner.clone();
+        move |value: Option<JsValue>, on_error: Option<&Function>| {
+            let answer = match value.filter(|v| v.is_object()) {
+                None => None,
+                Some(v) => match keep_alive::read_sync(&v) {
+                    Ok(sync) => Some(sync),
+                    Err(e) => {
+                        report(on_error, &e);
+                        None
+                    }
+                },
+            };
+            handle(&inner, |core, io, now| {
+                core.keep_alive_done(call, answer, now, io)
+            });
+        }
+    };
+    match result {
+        Err(_) => done(None, None),
+        Ok(v) => match keep_alive::thenable(&v) {
+            None => done(Some(v), on_error.as_ref()),
+            Some(promise) => {
+                let done = Rc::new(RefCell::new(Some(done)));
+                let (resolved, errors) = (done.clone(), on_error.clone());
+                let on_ok = dom::once(move |v| {
+                    if let Some(done) = resolved.borrow_mut().take() {
+                        done(Some(v), errors.as_ref());
+                    }
+                    JsValue::UNDEFINED
+                });
+                let on_err = dom::once(move |e| {
+                    report(on_error.as_ref(), &e);
+                    if let Some(done) = done.borrow_mut().take() {
+                        done(None, None);
+                    }
+                    JsValue::UNDEFINED
+                });
+                promise.settle(&on_ok, &on_err);
+            }
+        },
+    }
+}
+
+pub fn report(on_error: Option<&Function>, e: &JsValue) {
+    match on_error {
+        Some(f) => {
+            if let Err(again) = io::call(f, e) {
+                io::console_error(&again);
+            }
+        }
+        None => io::console_error(e),
+    }
+}
+
+/// `apply` then `call_back`: the shape of every entry point.
+pub fn handle(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) {
+    let calls = apply(inner, f);
+    call_back(inner, calls);
+}
+
+/// What a lock answer is for.
+#[derive(Clone, Copy)]
+enum LockAnswer {
+    Hold,
+    Probe,
+    Release,
+}
+
+/// Takes a lock's answer, which never comes under the borrow (see `locks`).
+/// A failure goes to `onError`, and the tab fails closed. Holds the shell
+/// weakly: an answer still pending after `destroy()` keeps nothing alive.
+fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
+    let shell = Rc::downgrade(inner);
+    Box::new(move |answer| {
+        if let Some(inner) = shell.upgrade() {
+            let answer = answer.map_err(|e| {
+                let on_error = match inner.shell.try_borrow() {
+                    Ok(s) if matches!(s.life, Life::Running(_)) => s.callbacks.on_error.clone(),
+                    _ => return,
+                };
+                report(on_error.as_ref(), &e);
+            });
+            handle(&inner, |core, io, now| {
+                match what {
+                    // A hold that fails leaves the pause to this tab.
+                    LockAnswer::Hold => {
+                        if answer.is_ok() {
+                            core.announce_hold(true, now, io);
+                        }
+                    }
+                    // A probe that fails finds no hold: the stored last
+                    // activity stands.
+                    LockAnswer::Probe => core.hold_probed(answer == Ok(true), now, io),
+                    // A wait that fails ends as if released: the idle window
+                    // runs again from now.
+                    LockAnswer::Release => core.hold_released(now, io),
+                }
+            });
+        }
+    })
+}
+
+impl Shell {
+    /// Carries out the core's effects and re-arms the timer.
+    pub fn drain(&mut self, inner: &Inner, now: u64) -> Calls {
+        let mut calls = Calls::new();
+        let Life::Running(res) = &mut self.life else {
+            return calls;
+        };
+        // Errors first, in the order they happened: a storage failure or a
+        // rejected record is reported before the sign-out it causes.
+        let on_error = &self.callbacks.on_error;
+        let error = |calls: &mut Calls, e: JsValue| match on_error {
+            Some(f) => calls.push((f.clone(), e, None)),
+            None => io::console_error(&e),
+        };
+        let mut ended = false;
+        while let Some(effect) = self.core.poll() {
+            match effect {
+                Effect::SignedOut {
+                    reason: r,
+                    at,
+                    remote,
+                } => {
+                    ended = true;
+                    let e = events::sign_out(r, at, remote);
+                    calls.push((self.callbacks.on_sign_out.clone(), e, None));
+                }
+                Effect::Warning {
+                    reason: r,
+                    remaining_ms,
+                    expires_at,
+                } => {
+                    if let Some(f) = &self.callbacks.on_warning {
+                        let e = events::warning(r, remaining_ms, expires_at);
+                        calls.push((f.clone(), e, None));
+                    }
+                }
+                Effect::Activity { at, remote } => {
+                    if let Some(f) = &self.callbacks.on_activity {
+                        calls.push((f.clone(), events::activity(at, remote), None));
+                    }
+                }
+                Effect::Rejected(e) => error(&mut calls, events::rejected(e)),
+                Effect::Hold(true) => match &res.locks {
+                    Some(locks) => {
+                        res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)))
+                    }
+                    None => self.core.announce_hold(true, now, &mut res.io),
+                },
+                Effect::Hold(false) => res.hold = None,
+                Effect::ProbeHold => {
+                    if let Some(locks) = &res.locks {
+                        locks.probe(lock_answer(inner, LockAnswer::Probe));
+                    }
+                }
+                Effect::AwaitRelease => {
+                    if let Some(locks) = &res.locks {
+                        locks.await_release(lock_answer(inner, LockAnswer::Release));
+                    }
+                }
+                Effect::ClaimKeepAlive => {
+                    if let Some(locks) = &res.locks {
+                        let inner = inner.clone();
+                        keep_alive::claim(locks, move |lock, failure| {
+                            // A failed request is reported, and the tab
+                            // calls as without locks (the record still
+                            // carries the claim).
+                            let granted = lock.is_some() || failure.is_some();
+                            if let Some(e) = failure {
+                                let on_error = inner
+                                    .shell
+                                    .try_borrow()
+                                    .ok()
+                                    .and_then(|s| s.callbacks.on_error.clone());
+                                report(on_error.as_ref(), &e);
+                            }
+                            if let Some(mut s) = inner.try_borrow_mut() {
+                                if let Some(r) = s.resources() {
+                                    r.keep_alive_lock = lock;
+                                }
+                            }
+                            handle(&inner, |core, io, now| {
+                                core.keep_alive_lock(granted, now, io)
+                            });
+                        });
+                    }
+                }
+                Effect::KeepAlive {
+                    call,
+                    last_activity,
+                } => {
+                    if let Some(f) = &self.callbacks.on_keep_alive {
+                        let e = events::keep_alive(last_activity);
+                        calls.push((f.clone(), e, Some(call)));
+                    }
+                }
+                Effect::KeepAliveOver => res.keep_alive_lock = None,
+                // What storage threw, as it threw it, where the shell has it.
+                Effect::Problem(Problem::Storage) if res.io.failure.is_some() => {
+                    if let Some(e) = res.io.failure.take() {
+                        error(&mut calls, e);
+                    }
+                }
+                Effect::Problem(p) => error(&mut calls, events::problem(p)),
+            }
+        }
+        if ended {
+            // Every listener, timer, channel and lock goes with it.
+            self.life = Life::Ended;
+        } else {
+            self.arm(inner, now);
+        }
+        calls
+    }
+
+    /// Keeps one timer no later than the core's next wake. A wake that moved
+    /// later (activity) leaves the timer alone: it fires early, finds nothing
+    /// due, and re-arms then. So activity never re-arms a timer.
+    fn arm(&mut self, inner: &Inner, now: u64) {
+        let Life::Running(res) = &mut self.life else {
+            return;
+        };
+        res.activity.set_quiet_until(self.core.quiet_until());
+        let Some(at) = self.core.next_wake() else {
+            res.timer = None;
+            return;
+        };
+        if matches!(res.timer, Some((_, armed)) if armed <= at) {
+            return;
+        }
+        let delay = at.saturating_sub(now).min(MAX_DELAY_MS) as u32;
+        let inner2 = inner.clone();
+        let timeout = Timeout::new(delay, move || {
+            if let Some(mut s) = inner2.try_borrow_mut() {
+                if let Some(r) = s.resources() {
+                    // This timer has fired: the tick below arms the next one.
+                    r.timer = None;
+                }
+            }
+            handle(&inner2, |core, io, now| core.tick(now, io));
+        });
+        res.timer = Some((timeout, at));
+    }
+}
