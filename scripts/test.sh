@@ -34,6 +34,10 @@ elif [[ -z "${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-}" && ! -f webdriver.json ]]; th
   export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$TMP_DIR/webdriver.json"
 fi
 
+# A browser test may run longer than wasm-bindgen-test's default 20 s on a
+# loaded 2-core machine (the memory test makes 2,000 guards in a debug build).
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+
 shopt -s nullglob
 e2e_files=(tests/e2e/*.test.mjs)
 shopt -u nullglob
