@@ -985,6 +985,7 @@ fn options() -> impl Strategy<Value = Opts> {
                     remember_me,
                     started_at,
                     keep_alive: None,
+                    confirm_to_stay: false,
                 }
             },
         )
@@ -1265,4 +1266,60 @@ proptest! {
     ) {
         run(mode, opts, &steps)?;
     }
+}
+
+// ------------------------------------------------------------ confirmToStay
+
+#[test]
+fn with_confirm_to_stay_only_touch_closes_the_warning() {
+    for mode in MODES {
+        let opts = Opts {
+            warn: (10 * SEC) as i64,
+            confirm_to_stay: true,
+            ..Opts::default()
+        };
+        let mut w = World::solo(mode, opts);
+        // Outside a warning, events count as usual.
+        w.advance(20 * SEC);
+        w.activity(0);
+        assert_eq!(w.expires_at(0), Some(T0 + 80 * SEC), "{mode:?}");
+        w.advance(55 * SEC);
+        assert_eq!(w.state(0), State::Warning, "{mode:?}");
+        // The pointer moves to the dialog's button, a key is pressed: nothing.
+        for _ in 0..3 {
+            w.advance(SEC);
+            w.activity(0);
+        }
+        assert_eq!(w.state(0), State::Warning, "{mode:?}");
+        assert_eq!(w.expires_at(0), Some(T0 + 80 * SEC), "{mode:?}");
+        // "Stay signed in", at 78 s.
+        w.touch(0);
+        assert_eq!(w.state(0), State::Active, "{mode:?}");
+        assert_eq!(w.expires_at(0), Some(T0 + 78 * SEC + MIN), "{mode:?}");
+        // A warning left unanswered ends the session, whatever the events.
+        w.advance(55 * SEC);
+        assert_eq!(w.state(0), State::Warning, "{mode:?}");
+        w.activity(0);
+        w.advance(5 * SEC);
+        assert_eq!(
+            w.sign_out_of(0),
+            (Reason::Idle, T0 + 138 * SEC, false),
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn without_confirm_to_stay_an_event_closes_the_warning() {
+    let mut w = World::solo(
+        SHARED,
+        Opts {
+            warn: (10 * SEC) as i64,
+            ..Opts::default()
+        },
+    );
+    w.advance(55 * SEC);
+    assert_eq!(w.state(0), State::Warning);
+    w.activity(0);
+    assert_eq!(w.state(0), State::Active);
 }

@@ -1208,3 +1208,26 @@ fn a_storage_failure_is_reported_once_and_the_tab_still_enforces() {
         );
     }
 }
+
+#[test]
+fn with_confirm_to_stay_touch_in_one_tab_closes_the_warning_in_every_tab() {
+    for mode in TAB_MODES {
+        let opts = Opts {
+            warn: (10 * SEC) as i64,
+            confirm_to_stay: true,
+            ..Opts::default()
+        };
+        let mut w = tabs(mode, 3, opts);
+        w.advance(52 * SEC);
+        w.activity(1);
+        w.activity(2);
+        for t in 0..3 {
+            assert_eq!(w.state(t), State::Warning, "{mode:?} tab {t}");
+        }
+        w.touch(2);
+        for t in 0..3 {
+            assert_eq!(w.state(t), State::Active, "{mode:?} tab {t}");
+            assert_eq!(w.expires_at(t), Some(T0 + 52 * SEC + MIN), "{mode:?}");
+        }
+    }
+}

@@ -46,6 +46,8 @@ pub enum Opt {
     RememberMePeriodMs,
     /// `warnBeforeMs`
     WarnBeforeMs,
+    /// `confirmToStay`
+    ConfirmToStay,
     /// `events`
     Events,
     /// `target`
@@ -93,12 +95,13 @@ pub enum OptDefault {
 
 impl Opt {
     /// Every option, in the contract's order.
-    pub const ALL: [Opt; 17] = [
+    pub const ALL: [Opt; 18] = [
         Opt::IdleTimeoutMs,
         Opt::MaxDurationMs,
         Opt::RememberMe,
         Opt::RememberMePeriodMs,
         Opt::WarnBeforeMs,
+        Opt::ConfirmToStay,
         Opt::Events,
         Opt::Target,
         Opt::AllowSyntheticEvents,
@@ -121,6 +124,7 @@ impl Opt {
             Opt::RememberMe => "rememberMe",
             Opt::RememberMePeriodMs => "rememberMePeriodMs",
             Opt::WarnBeforeMs => "warnBeforeMs",
+            Opt::ConfirmToStay => "confirmToStay",
             Opt::Events => "events",
             Opt::Target => "target",
             Opt::AllowSyntheticEvents => "allowSyntheticEvents",
@@ -142,7 +146,7 @@ impl Opt {
         match self {
             Opt::IdleTimeoutMs => Ms(DEFAULT_IDLE_TIMEOUT_MS),
             Opt::MaxDurationMs => Ms(DEFAULT_MAX_DURATION_MS),
-            Opt::RememberMe | Opt::AllowSyntheticEvents => Flag(false),
+            Opt::RememberMe | Opt::AllowSyntheticEvents | Opt::ConfirmToStay => Flag(false),
             Opt::RememberMePeriodMs => Ms(DEFAULT_REMEMBER_ME_PERIOD_MS),
             Opt::WarnBeforeMs => Ms(0),
             Opt::Events => List(&DEFAULT_EVENTS),
@@ -214,6 +218,8 @@ pub struct Config {
     pub cross_tab: bool,
     /// The keep-alive period (`None`: no keep-alive).
     pub keep_alive: Option<u64>,
+    /// Activity events do not close an open warning (`confirmToStay`).
+    pub confirm_to_stay: bool,
 }
 
 /// Options as read from JS, before validation. `None` means "not given".
@@ -237,6 +243,8 @@ pub struct RawOptions {
     pub keep_alive_ms: Option<f64>,
     /// `onKeepAlive` was given (a function).
     pub on_keep_alive: bool,
+    /// `confirmToStay`
+    pub confirm_to_stay: bool,
 }
 
 /// A rejected option: which one, and what is wrong with it. The shell adds the
@@ -367,6 +375,7 @@ impl RawOptions {
             started_at,
             cross_tab: self.cross_tab,
             keep_alive,
+            confirm_to_stay: self.confirm_to_stay,
         })
     }
 }

@@ -237,6 +237,8 @@ pub struct Snapshot {
 pub struct Session {
     limits: Limits,
     cross_tab: bool,
+    /// `confirmToStay`: activity events do not close an open warning.
+    confirm_to_stay: bool,
     /// The shell can probe and await holds (Web Locks).
     locks: bool,
     /// The session's identity (see the record's docs).
@@ -325,6 +327,7 @@ impl Session {
         let mut s = Session {
             limits: config.limits,
             cross_tab: config.cross_tab,
+            confirm_to_stay: config.confirm_to_stay,
             locks: locks && config.cross_tab,
             // A later session always has the greater id.
             id: match stored {
@@ -434,7 +437,15 @@ impl Session {
             Deadline::Warning => self
                 .earliest_end()
                 .filter(|(at, _)| self.limits.warn > 0 && self.warned != Some(*at))
-                .map(|(at, _)| at.saturating_sub(self.limits.warn)),
+                .map(|(at, reason)| {
+                    let warn = at.saturating_sub(self.limits.warn);
+                    // No idle action of a tab that just joined before the
+                    // others could answer (see `joined_until`).
+                    match reason {
+                        Reason::Idle => warn.max(self.joined_until),
+                        _ => warn,
+                    }
+                }),
             Deadline::Publish => self.publish_due(),
             Deadline::ActivityCallback => self
                 .activity_cb_at
@@ -530,12 +541,27 @@ impl Session {
         self.check(now, shared);
     }
 
-    /// Activity in this tab (a trusted event, or `touch()`).
+    /// An activity event in this tab (a trusted one, or any with
+    /// `allowSyntheticEvents`). With `confirmToStay`, an event while the
+    /// warning is open counts for nothing: moving the pointer to the
+    /// dialog's button must not dismiss the dialog; only [`Session::touch`]
+    /// (the app's "Stay signed in") does.
     pub fn activity(&mut self, now: u64, shared: &mut dyn Shared) {
         if now < self.quiet_until() {
             self.record_activity(now);
             return;
         }
+        // A due end is never extended: settle it before recording anything.
+        self.check(now, shared);
+        if self.confirm_to_stay && self.warned.is_some() {
+            return;
+        }
+        self.touch(now, shared);
+    }
+
+    /// `touch()`: activity by definition (an API call, a playing video, the
+    /// answer "Stay signed in" to a warning).
+    pub fn touch(&mut self, now: u64, shared: &mut dyn Shared) {
         // A due end is never extended: settle it before recording anything.
         self.check(now, shared);
         if self.ended.is_some() || now <= self.last {
@@ -579,7 +605,11 @@ impl Session {
 
     /// Ends the session now with reason `"manual"`, in every tab.
     pub fn sign_out(&mut self, now: u64, shared: &mut dyn Shared) {
-        // An end that is already due keeps its reason and time.
+        // An end that is already due, here or in the record (another tab's,
+        // not heard yet), keeps its reason and time.
+        if self.cross_tab {
+            self.reread(now, shared);
+        }
         self.check(now, shared);
         self.end_here(Reason::Manual, now, shared);
     }
@@ -627,6 +657,12 @@ impl Session {
             Some(Err(e)) => self.reject(e, now, shared),
             Some(Ok(r)) => {
                 self.merge(&r, From::Message, now);
+                if self.holding && !r.held && r.id == self.id && self.ended.is_none() {
+                    // A tab that had not heard of this tab's hold wrote the
+                    // record without its flag: put it back at once, for the
+                    // tabs that open meanwhile.
+                    self.write(false, shared);
+                }
                 self.check(now, shared);
             }
         }

@@ -94,7 +94,7 @@ impl SessionGuard {
 
     /// Counts as activity (API calls, a playing video, ...).
     pub fn touch(&self) {
-        handle(&self.inner, |core, io, now| core.activity(now, io));
+        handle(&self.inner, |core, io, now| core.touch(now, io));
     }
 
     /// Ends the session now with reason `"manual"`, in every tab.

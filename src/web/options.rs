@@ -130,6 +130,7 @@ pub fn read(options: &JsValue) -> Result<Options, JsValue> {
         cross_tab: r.boolean(Opt::CrossTab)?,
         keep_alive_ms: r.number(Opt::KeepAliveMs)?,
         on_keep_alive: on_keep_alive.is_some(),
+        confirm_to_stay: r.boolean(Opt::ConfirmToStay)?,
     };
     let config = raw.validate().map_err(|OptionError { option, problem }| {
         error(

@@ -75,6 +75,8 @@ export interface SessionGuardOptions {
   rememberMePeriodMs?: number | undefined;
   /** `onWarning` fires this long before the end; `0` means no warning. @default 0 */
   warnBeforeMs?: number | undefined;
+  /** While true, activity events do not close an open warning: only `touch()` (the app's "Stay signed in") or `signOut()` does. @default false */
+  confirmToStay?: boolean | undefined;
   /** DOM event types that count as activity. @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
   events?: string[] | undefined;
   /** Where activity is listened for (capture phase, passive). @default document */

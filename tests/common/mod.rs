@@ -63,6 +63,8 @@ pub struct Opts {
     pub started_at: Option<u64>,
     /// `keepAliveMs` (with an `onKeepAlive`), or off.
     pub keep_alive: Option<u64>,
+    /// `confirmToStay`
+    pub confirm_to_stay: bool,
 }
 
 impl Default for Opts {
@@ -75,6 +77,7 @@ impl Default for Opts {
             remember_me: false,
             started_at: None,
             keep_alive: None,
+            confirm_to_stay: false,
         }
     }
 }
@@ -92,6 +95,7 @@ impl Opts {
             cross_tab,
             keep_alive_ms: self.keep_alive.map(|ms| ms as f64),
             on_keep_alive: self.keep_alive.is_some(),
+            confirm_to_stay: self.confirm_to_stay,
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -371,6 +375,9 @@ impl World {
 
     pub fn activity(&mut self, tab: usize) {
         self.call(tab, |s, now, sh| s.activity(now, sh));
+    }
+    pub fn touch(&mut self, tab: usize) {
+        self.call(tab, |s, now, sh| s.touch(now, sh));
     }
     pub fn tick(&mut self, tab: usize) {
         self.call(tab, |s, now, sh| s.tick(now, sh));

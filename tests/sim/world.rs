@@ -90,6 +90,7 @@ impl Opts {
             cross_tab: true,
             keep_alive_ms: self.keep_alive.map(|k| k as f64),
             on_keep_alive: self.keep_alive.is_some(),
+            confirm_to_stay: false,
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -899,11 +900,11 @@ impl World {
             }
         }
         let since = previous.unwrap_or(sid.0);
-        let held = self
-            .model
-            .holds
-            .iter()
-            .any(|h| h.sid == sid && h.from < now && h.to.map_or(true, |end| end > since));
+        // A hold's end is heard up to MAX_DELAY_MS late, and a tab that
+        // hears it counts the held time up to then (without Web Locks).
+        let held = self.model.holds.iter().any(|h| {
+            h.sid == sid && h.from < now && h.to.map_or(true, |end| end + MAX_DELAY_MS > since)
+        });
         let active = held
             || self.acting.is_some_and(|t| t > since)
             || self
