@@ -660,8 +660,12 @@ impl Session {
                 if self.holding && !r.held && r.id == self.id && self.ended.is_none() {
                     // A tab that had not heard of this tab's hold wrote the
                     // record without its flag: put it back at once, for the
-                    // tabs that open meanwhile.
-                    self.write(false, shared);
+                    // tabs that open meanwhile (read, merge, store: never
+                    // over a later fact, an end above all).
+                    self.reread(now, shared);
+                    if self.ended.is_none() {
+                        self.write(false, shared);
+                    }
                 }
                 self.check(now, shared);
             }
