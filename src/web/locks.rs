@@ -168,10 +168,11 @@ impl Locks {
     }
 
     /// Requests the session's keep-alive lock only if no tab holds it:
-    /// `callback` gets the lock, or `null` when another tab has it.
+    /// `callback` gets the lock, or `null` when another tab has it. (Such a
+    /// request never waits in the queue, so it needs no signal: Web Locks
+    /// refuse `ifAvailable` with a `signal`.)
     pub fn claim_keep_alive(&self, callback: &JsValue) -> Result<JsValue, JsValue> {
-        let signal = self.abort.signal().into();
-        let options = super::events::object(&[("ifAvailable", JsValue::TRUE), ("signal", signal)]);
+        let options = super::events::object(&[("ifAvailable", JsValue::TRUE)]);
         self.manager
             .request(&self.keep_alive_name, &options, callback)
     }
