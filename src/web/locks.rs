@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
 use super::dom::once;
+use super::keep_alive::Thenable;
 
 /// What every lock name starts with: the name is this prefix followed by
 /// the `storageKey`. Web Locks reserve the names that start with `-`, and a
@@ -48,12 +49,6 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn query(this: &LockManager) -> Result<JsValue, JsValue>;
-
-    /// Any promise, seen only through its `then`.
-    type Thenable;
-
-    #[wasm_bindgen(method)]
-    fn then(this: &Thenable, on_fulfilled: &JsValue) -> JsValue;
 
     /// `Promise.allSettled`: fulfills with `[{ status, value | reason }]`.
     #[wasm_bindgen(js_namespace = Promise, js_name = allSettled)]
@@ -91,7 +86,7 @@ fn settled(result: Result<JsValue, JsValue>, query_of: Option<JsValue>, answer: 
         });
         JsValue::UNDEFINED
     });
-    all_settled(&Array::of1(&promise)).then(&on_settled);
+    all_settled(&Array::of1(&promise)).settle(&on_settled, &JsValue::UNDEFINED);
 }
 
 /// The guard's locks: `navigator.locks`, the session's lock name, and the
