@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full check, in order, stopping at the first failure:
-#   formatting, clippy (native and wasm32), native tests, browser tests,
+#   formatting, clippy (native and wasm32), native tests, crate docs and
+#   package, browser tests (the JS class and the Rust API), the Rust-only example,
 #   the package build and its size budget, the end-to-end suite (with the demo), the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
 #   the npm package (npm pack, installed and bundled, run in Chromium).
@@ -50,15 +51,46 @@ run_e2e() {
   node --test "${e2e_files[@]}"
 }
 
+# The Rust-only example is its own crate: formatted, linted for wasm32 (in
+# the package's target directory, whose dependencies it shares).
+check_example() {
+  cargo fmt --manifest-path examples/countdown/Cargo.toml -- --check
+  CARGO_TARGET_DIR="$PWD/target" cargo clippy --manifest-path examples/countdown/Cargo.toml \
+    --target wasm32-unknown-unknown -- -D warnings
+}
+
+# The crate docs, for the browser (the Rust API) and the host (the core),
+# with every warning an error (missing docs among them: src/lib.rs denies it).
+check_docs() {
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --target wasm32-unknown-unknown
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
+}
+
+# The crate as crates.io would get it: only the Rust source, the README and
+# the licences, and it builds from them (for wasm32, where its API lives).
+check_package() {
+  local list
+  list="$(cargo package --list --allow-dirty)"
+  if grep -vE '^(src/.*|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|README\.md|LICENSE-(MIT|APACHE)|\.cargo_vcs_info\.json)$' <<<"$list"; then
+    echo "cargo package: the files above do not belong in the crate" >&2
+    return 1
+  fi
+  cargo package --allow-dirty --target wasm32-unknown-unknown
+}
+
 STEPS=(
   "cargo fmt --check|cargo fmt --all -- --check"
   "cargo clippy (native)|cargo clippy --all-targets -- -D warnings"
   "cargo clippy (wasm32)|cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings"
-  "cargo clippy (wasm32, no-std: the package build)|cargo clippy --target wasm32-unknown-unknown --lib --features no-std -- -D warnings"
+  "cargo fmt and clippy of the Rust-only example (examples/countdown)|check_example"
   "cargo test (native)|cargo test"
+  "cargo doc (wasm32 and native, warnings denied)|check_docs"
+  "cargo package (the crate builds from what it ships)|check_package"
   "wasm-pack test (headless Chrome)|wasm-pack test --headless --chrome --mode no-install"
   "build (scripts/build.sh)|bash scripts/build.sh"
   "size budget (gzip -9 of pkg/)|node --test tests/size/size.test.mjs"
+  "Rust-only example: build (scripts/build-example.sh)|bash scripts/build-example.sh"
+  "Rust-only example in Chromium|node --test tests/example/example.test.mjs"
   "end-to-end tests (node --test tests/e2e)|run_e2e"
   "TypeScript types and README recipes (tsc)|node --test tests/types/types.test.mjs tests/recipes/recipes.test.mjs"
   "build for bundlers (scripts/build-bundler.sh)|bash scripts/build-bundler.sh"

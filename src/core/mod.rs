@@ -11,7 +11,7 @@ mod session;
 pub use options::{
     Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
     DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS, DEFAULT_REMEMBER_ME_PERIOD_MS,
-    DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS, MIN_EPOCH_MS,
+    DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS, MIN_EPOCH_MS, NOT_DURATION,
 };
 #[cfg(target_arch = "wasm32")]
 pub(crate) use record::decimal;

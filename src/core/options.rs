@@ -255,18 +255,30 @@ pub struct OptionError {
     pub option: &'static str,
     /// What is wrong, in words, e.g. `"must be an integer number of ms or -1"`.
     pub problem: &'static str,
+    /// The other option the value was compared with, and its value (the
+    /// idle window in force, for `warnBeforeMs`).
+    pub compared: Option<(Opt, u64)>,
 }
 
 impl core::fmt::Display for OptionError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} {}", self.option, self.problem)
+        write!(f, "{} {}", self.option, self.problem)?;
+        match self.compared {
+            Some((other, value)) => write!(f, " {} = {value}", other.name()),
+            None => Ok(()),
+        }
     }
 }
 
-const NOT_DURATION: &str = "must be an integer number of milliseconds, or -1 to disable";
+/// What is wrong with a duration that is not one.
+pub const NOT_DURATION: &str = "must be an integer number of milliseconds, or -1 to disable";
 
 fn err(option: &'static str, problem: &'static str) -> OptionError {
-    OptionError { option, problem }
+    OptionError {
+        option,
+        problem,
+        compared: None,
+    }
 }
 
 /// A duration: a non-negative integer, or `-1` for "disabled" (`None`).
@@ -323,10 +335,18 @@ impl RawOptions {
         };
         if let Some(window) = limits.idle_window(self.remember_me) {
             if warn > 0 && warn >= window {
-                return Err(err(
-                    Opt::WarnBeforeMs.name(),
-                    "must be smaller than the idle window in force",
-                ));
+                let other = if self.remember_me {
+                    Opt::RememberMePeriodMs
+                } else {
+                    Opt::IdleTimeoutMs
+                };
+                return Err(OptionError {
+                    compared: Some((other, window)),
+                    ..err(
+                        Opt::WarnBeforeMs.name(),
+                        "must be smaller than the idle window in force,",
+                    )
+                });
             }
         }
         let started_at = match self.started_at {

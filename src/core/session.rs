@@ -42,7 +42,7 @@ pub use server::{ServerSync, SyncError, KEEP_ALIVE_RETRY_MS};
 
 /// Under constant activity, the record is written at most this often
 /// (unless another tab would act on idleness sooner: see
-/// [`Session::publish_due`]).
+/// `Session::publish_due`).
 pub const PUBLISH_INTERVAL_MS: u64 = 1_000;
 /// How long before another tab could act on older facts this tab's write
 /// must go out: time for the write and the message to reach that tab.
@@ -230,6 +230,29 @@ pub struct Snapshot {
     pub held: bool,
     /// How the session ended, once it has.
     pub ended: Option<End>,
+}
+
+impl Snapshot {
+    /// A snapshot that knows only the state: what a shell that is busy
+    /// (inside a call into the core) can say.
+    pub fn of_state(state: State) -> Snapshot {
+        Snapshot {
+            state,
+            started_at: 0,
+            last_activity: 0,
+            remember_me: false,
+            idle_window: None,
+            idle_expires_at: None,
+            absolute_expires_at: None,
+            server_expires_at: None,
+            server_idle_expires_at: None,
+            expires_at: None,
+            remaining_ms: None,
+            warning: None,
+            held: false,
+            ended: None,
+        }
+    }
 }
 
 /// One guard's view of the shared session.

@@ -1,6 +1,6 @@
-//! RAII handles for DOM listeners and the timer, and the shell's one-shot
-//! callbacks. All of them use one of two closure types: each closure type
-//! costs download size.
+//! RAII handles for DOM listeners, and the shell's one-shot callbacks (the
+//! timer is gloo-timers' `Timeout`). Each closure type costs download
+//! size: listeners share one.
 //!
 //! The listeners themselves are a few lines of JS (`listen.js`): an activity
 //! event of a burst only records its time in the handle, without a call into
@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use web_sys::EventTarget;
 
-/// The one closure type of listeners and the timer.
+/// The one closure type of listeners.
 type Callback = Closure<dyn FnMut(JsValue)>;
 
 #[wasm_bindgen(module = "/src/web/listen.js")]
@@ -93,43 +93,6 @@ impl Listener {
 impl Drop for Listener {
     fn drop(&mut self) {
         self.handle.stop();
-    }
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Callback, ms: u32) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
-
-/// A `setTimeout` that `Drop` clears.
-pub struct Timeout {
-    id: JsValue,
-    _callback: Callback,
-}
-
-impl Timeout {
-    /// Calls `f` once after `ms` (at most `0x7fff_ffff`).
-    pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Timeout {
-        let mut f = Some(f);
-        let callback = Callback::new(move |_| {
-            if let Some(f) = f.take() {
-                f();
-            }
-        });
-        Timeout {
-            id: set_timeout(&callback, ms),
-            _callback: callback,
-        }
-    }
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        clear_timeout(&self.id);
     }
 }
 

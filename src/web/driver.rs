@@ -6,22 +6,27 @@
 //! Locks and of `onKeepAlive`, which come back through `handle`.
 
 use alloc::{boxed::Box, rc::Rc, vec::Vec};
-use core::cell::RefCell;
+use core::time::Duration;
 
-use js_sys::Function;
-use wasm_bindgen::JsValue;
+use gloo_timers::callback::Timeout;
 
-use super::dom::{self, Timeout};
-use super::{events, io, keep_alive, locks, now, Inner, Life, Shell};
-use crate::core::{Effect, Problem, Session};
+use super::{io, keep_alive, locks, now, Inner, Life, Shell};
+use super::{Activity, GuardError, KeepAlive, KeepAliveReply, SignOut, Warning};
+use crate::core::{Effect, Problem, ServerSync, Session};
 use io::Io;
 
 /// The longest delay `setTimeout` keeps; a later wake just re-arms.
 const MAX_DELAY_MS: u64 = 0x7fff_ffff;
 
-/// A callback call collected under the borrow, made after it is released:
-/// the function, its argument, and for `onKeepAlive` the call it answers.
-type Call = (Function, JsValue, Option<u32>);
+/// A callback call collected under the borrow, made after it is released.
+pub enum Call {
+    SignOut(SignOut),
+    Warning(Warning),
+    Activity(Activity),
+    Error(GuardError),
+    /// `onKeepAlive`, and the call it answers.
+    KeepAlive(KeepAlive, u32),
+}
 pub type Calls = Vec<Call>;
 
 /// Runs `f` on the core with the shell's storage port, then carries out the
@@ -47,83 +52,76 @@ pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls
 /// Calls each callback, reporting what one throws to `onError`, and stops
 /// as soon as the guard is destroyed (a callback may destroy it).
 pub fn call_back(inner: &Inner, calls: Calls) {
-    for (f, arg, keep_alive) in calls {
-        let on_error = match inner.shell.try_borrow() {
-            Ok(s) if !matches!(s.life, Life::Destroyed) => s.callbacks.on_error.clone(),
+    for call in calls {
+        let callbacks = match inner.shell.try_borrow() {
+            Ok(s) if !matches!(s.life, Life::Destroyed) => s,
             _ => return,
         };
-        let result = io::call(&f, &arg);
-        if let Err(e) = &result {
-            report(on_error.as_ref(), e);
-        }
-        if let Some(call) = keep_alive {
-            answer_keep_alive(inner, call, result, on_error);
+        let c = &callbacks.callbacks;
+        let result = match call {
+            Call::SignOut(e) => {
+                let f = c.on_sign_out.clone();
+                drop(callbacks);
+                f(e)
+            }
+            Call::Warning(e) => {
+                let f = c.on_warning.clone();
+                drop(callbacks);
+                f.map_or(Ok(()), |f| f(e))
+            }
+            Call::Activity(e) => {
+                let f = c.on_activity.clone();
+                drop(callbacks);
+                f.map_or(Ok(()), |f| f(e))
+            }
+            Call::KeepAlive(e, call) => {
+                let f = c.on_keep_alive.clone();
+                drop(callbacks);
+                let reply = KeepAliveReply {
+                    guard: Some(Rc::downgrade(inner)),
+                    call,
+                };
+                f.map_or(Ok(()), |f| f((e, reply)))
+            }
+            Call::Error(e) => {
+                drop(callbacks);
+                report(inner, e);
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            report(inner, GuardError::Callback(e));
         }
     }
 }
 
-/// Takes what `onKeepAlive` returned: a Promise is awaited, and an object it
-/// (or the call) gives is applied as `sync`. A throw, a rejection or a bad
-/// answer is reported and counts as a failed call.
-fn answer_keep_alive(
-    inner: &Inner,
-    call: u32,
-    result: Result<JsValue, JsValue>,
-    on_error: Option<Function>,
-) {
-    let done = {
-        let inner = inner.clone();
-        move |value: Option<JsValue>, on_error: Option<&Function>| {
-            let answer = match value.filter(|v| v.is_object()) {
-                None => None,
-                Some(v) => match keep_alive::read_sync(&v) {
-                    Ok(sync) => Some(sync),
-                    Err(e) => {
-                        report(on_error, &e);
-                        None
-                    }
-                },
-            };
-            handle(&inner, |core, io, now| {
-                core.keep_alive_done(call, answer, now, io)
-            });
-        }
+/// Hands `e` to `onError` (the console without one), unless the guard was
+/// destroyed.
+pub fn report(inner: &Inner, e: GuardError) {
+    let on_error = match inner.shell.try_borrow() {
+        Ok(s) if !matches!(s.life, Life::Destroyed) => s.callbacks.on_error.clone(),
+        _ => return,
     };
-    match result {
-        Err(_) => done(None, None),
-        Ok(v) => match keep_alive::thenable(&v) {
-            None => done(Some(v), on_error.as_ref()),
-            Some(promise) => {
-                let done = Rc::new(RefCell::new(Some(done)));
-                let (resolved, errors) = (done.clone(), on_error.clone());
-                let on_ok = dom::once(move |v| {
-                    if let Some(done) = resolved.borrow_mut().take() {
-                        done(Some(v), errors.as_ref());
-                    }
-                    JsValue::UNDEFINED
-                });
-                let on_err = dom::once(move |e| {
-                    report(on_error.as_ref(), &e);
-                    if let Some(done) = done.borrow_mut().take() {
-                        done(None, None);
-                    }
-                    JsValue::UNDEFINED
-                });
-                promise.settle(&on_ok, &on_err);
-            }
-        },
+    match on_error {
+        Some(f) => f(e),
+        None => io::console_error(&e.to_js()),
     }
 }
 
-pub fn report(on_error: Option<&Function>, e: &JsValue) {
-    match on_error {
-        Some(f) => {
-            if let Err(again) = io::call(f, e) {
-                io::console_error(&again);
-            }
+/// Ends keep-alive call `call` (see [`KeepAliveReply`]): `None` is done
+/// without deadlines; an error is reported, and the call counts as failed.
+pub fn keep_alive_done(inner: &Inner, call: u32, answer: Option<Result<ServerSync, GuardError>>) {
+    let answer = match answer.map(|a| a.and_then(|s| s.checked().map_err(GuardError::Sync))) {
+        Some(Err(e)) => {
+            report(inner, e);
+            None
         }
-        None => io::console_error(e),
-    }
+        Some(Ok(sync)) => Some(sync),
+        None => None,
+    };
+    handle(inner, |core, io, now| {
+        core.keep_alive_done(call, answer, now, io)
+    });
 }
 
 /// `apply` then `call_back`: the shape of every entry point.
@@ -148,11 +146,16 @@ fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
     Box::new(move |answer| {
         if let Some(inner) = shell.upgrade() {
             let answer = answer.map_err(|e| {
-                let on_error = match inner.shell.try_borrow() {
-                    Ok(s) if matches!(s.life, Life::Running(_)) => s.callbacks.on_error.clone(),
-                    _ => return,
-                };
-                report(on_error.as_ref(), &e);
+                let running = matches!(
+                    inner
+                        .shell
+                        .try_borrow()
+                        .map(|s| matches!(s.life, Life::Running(_))),
+                    Ok(true)
+                );
+                if running {
+                    report(&inner, GuardError::Locks(e));
+                }
             });
             handle(&inner, |core, io, now| {
                 match what {
@@ -181,13 +184,9 @@ impl Shell {
         let Life::Running(res) = &mut self.life else {
             return calls;
         };
-        // Errors first, in the order they happened: a storage failure or a
+        // Errors in the order they happened: a storage failure or a
         // rejected record is reported before the sign-out it causes.
-        let on_error = &self.callbacks.on_error;
-        let error = |calls: &mut Calls, e: JsValue| match on_error {
-            Some(f) => calls.push((f.clone(), e, None)),
-            None => io::console_error(&e),
-        };
+        let cb = &self.callbacks;
         let mut ended = false;
         while let Some(effect) = self.core.poll() {
             match effect {
@@ -197,25 +196,31 @@ impl Shell {
                     remote,
                 } => {
                     ended = true;
-                    let e = events::sign_out(r, at, remote);
-                    calls.push((self.callbacks.on_sign_out.clone(), e, None));
+                    calls.push(Call::SignOut(SignOut {
+                        reason: r,
+                        at,
+                        remote,
+                    }));
                 }
                 Effect::Warning {
                     reason: r,
                     remaining_ms,
                     expires_at,
                 } => {
-                    if let Some(f) = &self.callbacks.on_warning {
-                        let e = events::warning(r, remaining_ms, expires_at);
-                        calls.push((f.clone(), e, None));
+                    if cb.on_warning.is_some() {
+                        calls.push(Call::Warning(Warning {
+                            reason: r,
+                            remaining: Duration::from_millis(remaining_ms),
+                            expires_at,
+                        }));
                     }
                 }
                 Effect::Activity { at, remote } => {
-                    if let Some(f) = &self.callbacks.on_activity {
-                        calls.push((f.clone(), events::activity(at, remote), None));
+                    if cb.on_activity.is_some() {
+                        calls.push(Call::Activity(Activity { at, remote }));
                     }
                 }
-                Effect::Rejected(e) => error(&mut calls, events::rejected(e)),
+                Effect::Rejected(e) => calls.push(Call::Error(GuardError::Rejected(e))),
                 Effect::Hold(true) => match &res.locks {
                     Some(locks) => {
                         res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)))
@@ -242,12 +247,7 @@ impl Shell {
                             // carries the claim).
                             let granted = lock.is_some() || failure.is_some();
                             if let Some(e) = failure {
-                                let on_error = inner
-                                    .shell
-                                    .try_borrow()
-                                    .ok()
-                                    .and_then(|s| s.callbacks.on_error.clone());
-                                report(on_error.as_ref(), &e);
+                                report(&inner, GuardError::Locks(e));
                             }
                             if let Some(mut s) = inner.try_borrow_mut() {
                                 if let Some(r) = s.resources() {
@@ -264,19 +264,21 @@ impl Shell {
                     call,
                     last_activity,
                 } => {
-                    if let Some(f) = &self.callbacks.on_keep_alive {
-                        let e = events::keep_alive(last_activity);
-                        calls.push((f.clone(), e, Some(call)));
+                    if cb.on_keep_alive.is_some() {
+                        calls.push(Call::KeepAlive(KeepAlive { last_activity }, call));
                     }
                 }
                 Effect::KeepAliveOver => res.keep_alive_lock = None,
                 // What storage threw, as it threw it, where the shell has it.
-                Effect::Problem(Problem::Storage) if res.io.failure.is_some() => {
-                    if let Some(e) = res.io.failure.take() {
-                        error(&mut calls, e);
+                Effect::Problem(p) => calls.push(Call::Error(match p {
+                    Problem::Storage => GuardError::Storage(res.io.failure.take()),
+                    Problem::StartedAhead(by) => {
+                        GuardError::StartedAhead(Duration::from_millis(by))
                     }
-                }
-                Effect::Problem(p) => error(&mut calls, events::problem(p)),
+                    Problem::KeepAliveTimedOut(period) => {
+                        GuardError::KeepAliveTimedOut(Duration::from_millis(period))
+                    }
+                })),
             }
         }
         if ended {

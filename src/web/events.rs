@@ -1,10 +1,13 @@
-//! The JS objects the callbacks and `snapshot()` receive, built from the
-//! core's effects and snapshot.
+//! The JS values of the events and snapshots: serde-wasm-bindgen
+//! serializes the same Rust structs that Rust callbacks receive, with the
+//! contract's field names and times as numbers (epoch ms).
 
 use js_sys::{Object, Reflect};
+use serde::ser::{Serialize, Serializer};
 use wasm_bindgen::JsValue;
 
-use crate::core::{decimal, Problem, Reason, RecordError, Snapshot};
+use super::api::{num, Value};
+use crate::core::Snapshot;
 
 /// A plain object with these fields.
 pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
@@ -15,100 +18,48 @@ pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn reason(r: Reason) -> JsValue {
-    JsValue::from_str(r.as_str())
+/// `value` as a JS value: structs become plain objects, `None` is `null`.
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(
+            &serde_wasm_bindgen::Serializer::new()
+                .serialize_missing_as_null(true)
+                .serialize_maps_as_objects(true),
+        )
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
-fn ms(t: u64) -> JsValue {
-    JsValue::from_f64(t as f64)
-}
-
-/// `onSignOut`'s `{ reason, at, remote }`.
-pub fn sign_out(r: Reason, at: u64, remote: bool) -> JsValue {
-    object(&[
-        ("reason", reason(r)),
-        ("at", ms(at)),
-        ("remote", JsValue::from_bool(remote)),
-    ])
-}
-
-/// `onWarning`'s `{ reason, remainingMs, expiresAt }`.
-pub fn warning(r: Reason, remaining_ms: u64, expires_at: u64) -> JsValue {
-    object(&[
-        ("reason", reason(r)),
-        ("remainingMs", ms(remaining_ms)),
-        ("expiresAt", ms(expires_at)),
-    ])
-}
-
-/// `onActivity`'s `{ at, remote }`.
-pub fn activity(at: u64, remote: bool) -> JsValue {
-    object(&[("at", ms(at)), ("remote", JsValue::from_bool(remote))])
-}
-
-/// `onKeepAlive`'s `{ lastActivity }`.
-pub fn keep_alive(last_activity: u64) -> JsValue {
-    object(&[("lastActivity", ms(last_activity))])
-}
-
-/// The `Error` for a record or message the core rejected.
-pub fn rejected(e: RecordError) -> JsValue {
-    let message = [
-        "session-guard: a shared session record or message ",
-        e.as_str(),
-        "; the session ends",
-    ]
-    .concat();
-    js_sys::Error::new(&message).into()
-}
-
-/// The `Error` for a problem that does not end the session (storage
-/// failures are reported with the browser's own error, see the driver).
-pub fn problem(p: Problem) -> JsValue {
-    let message = match p {
-        Problem::StartedAhead(by) => [
-            "session-guard: startedAt lies ",
-            &decimal(by / 1000),
-            " s ahead of this page's clock; the session is taken to start now (a sync() with the server's now and expiresAt corrects its end)",
-        ]
-        .concat(),
-        Problem::KeepAliveTimedOut(period) => [
-            "session-guard: onKeepAlive was still pending ",
-            &decimal(period),
-            " ms (keepAliveMs) after it began; it counts as failed",
-        ]
-        .concat(),
-        Problem::Storage => {
-            "session-guard: localStorage failed; the session is enforced in this tab".into()
+/// `snapshot()`'s object (`SessionSnapshot` in the types): times in epoch
+/// ms, `null` where there is none; an end that nothing sets is `Infinity`.
+impl Serialize for Snapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let time = |t: Option<u64>| t.map_or(Value::Null, num);
+        let endless = |t: Option<u64>| t.map_or(Value::Num(f64::INFINITY), num);
+        let warning = self
+            .warning
+            .map(|(r, at)| [("reason", Value::Str(r.as_str())), ("expiresAt", num(at))]);
+        let ended = self
+            .ended
+            .map(|e| [("reason", Value::Str(e.reason.as_str())), ("at", num(e.at))]);
+        fn obj<'a>(o: &'a Option<[(&'static str, Value<'static>); 2]>) -> Value<'a> {
+            o.as_ref().map_or(Value::Null, |f| Value::Obj(f))
         }
-    };
-    js_sys::Error::new(&message).into()
-}
-
-/// `snapshot()`'s object (`SessionSnapshot` in the types).
-pub fn snapshot(s: &Snapshot) -> JsValue {
-    let time = |t: Option<u64>| t.map_or(JsValue::NULL, ms);
-    let endless = |t: Option<u64>| t.map_or(JsValue::from_f64(f64::INFINITY), ms);
-    let warning = s.warning.map_or(JsValue::NULL, |(r, at)| {
-        object(&[("reason", reason(r)), ("expiresAt", ms(at))])
-    });
-    let signed_out = s.ended.map_or(JsValue::NULL, |e| {
-        object(&[("reason", reason(e.reason)), ("at", ms(e.at))])
-    });
-    object(&[
-        ("state", JsValue::from_str(s.state.as_str())),
-        ("startedAt", ms(s.started_at)),
-        ("lastActivity", ms(s.last_activity)),
-        ("rememberMe", JsValue::from_bool(s.remember_me)),
-        ("idleWindowMs", time(s.idle_window)),
-        ("idleExpiresAt", time(s.idle_expires_at)),
-        ("absoluteExpiresAt", time(s.absolute_expires_at)),
-        ("serverExpiresAt", time(s.server_expires_at)),
-        ("serverIdleExpiresAt", time(s.server_idle_expires_at)),
-        ("expiresAt", endless(s.expires_at)),
-        ("remainingMs", endless(s.remaining_ms)),
-        ("warning", warning),
-        ("held", JsValue::from_bool(s.held)),
-        ("signedOut", signed_out),
-    ])
+        Value::Obj(&[
+            ("state", Value::Str(self.state.as_str())),
+            ("startedAt", num(self.started_at)),
+            ("lastActivity", num(self.last_activity)),
+            ("rememberMe", Value::Bool(self.remember_me)),
+            ("idleWindowMs", time(self.idle_window)),
+            ("idleExpiresAt", time(self.idle_expires_at)),
+            ("absoluteExpiresAt", time(self.absolute_expires_at)),
+            ("serverExpiresAt", time(self.server_expires_at)),
+            ("serverIdleExpiresAt", time(self.server_idle_expires_at)),
+            ("expiresAt", endless(self.expires_at)),
+            ("remainingMs", endless(self.remaining_ms)),
+            ("warning", obj(&warning)),
+            ("held", Value::Bool(self.held)),
+            ("signedOut", obj(&ended)),
+        ])
+        .serialize(s)
+    }
 }

@@ -1,18 +1,18 @@
-//! The exported `SessionGuard` class: the JS contract's constructor and
-//! methods, each a call through the driver.
+//! The Rust API's [`Guard`]: it starts the shell and owns it; the JS class
+//! is a thin layer over it.
 
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
+use core::time::Duration;
 
 use wasm_bindgen::prelude::*;
 
+use super::api::OptionsError;
 use super::driver::{apply, call_back, handle};
 use super::io::Io;
 use super::locks::Locks;
-use super::{
-    dom, events, keep_alive, listeners, now, options, Guarded, Inner, Life, Resources, Shell,
-};
-use crate::core::Session;
+use super::{dom, listeners, now, Guarded, Inner, Life, Options, Resources, Setup, Shell};
+use crate::core::{ServerSync, Session, Snapshot, State, SyncError};
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,33 +20,55 @@ extern "C" {
     fn queue_microtask(callback: &JsValue);
 }
 
-/// Signs people out when they should be: idle and absolute timeouts, a warning
-/// before the end, remember-me, and one session across the tabs and reloads of
-/// an origin. The guard runs until it signs out or `destroy()` is called, even
-/// if no reference to it is kept: garbage collection of the handle never
-/// stops it. `free()`, `[Symbol.dispose]()` and `using` stop it as
-/// `destroy()` does.
-#[wasm_bindgen]
-pub struct SessionGuard {
+/// A running guard: it signs the user out when the session ends, and shares
+/// the session with every tab and reload of the origin.
+///
+/// Dropping it stops it, as `destroy()` does in JS: every listener, timer,
+/// channel and lock goes, without signing out, and no callback runs after
+/// it. [`Guard::forget`] keeps it running for the page's life instead.
+///
+/// ```no_run
+/// # #[cfg(target_arch = "wasm32")] {
+/// use std::time::Duration;
+/// use session_guard::{Guard, Options};
+///
+/// let guard = Guard::start(Options {
+///     idle_timeout: Some(Duration::from_secs(15 * 60)),
+///     ..Options::default()
+/// }
+/// .on_sign_out(|e| web_sys::console::log_1(&e.reason.as_str().into())))
+/// .expect("valid options");
+/// guard.touch(); // an API call counts as activity
+/// # }
+/// ```
+#[must_use = "dropping a Guard stops it; call `forget()` to keep it running"]
+pub struct Guard {
     inner: Inner,
+    /// `forget()` was called: dropping the handle leaves the guard running.
+    pub(super) forgotten: bool,
 }
 
-impl core::fmt::Debug for SessionGuard {
+impl core::fmt::Debug for Guard {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SessionGuard")
+        f.debug_struct("Guard")
+            .field("state", &self.inner.state.get())
+            .finish_non_exhaustive()
     }
 }
 
-#[wasm_bindgen]
-impl SessionGuard {
-    /// Starts a guard. Bad options throw an `Error` naming the option and the
-    /// value, and start nothing.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "SessionGuardOptions")] options: JsValue,
-    ) -> Result<SessionGuard, JsValue> {
+impl Guard {
+    /// Starts a guard: resumes the stored session when it is live, else
+    /// begins one. Options that break a rule of the contract are refused
+    /// with the option's name, and nothing starts.
+    ///
+    /// The first callbacks (the sign-out of a session that ended while no
+    /// page was open, for one) run in a microtask, after `start` returns.
+    pub fn start(options: Options) -> Result<Guard, OptionsError> {
+        Ok(Guard::from_setup(options.setup()?))
+    }
+
+    pub(super) fn from_setup(o: Setup) -> Guard {
         let now = now();
-        let o = options::read(&options)?;
         let cross_tab = o.config.cross_tab;
         let mut io = Io::new(o.storage_key.clone(), cross_tab);
         let locks = if cross_tab {
@@ -63,9 +85,14 @@ impl SessionGuard {
                 life: Life::Starting,
             }),
         });
-        let activity = o.allow_synthetic;
-        let (activity, listeners) =
-            listeners::attach(&inner, &o.target, &o.events, activity, cross_tab, &io);
+        let (activity, listeners) = listeners::attach(
+            &inner,
+            &o.target,
+            &o.events,
+            o.allow_synthetic,
+            cross_tab,
+            &io,
+        );
         let calls = {
             let mut shell = inner.shell.borrow_mut();
             shell.life = Life::Running(Resources {
@@ -80,8 +107,8 @@ impl SessionGuard {
             shell.drain(&inner, now)
         };
         if !calls.is_empty() {
-            // Never call back from inside the constructor: `guard` is not
-            // assigned yet. A microtask runs before any other task.
+            // Never call back from inside the constructor: the caller does
+            // not hold the guard yet. A microtask runs before any other task.
             let i = inner.clone();
             let later = dom::once(move |_| {
                 call_back(&i, calls);
@@ -89,32 +116,43 @@ impl SessionGuard {
             });
             queue_microtask(&later);
         }
-        Ok(SessionGuard { inner })
+        Guard {
+            inner,
+            forgotten: false,
+        }
     }
 
-    /// Counts as activity (API calls, a playing video, ...).
+    /// Keeps the guard running for the page's life (until the session
+    /// ends), without a handle to it.
+    pub fn forget(mut self) {
+        self.forgotten = true;
+    }
+
+    /// Stops the guard without signing out, as dropping it does (the
+    /// JS `destroy()`). Idempotent inside; no callback runs after it.
+    pub fn destroy(self) {}
+
+    /// Counts as activity (an API call, a playing video...); closes an idle
+    /// warning, also with `confirm_to_stay`.
     pub fn touch(&self) {
         handle(&self.inner, |core, io, now| core.touch(now, io));
     }
 
-    /// Ends the session now with reason `"manual"`, in every tab.
-    #[wasm_bindgen(js_name = signOut)]
+    /// Ends the session now with reason `Manual`, in every tab.
     pub fn sign_out(&self) {
         handle(&self.inner, |core, io, now| core.sign_out(now, io));
     }
 
-    /// Switches the idle window to the remember-me period (or back), at once,
-    /// in every tab.
-    #[wasm_bindgen(js_name = setRememberMe)]
-    pub fn set_remember_me(&self, #[wasm_bindgen(unchecked_param_type = "boolean")] on: JsValue) {
-        let on = on.is_truthy();
+    /// Switches the idle window to the remember-me period (or back), at
+    /// once, in every tab.
+    pub fn set_remember_me(&self, on: bool) {
         handle(&self.inner, |core, io, now| {
             core.set_remember_me(on, now, io)
         });
     }
 
-    /// Stops idle enforcement, in every tab, until `resume()`. The absolute
-    /// deadline still holds.
+    /// Stops idle enforcement, in every tab, until [`Guard::resume`]. The
+    /// absolute deadline still holds.
     pub fn pause(&self) {
         handle(&self.inner, |core, io, now| core.pause(now, io));
     }
@@ -124,54 +162,45 @@ impl SessionGuard {
         handle(&self.inner, |core, io, now| core.resume(now, io));
     }
 
-    /// Ms until the session ends; `0` once signed out; `Infinity` while
-    /// paused with no absolute limit.
-    #[wasm_bindgen(js_name = remainingMs)]
-    pub fn remaining_ms(&self) -> f64 {
-        self.number(|core| core.remaining_ms(now()))
+    /// Time until the session ends: zero once signed out, `None` while
+    /// nothing ends it (paused with no absolute limit).
+    pub fn remaining(&self) -> Option<Duration> {
+        self.read(|core| core.remaining_ms(now()))
+            .flatten()
+            .map(Duration::from_millis)
     }
 
-    /// Epoch ms of the end as it now stands.
-    #[wasm_bindgen(js_name = expiresAt)]
-    pub fn expires_at(&self) -> f64 {
-        self.number(|core| core.expires_at())
+    /// Epoch ms of the end as it now stands (`None`: nothing ends it).
+    pub fn expires_at(&self) -> Option<u64> {
+        self.read(Session::expires_at).flatten()
     }
 
-    /// `"active"`, `"warning"`, `"paused"` or `"signedOut"`.
-    #[wasm_bindgen(unchecked_return_type = "SessionState")]
-    pub fn state(&self) -> JsValue {
+    /// Active, warning, paused or signed out.
+    pub fn state(&self) -> State {
         // While the shell is busy (never from a callback), the state it
         // last showed.
-        let state = self
-            .read(Session::state)
-            .unwrap_or_else(|| self.inner.state.get());
-        JsValue::from_str(state.as_str())
+        self.read(Session::state)
+            .unwrap_or_else(|| self.inner.state.get())
     }
 
-    /// Applies the server's deadlines `{ expiresAt, idleExpiresAt, now }`
-    /// (epoch ms on the server's clock, each optional). Bad input throws an
-    /// `Error` naming the field and changes nothing.
-    pub fn sync(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ServerDeadlines")] server: JsValue,
-    ) -> Result<(), JsValue> {
-        let sync = keep_alive::read_sync(&server)?;
-        handle(&self.inner, |core, io, now| core.sync(sync, now, io));
+    /// Applies the server's deadlines (epoch ms on the server's clock): see
+    /// the README's "Following the server". A time that is not epoch ms is
+    /// refused with the field's name, and changes nothing.
+    pub fn sync(&self, server: ServerSync) -> Result<(), SyncError> {
+        let server = server.checked()?;
+        handle(&self.inner, |core, io, now| core.sync(server, now, io));
         Ok(())
     }
 
-    /// Everything a UI shows about the session, as it stands now (see
-    /// `SessionSnapshot` in the types).
-    #[wasm_bindgen(unchecked_return_type = "SessionSnapshot")]
-    pub fn snapshot(&self) -> JsValue {
+    /// Everything a UI shows about the session, as it stands now.
+    pub fn snapshot(&self) -> Snapshot {
         let now = now();
-        self.read(|core| events::snapshot(&core.snapshot(now)))
-            .unwrap_or(JsValue::NULL)
+        self.read(|core| core.snapshot(now))
+            .unwrap_or_else(|| Snapshot::of_state(self.inner.state.get()))
     }
 
-    /// Removes every listener, timer and channel without signing out.
-    /// Idempotent; no callback fires after it.
-    pub fn destroy(&self) {
+    /// Removes every listener, timer, channel and lock without signing out.
+    pub(super) fn stop(&self) {
         let calls = apply(&self.inner, |core, io, now| core.leave(now, io));
         drop(calls);
         if let Some(mut s) = self.inner.try_borrow_mut() {
@@ -181,19 +210,9 @@ impl SessionGuard {
         }
     }
 
-    /// Stops the guard as `destroy()` does; `[Symbol.dispose]()` and `using`
-    /// call it. The handle's memory goes with garbage collection, which
-    /// never stops a guard.
-    // It replaces the `free()` that wasm-bindgen generates, which would
-    // release the handle and leave the guard running with no way to stop it
-    // (scripts/free-is-destroy.mjs removes the generated one).
-    pub fn free(&self) {
-        self.destroy();
-    }
-
     /// Reads the core after folding in the latest quiet activity; `None`
     /// while the shell is busy (never from a callback: see `apply`).
-    fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {
+    pub(super) fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {
         let mut s = self.inner.try_borrow_mut()?;
         let s = &mut *s;
         if let Life::Running(res) = &s.life {
@@ -201,15 +220,12 @@ impl SessionGuard {
         }
         Some(f(&s.core))
     }
-
-    fn number(&self, f: impl FnOnce(&Session) -> Option<u64>) -> f64 {
-        self.read(f)
-            .map_or(f64::NAN, |v| v.map_or(f64::INFINITY, |v| v as f64))
-    }
 }
 
-/// The package's TypeScript types, added to `pkg/session_guard.d.ts` beside the
-/// generated class declaration. `tests/docs.rs` checks the defaults written
-/// there against the core's option table.
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = include_str!("types.d.ts");
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if !self.forgotten {
+            self.stop();
+        }
+    }
+}

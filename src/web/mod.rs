@@ -3,38 +3,73 @@
 //! out what the core decides. Callbacks run only after the shell's borrow is
 //! released, so a callback may call back into the guard.
 //!
-//! - `guard.rs`: the exported `SessionGuard` class, its methods;
+//! - `guard.rs`: the Rust API's [`Guard`], which owns the shell; `api.rs`:
+//!   its options, events and errors;
+//! - `js.rs`: the exported `SessionGuard` class, a thin layer over `Guard`;
+//!   `options.rs`: reading its options object; `events.rs`: the JS values
+//!   of the events and snapshots;
 //! - `driver.rs`: how a call reaches the core and its effects are carried out
 //!   (`apply`, `call_back`, `handle`), the timer, the answers of locks and of
 //!   `onKeepAlive`;
 //! - `listeners.rs`: which DOM events the guard listens to, and where each goes;
-//! - `events.rs`: the JS objects the callbacks and `snapshot()` receive;
-//! - `options.rs`: reading the options object; `io.rs`: storage and the
-//!   channel; `locks.rs`: Web Locks; `keep_alive.rs`: the keep-alive lock and
-//!   `sync()`'s argument; `dom.rs`: RAII listeners and the timer.
+//! - `io.rs`: storage and the channel; `locks.rs`: Web Locks; `keep_alive.rs`: the keep-alive lock and
+//!   `sync()`'s argument; `dom.rs`: RAII listeners.
 
-use alloc::vec::Vec;
+use alloc::{rc::Rc, string::String, vec::Vec};
 
+mod api;
 mod dom;
 mod driver;
 mod events;
 mod guard;
 mod io;
+mod js;
 mod keep_alive;
 mod listeners;
 mod locks;
 mod options;
 
-use alloc::rc::Rc;
 use core::cell::{Cell, RefCell, RefMut};
 
-use crate::core::{Session, State};
-use dom::{Listener, Timeout};
+use gloo_timers::callback::Timeout;
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+use web_sys::EventTarget;
+
+use crate::core::{Config, Session, State};
+use dom::Listener;
 use io::Io;
 use locks::{Hold, Locks};
-use options::Callbacks;
 
-pub use guard::SessionGuard;
+pub use api::{
+    Activity, Callback, GuardError, KeepAlive, KeepAliveReply, Options, OptionsError, SignOut,
+    Warning,
+};
+pub use guard::Guard;
+pub use js::SessionGuard;
+
+/// A callback as the shell holds it: `Err` is what a JS callback threw.
+type Handler<T> = Rc<dyn Fn(T) -> Result<(), JsValue>>;
+
+/// The callbacks, from Rust closures or JS functions.
+struct Callbacks {
+    on_sign_out: Handler<SignOut>,
+    on_warning: Option<Handler<Warning>>,
+    on_activity: Option<Handler<Activity>>,
+    on_error: Option<Callback<GuardError>>,
+    on_keep_alive: Option<Handler<(KeepAlive, KeepAliveReply)>>,
+}
+
+/// Checked options, from [`Options`] or the JS options object: everything
+/// a guard starts from.
+struct Setup {
+    config: Config,
+    events: Array,
+    target: EventTarget,
+    allow_synthetic: bool,
+    storage_key: String,
+    callbacks: Callbacks,
+}
 
 /// The shell, and the state it last showed (read when the shell is busy).
 struct Guarded {

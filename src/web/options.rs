@@ -1,32 +1,17 @@
 //! Reading the JS options object: known keys only, JS types checked here,
-//! numeric rules checked by the core.
+//! numeric rules checked by the core. The JS functions become the shell's
+//! callbacks, which hand them the events as JS values.
 
-use alloc::{string::String, string::ToString};
+use alloc::{rc::Rc, string::String, string::ToString};
+use core::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::EventTarget;
 
-use crate::core::{Config, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT_STORAGE_KEY};
-
-/// The JS callbacks.
-pub struct Callbacks {
-    pub on_sign_out: Function,
-    pub on_warning: Option<Function>,
-    pub on_activity: Option<Function>,
-    pub on_error: Option<Function>,
-    pub on_keep_alive: Option<Function>,
-}
-
-/// Everything the shell needs from the options object.
-pub struct Options {
-    pub config: Config,
-    pub events: Array,
-    pub target: EventTarget,
-    pub allow_synthetic: bool,
-    pub storage_key: String,
-    pub callbacks: Callbacks,
-}
+use super::{events, io, keep_alive, Callbacks, GuardError, Handler, KeepAliveReply, Setup};
+use crate::core::{decimal, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT_STORAGE_KEY};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -37,6 +22,11 @@ extern "C" {
 
 /// A JS `Error` whose message names the option and the value.
 fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
+    js_sys::Error::new(&message(option, problem, value)).into()
+}
+
+/// The message that names the option and the value.
+fn message(option: &str, problem: &str, value: &JsValue) -> String {
     let shown = match value.as_string() {
         Some(s) => ["\"", &s, "\""].concat(),
         // `String(["a", null])` would hide the null: arrays print as JSON.
@@ -46,7 +36,7 @@ fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
             .unwrap_or_else(|| js_string(value)),
         None => js_string(value),
     };
-    let message = [
+    [
         "session-guard: ",
         option,
         " ",
@@ -55,8 +45,7 @@ fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
         &shown,
         ")",
     ]
-    .concat();
-    js_sys::Error::new(&message).into()
+    .concat()
 }
 
 struct Reader<'a> {
@@ -101,8 +90,64 @@ impl Reader<'_> {
     }
 }
 
-/// Reads and validates the options object at time `now`.
-pub fn read(options: &JsValue) -> Result<Options, JsValue> {
+/// A JS function as a callback of the shell: it gets the event as a JS
+/// value; what it throws comes back as `Err`.
+fn handler<T: Serialize + 'static>(f: Function) -> Handler<T> {
+    Rc::new(move |e: T| io::call(&f, &events::to_js(&e)).map(drop))
+}
+
+/// `onKeepAlive`: a Promise it returns is awaited, and an object it (or the
+/// call) gives is applied as `sync`; a throw, a rejection or a bad answer
+/// counts as a failed call and is reported.
+fn keep_alive_handler(f: Function) -> Handler<(super::KeepAlive, KeepAliveReply)> {
+    Rc::new(move |(e, reply)| {
+        let value = io::call(&f, &events::to_js(&e))?;
+        match keep_alive::thenable(&value) {
+            None => answer(reply, value),
+            Some(promise) => {
+                let reply = Rc::new(RefCell::new(Some(reply)));
+                let resolved = reply.clone();
+                let on_ok = super::dom::once(move |v| {
+                    if let Some(reply) = resolved.borrow_mut().take() {
+                        answer(reply, v);
+                    }
+                    JsValue::UNDEFINED
+                });
+                let on_err = super::dom::once(move |e| {
+                    if let Some(reply) = reply.borrow_mut().take() {
+                        reply.failed(e);
+                    }
+                    JsValue::UNDEFINED
+                });
+                promise.settle(&on_ok, &on_err);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// What `onKeepAlive` gave: an object is the server's deadlines.
+fn answer(reply: KeepAliveReply, value: JsValue) {
+    if !value.is_object() {
+        return reply.done();
+    }
+    match keep_alive::read_sync(&value) {
+        Ok(sync) => reply.sync(sync),
+        Err(e) => reply.failed(e),
+    }
+}
+
+/// `onError`: what it throws goes to the console.
+fn error_handler(f: Function) -> super::Callback<GuardError> {
+    Rc::new(move |e: GuardError| {
+        if let Err(again) = io::call(&f, &e.to_js()) {
+            io::console_error(&again);
+        }
+    })
+}
+
+/// Reads and validates the options object.
+pub fn read(options: &JsValue) -> Result<Setup, JsValue> {
     if !options.is_object() || options.is_function() {
         return Err(error(
             "options",
@@ -111,12 +156,20 @@ pub fn read(options: &JsValue) -> Result<Options, JsValue> {
         ));
     }
     let object: &Object = options.unchecked_ref();
+    // Every unknown option in one error: a typo hides no other.
+    let mut unknown = String::new();
     for key in Object::keys(object).iter() {
         let name = key.as_string().unwrap_or_default();
         if Opt::named(&name).is_none() {
             let value = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
-            return Err(error(&name, "is not a known option", &value));
+            if !unknown.is_empty() {
+                unknown.push_str("; ");
+            }
+            unknown.push_str(&message(&name, "is not a known option", &value));
         }
+    }
+    if !unknown.is_empty() {
+        return Err(js_sys::Error::new(&unknown).into());
     }
     let r = Reader { options };
     let on_keep_alive = r.callback(Opt::OnKeepAlive)?;
@@ -132,15 +185,24 @@ pub fn read(options: &JsValue) -> Result<Options, JsValue> {
         on_keep_alive: on_keep_alive.is_some(),
         confirm_to_stay: r.boolean(Opt::ConfirmToStay)?,
     };
-    let config = raw.validate().map_err(|OptionError { option, problem }| {
-        error(
-            option,
-            problem,
-            &Opt::named(option)
-                .and_then(|o| r.get(o))
-                .unwrap_or(JsValue::UNDEFINED),
-        )
-    })?;
+    let config = raw.validate().map_err(
+        |OptionError {
+             option,
+             problem,
+             compared,
+         }| {
+            let compared =
+                compared.map(|(other, value)| [" ", other.name(), " = ", &decimal(value)].concat());
+            let problem = [problem, compared.as_deref().unwrap_or_default()].concat();
+            error(
+                option,
+                &problem,
+                &Opt::named(option)
+                    .and_then(|o| r.get(o))
+                    .unwrap_or(JsValue::UNDEFINED),
+            )
+        },
+    )?;
     let events = match r.get(Opt::Events) {
         None => super::dom::strings(&DEFAULT_EVENTS),
         // A copy: a later change to the caller's array changes nothing.
@@ -180,18 +242,18 @@ pub fn read(options: &JsValue) -> Result<Options, JsValue> {
     let on_sign_out = r
         .callback(Opt::OnSignOut)?
         .ok_or_else(|| error("onSignOut", "is required: a function", &JsValue::UNDEFINED))?;
-    Ok(Options {
+    Ok(Setup {
         config,
         events,
         target,
         allow_synthetic: r.boolean(Opt::AllowSyntheticEvents)?,
         storage_key,
         callbacks: Callbacks {
-            on_sign_out,
-            on_warning: r.callback(Opt::OnWarning)?,
-            on_activity: r.callback(Opt::OnActivity)?,
-            on_error: r.callback(Opt::OnError)?,
-            on_keep_alive,
+            on_sign_out: handler(on_sign_out),
+            on_warning: r.callback(Opt::OnWarning)?.map(handler),
+            on_activity: r.callback(Opt::OnActivity)?.map(handler),
+            on_error: r.callback(Opt::OnError)?.map(error_handler),
+            on_keep_alive: on_keep_alive.map(keep_alive_handler),
         },
     })
 }

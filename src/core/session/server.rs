@@ -16,7 +16,7 @@
 //!   call still pending one period after it began counts as failed.
 
 use super::{Caller, Deadline, Effect, Problem, Session, Shared};
-use crate::core::options::{is_whole, MIN_EPOCH_MS};
+use crate::core::options::{is_whole, MAX_SAFE_INTEGER, MIN_EPOCH_MS};
 use crate::core::record::Learned;
 
 /// After the keep-alive lock was taken by another tab, ask again this much
@@ -61,16 +61,31 @@ impl ServerSync {
         idle_expires_at: Option<f64>,
         now: Option<f64>,
     ) -> Result<ServerSync, SyncError> {
-        let time = |field: &'static str, v: Option<f64>| match v {
-            None => Ok(None),
-            Some(v) if is_whole(v) && v as u64 >= MIN_EPOCH_MS => Ok(Some(v as u64)),
-            Some(_) => Err(SyncError { field }),
-        };
-        Ok(ServerSync {
-            expires_at: time("expiresAt", expires_at)?,
-            idle_expires_at: time("idleExpiresAt", idle_expires_at)?,
-            now: time("now", now)?,
-        })
+        // A value that is not a whole number of ms becomes one below the
+        // minimum, which `checked` refuses.
+        let time = |v: Option<f64>| v.map(|v| if is_whole(v) { v as u64 } else { 0 });
+        ServerSync {
+            expires_at: time(expires_at),
+            idle_expires_at: time(idle_expires_at),
+            now: time(now),
+        }
+        .checked()
+    }
+
+    /// Checks that every time given is epoch ms: at least
+    /// [`MIN_EPOCH_MS`] (below, it is seconds) and a number JS holds exactly.
+    pub fn checked(self) -> Result<ServerSync, SyncError> {
+        let fields = [
+            ("expiresAt", self.expires_at),
+            ("idleExpiresAt", self.idle_expires_at),
+            ("now", self.now),
+        ];
+        for (field, v) in fields {
+            if matches!(v, Some(v) if v < MIN_EPOCH_MS || v as f64 > MAX_SAFE_INTEGER) {
+                return Err(SyncError { field });
+            }
+        }
+        Ok(self)
     }
 }
 
