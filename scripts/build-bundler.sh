@@ -21,6 +21,8 @@ wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" </dev/n
 rm -f "$out/.gitignore" "$out/package.json" "$out/README.md" "$out"/LICENSE*
 # One free() on SessionGuard, the crate's, as in scripts/build.sh.
 node scripts/free-is-destroy.mjs "$out/session_guard_bg.js" "$out/session_guard.d.ts"
+# Declarations free of wasm-bindgen's internals, as in scripts/build.sh.
+node scripts/public-api.mjs "$out/session_guard_bg.js" "$out/session_guard.d.ts"
 
 for f in session_guard.js session_guard_bg.js session_guard_bg.wasm session_guard.d.ts; do
   if [[ ! -s "$out/$f" ]]; then

@@ -22,6 +22,9 @@ rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/LICENSE*
 # One free() on SessionGuard, the crate's: it stops the guard, and so do
 # [Symbol.dispose]() and `using` (see the script).
 node scripts/free-is-destroy.mjs pkg/session_guard.js pkg/session_guard.d.ts
+# What users see of the loader: a clear Error for `new SessionGuard()` before
+# `init()`, and declarations free of wasm-bindgen's internals (see the script).
+node scripts/public-api.mjs pkg/session_guard.js pkg/session_guard.d.ts
 
 # Bundle the JS glue with the crate's JS snippets (src/web/listen.js) into one
 # minified file, so the package stays the three files of the contract: no

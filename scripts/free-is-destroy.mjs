@@ -9,9 +9,11 @@
 // for a guard that would leave it running with no handle left to stop it. The
 // crate exports a `free()` of its own, which comes later in the class and so
 // replaces the generated one; this removes the generated one (and the
-// `__destroy_into_raw()` only it calls) from the glue and the declarations, so
-// that nothing depends on that order and the types say what
-// `[Symbol.dispose]()` does. Garbage collection still only releases the
+// `__destroy_into_raw()` only it calls) from the glue, so that nothing depends
+// on that order. The declarations keep `destroy()` and declare
+// `[Symbol.dispose]()` in a way that type-checks under any `lib` (below); the
+// crate's `free()` stays in the glue for code that calls it, but not in the
+// types, which name it `destroy()`. Garbage collection still only releases the
 // handle (the FinalizationRegistry calls the generated export, which stays).
 // Fails when the generated code does not have the expected shape.
 
@@ -55,13 +57,37 @@ if (count(js, "SessionGuard.prototype[Symbol.dispose] = SessionGuard.prototype.f
 }
 
 let dts = readFileSync(dtsPath, "utf8");
-dts = replaceOnce(
-  dts,
-  dtsPath,
-  "    free(): void;\n    [Symbol.dispose](): void;\n",
-  "    /**\n     * `free()`: stops the guard as `destroy()` does (what `using` calls).\n     */\n    [Symbol.dispose](): void;\n",
-);
-if (count(dts, "free(): void;") !== 1) fail(`${dtsPath}: expected one free() declaration`);
+// The declarations: wasm-bindgen's free() and [Symbol.dispose]() go, and so
+// does the crate's free() (the same function as destroy() for the types:
+// destroy() is the contract's name). [Symbol.dispose]() is declared through an
+// interface merged with the class, present only when the project's `lib` has
+// Symbol.dispose (esnext.disposable, or @types/node): a class member
+// `[Symbol.dispose]()` would fail to type-check under a `lib` without it, even
+// with code that never uses `using` (TS2550), unless skipLibCheck is on.
+dts = replaceOnce(dts, dtsPath, "    free(): void;\n    [Symbol.dispose](): void;\n", "");
+const crateFree = /\n    \/\*\*\n(?:     \*.*\n)*?     \*\/\n    free\(\): void;\n/g;
+if ((dts.match(crateFree)?.length ?? 0) !== 1) fail(`${dtsPath}: expected one documented free() declaration`);
+dts = dts.replace(crateFree, "\n");
+if (/\bfree\(|Symbol\.dispose\]\(/.test(dts.replace(/\/\*\*[\s\S]*?\*\//g, ""))) {
+  fail(`${dtsPath}: a free() or [Symbol.dispose]() declaration is left`);
+}
+const classEnd = dts.indexOf("\n}\n", dts.indexOf("\nexport class SessionGuard {"));
+if (classEnd < 0 || !dts.includes("\nexport class SessionGuard {")) fail(`${dtsPath}: no class SessionGuard`);
+dts =
+  dts.slice(0, classEnd + 3) +
+  `
+/**
+ * \`[Symbol.dispose]()\` (what \`using\` calls) stops the guard as \`destroy()\`
+ * does. Declared when the project's \`lib\` has \`Symbol.dispose\`
+ * (\`"esnext.disposable"\` or \`"esnext"\`); the declarations type-check without it.
+ */
+export interface SessionGuard extends SessionGuardDisposable {}
 
+/** \`{ [Symbol.dispose](): void }\` when the project's \`lib\` has \`Symbol.dispose\`, else \`{}\`. */
+export type SessionGuardDisposable = SymbolConstructor extends { readonly dispose: infer S extends symbol }
+    ? { [K in S]: () => void }
+    : {};
+` +
+  dts.slice(classEnd + 3);
 writeFileSync(jsPath, js);
 writeFileSync(dtsPath, dts);

@@ -63,6 +63,15 @@ export interface SessionSnapshot {
   signedOut: { reason: SignOutReason; at: number } | null;
 }
 
+/**
+ * An event type `events` accepts: a key of the DOM lib's `DocumentEventMap`,
+ * `WindowEventMap` or `HTMLElementEventMap`, so a typo (`"keydwn"`) is a type
+ * error. A custom event is added as TypeScript types it for
+ * `addEventListener`, by augmenting one of those maps:
+ * `declare global { interface DocumentEventMap { "app:activity": CustomEvent } }`.
+ */
+export type ActivityEventType = keyof DocumentEventMap | keyof WindowEventMap | keyof HTMLElementEventMap;
+
 /** Options of `new SessionGuard(options)`. Durations are integer ms; `-1` disables a limit. */
 export interface SessionGuardOptions {
   /** Sign out after this long with no activity in any tab. @default 300000 (5 min) */
@@ -77,8 +86,8 @@ export interface SessionGuardOptions {
   warnBeforeMs?: number | undefined;
   /** While true, activity events do not close an open warning: only `touch()` (the app's "Stay signed in") or `signOut()` does. @default false */
   confirmToStay?: boolean | undefined;
-  /** DOM event types that count as activity. @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
-  events?: string[] | undefined;
+  /** DOM event types that count as activity (see `ActivityEventType`). @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
+  events?: readonly ActivityEventType[] | undefined;
   /** Where activity is listened for (capture phase, passive). @default document */
   target?: EventTarget | undefined;
   /** Count events dispatched by scripts (`isTrusted` false). @default false */

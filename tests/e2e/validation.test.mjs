@@ -287,3 +287,31 @@ test("keepAliveMs and onKeepAlive are validated together", TIMEOUT, async (t) =>
   await expectThrow(p, { ...BASE, keepAliveMs: -1 }, ["onKeepAlive"], { hooks: ping });
   await expectThrow(p, { ...BASE, keepAliveMs: MINUTE }, ["onKeepAlive"], { hooks: { options: "({ onKeepAlive: 1 })" } });
 });
+
+test("new SessionGuard() before init() throws an Error that says to call await init() first; after init() it starts", TIMEOUT, async (t) => {
+  const { p } = await page(t);
+  // A second copy of the package's module (another URL), whose wasm is not loaded yet.
+  const result = await p.evaluate(async () => {
+    const pkg = await import("/pkg/session_guard.js?before-init");
+    const attempt = () => {
+      try {
+        new pkg.SessionGuard({ idleTimeoutMs: 60_000, storageKey: "before-init", onSignOut() {} });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, isError: error instanceof Error, name: error?.name, message: String(error?.message ?? error) };
+      }
+    };
+    const before = attempt();
+    await pkg.default();
+    const after = attempt();
+    return { before, after };
+  });
+  assert.deepEqual(
+    { ...result.before, message: undefined },
+    { ok: false, isError: true, name: "Error", message: undefined },
+    `a plain Error, not a TypeError: ${result.before.message}`,
+  );
+  assert.match(result.before.message, /^session-guard: /, "the message names the package");
+  assert.match(result.before.message, /call await init\(\) first/, "and says what to do");
+  assert.deepEqual(result.after, { ok: true }, "after init() the same options start a guard");
+});

@@ -12,6 +12,13 @@ const guard = new SessionGuard({
   },
 });
 
+// A misspelled event type: the DOM lib's event maps name every valid one.
+new SessionGuard({
+  // error TS2820: '"keydwn"' is not assignable to type 'ActivityEventType'
+  events: ["pointerdown", "keydwn"],
+  onSignOut() {},
+});
+
 // error TS2322: '"timeout"' is not assignable to type 'SignOutReason'
 const reason: SignOutReason = "timeout";
 console.log(reason);

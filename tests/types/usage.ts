@@ -11,7 +11,15 @@ import init, {
   type SignOutEvent,
   type SignOutReason,
   type WarningEvent,
+  type ActivityEventType,
 } from "session-guard";
+
+declare global {
+  interface DocumentEventMap {
+    /** An event of the app's own, counted as activity below. */
+    "app:activity": CustomEvent<{ source: string }>;
+  }
+}
 
 /** Compiles only when A and B are the same type. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -81,7 +89,24 @@ minimal.destroy();
 const area = document.createElement("div");
 new SessionGuard({ target: area, startedAt: undefined, onSignOut() {} }).destroy();
 
+// events: DOM event type names, checked against the DOM lib's event maps.
+const EVENTS = ["keydown", "pointerdown", "visibilitychange", "resize", "focusin"] as const;
+new SessionGuard({ events: EVENTS, onSignOut() {} }).destroy();
+const some: ActivityEventType[] = ["wheel", "touchstart"];
+new SessionGuard({ events: some, target: window, onSignOut() {} }).destroy();
+expectType<Equal<"keydown" extends ActivityEventType ? true : false, true>>();
+// A custom event is added by augmenting a map, as for addEventListener.
+new SessionGuard({ events: ["app:activity", "keydown"], onSignOut() {} }).destroy();
+document.addEventListener("app:activity", (e) => console.log(e.detail.source));
+
 // What the types reject:
+// @ts-expect-error a misspelled event type ("keydwn")
+new SessionGuard({ events: ["pointerdown", "keydwn"], onSignOut() {} });
+declare const anyNames: string[];
+// @ts-expect-error any string[]: its names are unchecked
+new SessionGuard({ events: anyNames, onSignOut() {} });
+// @ts-expect-error an event type no map declares (not augmented)
+new SessionGuard({ events: ["app:unknown"], onSignOut() {} });
 // @ts-expect-error onSignOut is required
 new SessionGuard({ idleTimeoutMs: 60_000 });
 // @ts-expect-error durations are numbers, not strings
