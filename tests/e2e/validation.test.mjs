@@ -103,6 +103,30 @@ test("warnBeforeMs not smaller than the idle window in force throws", TIMEOUT, a
   );
 });
 
+test("the warnBeforeMs error names the window it was compared with, and its value", TIMEOUT, async (t) => {
+  const { p } = await page(t);
+  const idle = await expectThrow(p, { ...BASE, warnBeforeMs: 2 * MINUTE }, ["warnBeforeMs"]);
+  assert.ok(idle.includes(`idleTimeoutMs = ${MINUTE}`), idle);
+  const remember = await expectThrow(
+    p,
+    { ...BASE, rememberMe: true, rememberMePeriodMs: 10 * MINUTE, warnBeforeMs: 20 * MINUTE },
+    ["warnBeforeMs"],
+  );
+  assert.ok(remember.includes(`rememberMePeriodMs = ${10 * MINUTE}`), remember);
+  const fallback = await expectThrow(p, { warnBeforeMs: 5 * MINUTE }, ["warnBeforeMs"]);
+  assert.ok(fallback.includes(`idleTimeoutMs = ${5 * MINUTE}`), "the default window: " + fallback);
+});
+
+test("every unknown option is reported in one error, each with its value", TIMEOUT, async (t) => {
+  const { p } = await page(t);
+  const message = await expectThrow(p, { ...BASE, idleTimeout: 1000, onSignout: "x", remember_me: true }, [
+    "idleTimeout",
+    "onSignout",
+    "remember_me",
+  ]);
+  for (const value of ["1000", '"x"', "true"]) assert.ok(message.includes(`(got ${value})`), message);
+});
+
 test("an unknown option name throws, naming it", TIMEOUT, async (t) => {
   const { p } = await page(t);
   for (const name of ["idleTimeout", "maxDuration", "idleTimeoutMS", "onSignout", "remember_me", "timeout"]) {
