@@ -9,6 +9,9 @@
 // section, the glue's import object) and the hashes do not compress. Only the
 // import section changes: no code, no export. The glue must name every import
 // exactly once, as a key of its import object, or the build fails.
+//
+// The exports get short names too ($a, $b, …; `memory` keeps its name), in
+// the .wasm and in the glue's `.name` accesses.
 
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -89,6 +92,39 @@ function shortName(i) {
   return s;
 }
 
+/**
+ * The export section with every export but `memory` renamed ($a, $b, …), and
+ * the glue's property accesses (`.name`) renamed with it: the closure
+ * shims' hashed names (`wasm_bindgen__convert__closures_____invoke__h…`) do
+ * not compress either. The glue may name an export only as `.name`.
+ */
+function exportSection(start, end) {
+  let p = start;
+  let count;
+  [count, p] = readU32(p);
+  const entries = [u32(count)];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = readU32(p);
+    const field = wasm.toString("utf8", p, p + len);
+    p += len;
+    const kindAndIndex = wasm.subarray(p, readU32(p + 1)[1]);
+    p += kindAndIndex.length;
+    let short = field;
+    if (field !== "memory") {
+      short = "$" + shortName(i);
+      const access = new RegExp(`\\.${escape(field)}(?![\\w$])`, "g");
+      js = js.replace(access, "." + short);
+      // Any other mention would still say the old name.
+      if (js.includes(field)) fail(`${jsPath} names the export ${field} other than as .${field}`);
+    }
+    entries.push(name(short), kindAndIndex);
+  }
+  if (p !== end) fail(`${wasmPath}: the export section has ${end - p} unread bytes`);
+  const body = Buffer.concat(entries);
+  return Buffer.concat([Buffer.from([7]), u32(body.length), body]);
+}
+
 const MODULE = "./session_guard_bg.js";
 const SHORT_MODULE = "w";
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -100,6 +136,11 @@ while (pos < wasm.length) {
   const id = wasm[pos];
   const [size, start] = readU32(pos + 1);
   const end = start + size;
+  if (id === 7) {
+    out.push(exportSection(start, end));
+    pos = end;
+    continue;
+  }
   if (id !== 2) {
     out.push(wasm.subarray(pos, end));
     pos = end;
@@ -141,4 +182,4 @@ js = js.replace(moduleKey, SHORT_MODULE);
 
 writeFileSync(wasmPath, Buffer.concat(out));
 writeFileSync(jsPath, js);
-console.error(`short-imports: ${renamed} imports renamed in ${wasmPath} and ${jsPath}`);
+console.error(`short-imports: ${renamed} imports and the exports renamed in ${wasmPath} and ${jsPath}`);
