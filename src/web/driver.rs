@@ -10,7 +10,7 @@ use core::time::Duration;
 
 use gloo_timers::callback::Timeout;
 
-use super::{io, keep_alive, locks, now, Inner, Life, Shell};
+use super::{io, keep_alive, locks, now, Handler, Inner, Life, Shell};
 use super::{Activity, GuardError, KeepAlive, KeepAliveReply, SignOut, Warning};
 use crate::core::{Effect, Problem, ServerSync, Session};
 use io::Io;
@@ -18,14 +18,15 @@ use io::Io;
 /// The longest delay `setTimeout` keeps; a later wake just re-arms.
 const MAX_DELAY_MS: u64 = 0x7fff_ffff;
 
-/// A callback call collected under the borrow, made after it is released.
+/// A callback call collected under the borrow, made after it is released:
+/// the callback and its event.
 pub enum Call {
-    SignOut(SignOut),
-    Warning(Warning),
-    Activity(Activity),
+    SignOut(Handler<SignOut>, SignOut),
+    Warning(Handler<Warning>, Warning),
+    Activity(Handler<Activity>, Activity),
     Error(GuardError),
-    /// `onKeepAlive`, and the call it answers.
-    KeepAlive(KeepAlive, u32),
+    /// `onKeepAlive`, its event and the call it answers.
+    KeepAlive(Handler<(KeepAlive, KeepAliveReply)>, KeepAlive, u32),
 }
 pub type Calls = Vec<Call>;
 
@@ -53,38 +54,25 @@ pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls
 /// as soon as the guard is destroyed (a callback may destroy it).
 pub fn call_back(inner: &Inner, calls: Calls) {
     for call in calls {
-        let callbacks = match inner.shell.try_borrow() {
-            Ok(s) if !matches!(s.life, Life::Destroyed) => s,
-            _ => return,
+        let destroyed = match inner.shell.try_borrow() {
+            Ok(s) => matches!(s.life, Life::Destroyed),
+            Err(_) => true,
         };
-        let c = &callbacks.callbacks;
+        if destroyed {
+            return;
+        }
         let result = match call {
-            Call::SignOut(e) => {
-                let f = c.on_sign_out.clone();
-                drop(callbacks);
-                f(e)
-            }
-            Call::Warning(e) => {
-                let f = c.on_warning.clone();
-                drop(callbacks);
-                f.map_or(Ok(()), |f| f(e))
-            }
-            Call::Activity(e) => {
-                let f = c.on_activity.clone();
-                drop(callbacks);
-                f.map_or(Ok(()), |f| f(e))
-            }
-            Call::KeepAlive(e, call) => {
-                let f = c.on_keep_alive.clone();
-                drop(callbacks);
+            Call::SignOut(f, e) => f(e),
+            Call::Warning(f, e) => f(e),
+            Call::Activity(f, e) => f(e),
+            Call::KeepAlive(f, e, call) => {
                 let reply = KeepAliveReply {
                     guard: Some(Rc::downgrade(inner)),
                     call,
                 };
-                f.map_or(Ok(()), |f| f((e, reply)))
+                f((e, reply))
             }
             Call::Error(e) => {
-                drop(callbacks);
                 report(inner, e);
                 Ok(())
             }
@@ -196,28 +184,30 @@ impl Shell {
                     remote,
                 } => {
                     ended = true;
-                    calls.push(Call::SignOut(SignOut {
+                    let e = SignOut {
                         reason: r,
                         at,
                         remote,
-                    }));
+                    };
+                    calls.push(Call::SignOut(cb.on_sign_out.clone(), e));
                 }
                 Effect::Warning {
                     reason: r,
                     remaining_ms,
                     expires_at,
                 } => {
-                    if cb.on_warning.is_some() {
-                        calls.push(Call::Warning(Warning {
+                    if let Some(f) = &cb.on_warning {
+                        let e = Warning {
                             reason: r,
                             remaining: Duration::from_millis(remaining_ms),
                             expires_at,
-                        }));
+                        };
+                        calls.push(Call::Warning(f.clone(), e));
                     }
                 }
                 Effect::Activity { at, remote } => {
-                    if cb.on_activity.is_some() {
-                        calls.push(Call::Activity(Activity { at, remote }));
+                    if let Some(f) = &cb.on_activity {
+                        calls.push(Call::Activity(f.clone(), Activity { at, remote }));
                     }
                 }
                 Effect::Rejected(e) => calls.push(Call::Error(GuardError::Rejected(e))),
@@ -264,8 +254,9 @@ impl Shell {
                     call,
                     last_activity,
                 } => {
-                    if cb.on_keep_alive.is_some() {
-                        calls.push(Call::KeepAlive(KeepAlive { last_activity }, call));
+                    if let Some(f) = &cb.on_keep_alive {
+                        let e = KeepAlive { last_activity };
+                        calls.push(Call::KeepAlive(f.clone(), e, call));
                     }
                 }
                 Effect::KeepAliveOver => res.keep_alive_lock = None,

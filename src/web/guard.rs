@@ -210,6 +210,11 @@ impl Guard {
         }
     }
 
+    /// The shell, for the JS class.
+    pub(super) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     /// Reads the core after folding in the latest quiet activity; `None`
     /// while the shell is busy (never from a callback: see `apply`).
     pub(super) fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {

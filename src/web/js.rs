@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::driver::handle;
 use super::{events, keep_alive, now, options, Guard};
 use crate::core::Session;
 
@@ -89,8 +90,8 @@ impl SessionGuard {
         #[wasm_bindgen(unchecked_param_type = "ServerDeadlines")] server: JsValue,
     ) -> Result<(), JsValue> {
         let sync = keep_alive::read_sync(&server)?;
-        // Checked already: it cannot fail.
-        let _ = self.guard.sync(sync);
+        // Checked by the reader already.
+        handle(self.guard.inner(), |core, io, now| core.sync(sync, now, io));
         Ok(())
     }
 
