@@ -66,6 +66,10 @@ extern crate alloc;
 
 pub mod core;
 
+/// The core's types the Rust API hands out: why a session ended, the
+/// guard's state, the server's deadlines for `sync`, and the snapshot.
+pub use crate::core::{Reason, ServerSync, Snapshot, State, SyncError};
+
 #[cfg(target_arch = "wasm32")]
 mod web;
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::{Function, Reflect};
-use session_guard::core::{Reason, ServerSync, State};
+use session_guard::{Reason, ServerSync, State};
 use session_guard::{Guard, GuardError, Options, OptionsError, SignOut};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_timers::callback::Interval;
-use session_guard::core::State;
+use session_guard::State;
 use session_guard::{Guard, Options};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement};
