@@ -51,6 +51,12 @@ function u32(n) {
   return Buffer.from(bytes);
 }
 
+/** The name (a length-prefixed UTF-8 string) at `pos`, and where it ends. */
+function readName(pos) {
+  const [len, start] = readU32(pos);
+  return [wasm.toString("utf8", start, start + len), start + len];
+}
+
 function name(s) {
   const bytes = Buffer.from(s, "utf8");
   return Buffer.concat([u32(bytes.length), bytes]);
@@ -104,10 +110,8 @@ function exportSection(start, end) {
   [count, p] = readU32(p);
   const entries = [u32(count)];
   for (let i = 0; i < count; i++) {
-    let len;
-    [len, p] = readU32(p);
-    const field = wasm.toString("utf8", p, p + len);
-    p += len;
+    let field;
+    [field, p] = readName(p);
     const kindAndIndex = wasm.subarray(p, readU32(p + 1)[1]);
     p += kindAndIndex.length;
     let short = field;
@@ -151,13 +155,9 @@ while (pos < wasm.length) {
   [count, p] = readU32(p);
   const entries = [u32(count)];
   for (let i = 0; i < count; i++) {
-    let len;
-    [len, p] = readU32(p);
-    const module = wasm.toString("utf8", p, p + len);
-    p += len;
-    [len, p] = readU32(p);
-    const field = wasm.toString("utf8", p, p + len);
-    p += len;
+    let module, field;
+    [module, p] = readName(p);
+    [field, p] = readName(p);
     const descEnd = skipDescription(p);
     const description = wasm.subarray(p, descEnd);
     p = descEnd;

@@ -10,20 +10,14 @@ use js_sys::{Function, Reflect};
 use session_guard::{Reason, ServerSync, State};
 use session_guard::{Guard, GuardError, Options, OptionsError, SignOut};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
+
+#[path = "browser/mod.rs"]
+mod browser;
+use browser::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(p).await.unwrap();
-}
 
 /// Counts, page-wide, the event listeners and timers now registered: every
 /// `addEventListener` not yet removed, every `setTimeout` not yet cleared

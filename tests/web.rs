@@ -9,9 +9,12 @@ use js_sys::{Array, Function, Object, Reflect};
 use session_guard::SessionGuard;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Event, EventTarget};
+
+#[path = "browser/mod.rs"]
+mod browser;
+use browser::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -67,15 +70,6 @@ fn ping(target: &EventTarget) {
     target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
 }
 
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(p).await.unwrap();
-}
 
 /// An `EventTarget` that keeps the listeners registered on it: `live(&t)`
 /// lists their types. A leaked listener shows here even when every entry
