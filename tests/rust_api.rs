@@ -7,8 +7,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::{Function, Reflect};
-use session_guard::{Reason, ServerSync, State};
 use session_guard::{Guard, GuardError, Options, OptionsError, SignOut};
+use session_guard::{Reason, ServerSync, State};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -17,7 +17,6 @@ mod browser;
 use browser::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
 
 /// Counts, page-wide, the event listeners and timers now registered: every
 /// `addEventListener` not yet removed, every `setTimeout` not yet cleared

@@ -70,7 +70,6 @@ fn ping(target: &EventTarget) {
     target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
 }
 
-
 /// An `EventTarget` that keeps the listeners registered on it: `live(&t)`
 /// lists their types. A leaked listener shows here even when every entry
 /// point of a destroyed guard returns early.
