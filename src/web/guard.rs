@@ -128,8 +128,8 @@ impl Guard {
         self.forgotten = true;
     }
 
-    /// Stops the guard without signing out, as dropping it does (the
-    /// JS `destroy()`). Idempotent inside; no callback runs after it.
+    /// Stops the guard without signing out, as dropping it does (the JS
+    /// `destroy()`): no callback runs after it.
     pub fn destroy(self) {}
 
     /// Counts as activity (an API call, a playing video...); closes an idle
