@@ -10,7 +10,9 @@
 //! From Rust (Leptos, Yew, Dioxus, plain web-sys) on `wasm32-unknown-unknown`:
 //!
 //! ```no_run
-//! # #[cfg(target_arch = "wasm32")] {
+//! # #[cfg(not(target_arch = "wasm32"))] fn main() {}
+//! # #[cfg(target_arch = "wasm32")]
+//! # fn main() -> Result<(), session_guard::OptionsError> {
 //! use std::time::Duration;
 //! use session_guard::{Guard, Options};
 //!
@@ -43,7 +45,8 @@
 //! )?;
 //! // Dropping the guard stops it; keep it for the page's life instead:
 //! guard.forget();
-//! # Ok::<(), session_guard::OptionsError>(()) }
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! - [`Guard`] is the running guard (RAII: dropping it removes every
