@@ -12,6 +12,7 @@
 //     StrictMode still runs one guard); two tabs share one session; a
 //     session that ended while no tab was open never shows the dashboard;
 //     a missing .wasm signs out;
+//   - (React 19) the README's Vitest test, in the app, from the package;
 //   - the gzip -9 size of the built app's JS and wasm, against the same app
 //     built with a stand-in that guards nothing.
 // Each app's dependencies are pinned in tests/apps/<app>/package-lock.json
@@ -40,7 +41,8 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 /** The apps: their pinned dependencies (folder), their sources, the README's components. */
 const ALL = [
   { name: "react18", framework: "react", binding: "session-guard/react", strictMode: true },
-  { name: "react19", framework: "react", binding: "session-guard/react", strictMode: true },
+  // This one also runs the README's Vitest test (tests/recipes/vitest/).
+  { name: "react19", framework: "react", binding: "session-guard/react", strictMode: true, vitest: true },
   { name: "vue", framework: "vue", binding: "session-guard/vue" },
   { name: "svelte", framework: "svelte", binding: "session-guard/svelte" },
 ];
@@ -86,6 +88,10 @@ async function prepare(app) {
   for (const f of ["package.json", "package-lock.json"]) cpSync(path.join(HERE, app.name, f), path.join(dir, f));
   for (const f of readdirSync(path.join(RECIPES, app.framework))) {
     cpSync(path.join(RECIPES, app.framework, f), path.join(dir, "src", f));
+  }
+  if (app.vitest) {
+    cpSync(path.join(RECIPES, "vitest", "vitest.config.ts"), path.join(dir, "vitest.config.ts"));
+    cpSync(path.join(RECIPES, "vitest", "session.test.tsx"), path.join(dir, "src", "session.test.tsx"));
   }
   const quiet = ["--no-audit", "--no-fund", "--prefer-offline"];
   const started = Date.now();
@@ -234,6 +240,16 @@ for (const app of APPS) {
       assert.doesNotMatch(result.html, /Your dashboard/, "nothing protected is rendered on the server");
       assert.equal(r.stderr, "", "nothing written to stderr");
     });
+
+    if (app.vitest) {
+      test("the README's test runs under Vitest in Node (happy-dom, session-guard/node as the setup file)", async () => {
+        const vitest = path.join(app.dir, "node_modules", "vitest", "vitest.mjs");
+        const r = await run(process.execPath, [vitest, "run", "--reporter=verbose"], { cwd: app.dir, env: { CI: "1", NO_COLOR: "1" }, timeout: 120_000 });
+        assert.equal(r.code, 0, `vitest failed:\n${r.stdout}\n${r.stderr}`);
+        assert.match(r.stdout, /an idle user is signed out after 15 minutes/);
+        assert.match(r.stdout, /Tests\s+1 passed/);
+      });
+    }
 
     test("the warning opens; the real pointer reaches \"Stay signed in\" without closing it (confirmToStay), and the click keeps the session", async (t) => {
       const { clock, page, problems } = await open(t, app);
