@@ -1,7 +1,8 @@
 // The package's entry points pull in what they say and nothing more: the core
 // no framework, each binding its own framework only, and none of them a
 // browser API at import time (server rendering and test runners import them
-// in Node). Bundled with esbuild from the package's "exports", with every
+// in Node), and their types check under --strict (types/bindings.tsx).
+// Bundled with esbuild from the package's "exports", with every
 // bare import left external and listed.
 
 import { test } from "node:test";
@@ -10,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ROOT, requireBuild } from "../types/tsc.mjs";
+import { ROOT, requireBuild, tsc } from "../types/tsc.mjs";
 
 const require = createRequire(path.join(ROOT, "package.json"));
 const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -94,4 +95,11 @@ test("importing every entry in Node touches no browser API and starts nothing", 
   `;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
   assert.deepEqual(JSON.parse(out), []);
+});
+
+test("the entry points' types: an app's use type-checks under --strict (skipLibCheck: false), its mistakes do not", () => {
+  requireBuild();
+  const result = tsc(path.join(ROOT, "tests", "package", "types", "tsconfig.json"));
+  assert.deepEqual(result.diagnostics, [], result.output);
+  assert.equal(result.status, 0, result.output);
 });
