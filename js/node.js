@@ -3,6 +3,7 @@
 // file: URL and fail. Import it first, or name it in the test runner's setup
 // files; afterwards init() and the bindings find the wasm loaded.
 
+import "./node-globals.js"; // first: the glue creates a TextDecoder when imported
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

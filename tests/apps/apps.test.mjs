@@ -13,6 +13,7 @@
 //     session that ended while no tab was open never shows the dashboard;
 //     a missing .wasm signs out;
 //   - (React 19) the README's Vitest test, in the app, from the package;
+//     and the README's Jest test in a Jest project (tests/apps/jest/);
 //   - the gzip -9 size of the built app's JS and wasm, against the same app
 //     built with a stand-in that guards nothing.
 // Each app's dependencies are pinned in tests/apps/<app>/package-lock.json
@@ -47,7 +48,7 @@ const ALL = [
   { name: "svelte", framework: "svelte", binding: "session-guard/svelte" },
 ];
 
-// SESSION_GUARD_APPS=react19,vue runs only those.
+// SESSION_GUARD_APPS=react19,vue,jest runs only those.
 const only = process.env.SESSION_GUARD_APPS?.split(",");
 const APPS = ALL.filter((a) => !only || only.includes(a.name));
 
@@ -206,6 +207,23 @@ function gzipOf(dist) {
 /** The page's listeners and open channels (tests/e2e/counting.mjs). */
 const registered = (page) => page.evaluate(() => ({ listeners: window.listeners(), channels: window.openChannels() }));
 const key = (e) => `${e.on} ${e.type}${e.capture ? " (capture)" : ""}`;
+
+describe("a Jest project (jsdom, session-guard/node as the setup file)", { skip: only && !only.includes("jest") }, () => {
+  test("the README's Jest test passes, with the package from its tarball", async () => {
+    const dir = path.join(ctx.dir, "jest");
+    mkdirSync(dir, { recursive: true });
+    for (const f of ["package.json", "package-lock.json"]) cpSync(path.join(HERE, "jest", f), path.join(dir, f));
+    for (const f of ["jest.config.js", "session.test.js"]) cpSync(path.join(RECIPES, "jest", f), path.join(dir, f));
+    const quiet = ["--no-audit", "--no-fund", "--prefer-offline"];
+    await ok("npm ci (jest)", NPM, ["ci", ...quiet], { cwd: dir });
+    await ok("npm install <tarball> (jest)", NPM, ["install", "--no-save", ...quiet, ctx.tarball], { cwd: dir });
+    const jest = path.join(dir, "node_modules", "jest", "bin", "jest.js");
+    const r = await run(process.execPath, ["--experimental-vm-modules", jest, "--ci", "--verbose"], { cwd: dir, timeout: 120_000 });
+    assert.equal(r.code, 0, `jest failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /✓ an idle user is signed out after 15 minutes/);
+    assert.match(r.stderr, /Tests:\s+1 passed, 1 total/);
+  });
+});
 
 for (const app of APPS) {
   describe(`${app.name} app (${app.binding})`, { timeout: 300_000 }, () => {

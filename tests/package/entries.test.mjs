@@ -52,7 +52,7 @@ const EXPECTED = {
   "session-guard/react": ["react"],
   "session-guard/vue": ["vue"],
   "session-guard/svelte": [],
-  "session-guard/node": ["node:fs", "node:path", "node:url"],
+  "session-guard/node": ["node:fs", "node:path", "node:url", "node:util"],
 };
 
 test("every entry point is in the package's exports, with its types", () => {

@@ -186,6 +186,7 @@ test("npm pack ships the build, the types and nothing else", () => {
   }
   // The entry points beside the core: session-guard/start, /react, /vue, /svelte, /node.
   const entries = ["session", "start", "react", "vue", "svelte", "node"].flatMap((e) => [`js/${e}.js`, `js/${e}.d.ts`]);
+  entries.push("js/node-globals.js");
   for (const f of entries) assert.ok(files.includes(f), `${f} is in the tarball`);
   for (const f of files) {
     assert.ok(

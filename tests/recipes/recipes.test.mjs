@@ -11,7 +11,7 @@
 // from an installed `npm pack` tarball: tests/package/pack.test.mjs. The
 // React, Vue and Svelte components (.vue and .svelte files are compiled, not
 // type-checked) are the test apps of tests/apps/apps.test.mjs, built with Vite
-// and run in Chromium; vitest/ runs there too.
+// and run in Chromium; vitest/ runs there too, and jest/ in a Jest project.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -26,7 +26,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function recipes() {
   return readdirSync(HERE, { recursive: true })
     .map(String)
-    .filter((f) => /\.(ts|tsx|html|vue|svelte)$/.test(f))
+    .filter((f) => /\.(ts|tsx|js|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs")
     .sort();
 }
 
@@ -76,6 +76,8 @@ test("every recipe file is in README.md verbatim", () => {
     "start/main.ts",
     "vitest/vitest.config.ts",
     "vitest/session.test.tsx",
+    "jest/jest.config.js",
+    "jest/session.test.js",
     "plain-page.html",
     "esbuild/main.ts",
     "server/session.ts",
