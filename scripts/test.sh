@@ -4,7 +4,8 @@
 #   package, browser tests (the JS class and the Rust API), the Rust-only example,
 #   the package build and its size budget, the end-to-end suite (with the demo), the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
-#   the npm package (npm pack, installed and bundled, run in Chromium).
+#   the npm package (npm pack, installed and bundled, run in Chromium), and
+#   the framework bindings (entry points, Vitest, four Vite apps in Chromium).
 # Expects the tools from scripts/setup.sh (`npm test` runs that first).
 set -euo pipefail
 
@@ -96,6 +97,9 @@ STEPS=(
   "build for bundlers (scripts/build-bundler.sh)|bash scripts/build-bundler.sh"
   "bundler build test|node --test tests/package/bundler.test.mjs"
   "npm package test (npm pack, install, esbuild, Chromium)|node --test tests/package/pack.test.mjs"
+  "entry points: what each imports (esbuild), Node imports|node --test tests/package/entries.test.mjs"
+  "bindings and start() under Vitest (happy-dom, session-guard/node)|npx --no-install vitest run --config tests/vitest/vitest.config.mjs"
+  "framework apps (React 18, React 19, Vue 3, Svelte 5; Vite, SSR, Chromium)|node --test tests/apps/apps.test.mjs"
 )
 
 total=${#STEPS[@]}

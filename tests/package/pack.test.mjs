@@ -3,7 +3,8 @@
 //   - imported by name from Node (what server rendering does),
 //   - type-checked by name with tsc,
 //   - bundled with esbuild both ways the README shows (the .wasm copied next
-//     to the bundle; esbuild's file loader), and
+//     to the bundle; esbuild's file loader), and the README's start() app
+//     (session-guard/start, also with a .wasm that fails to load), and
 //   - the README's plain-page recipe with the files copied from the package,
 // each app run in Chromium on Playwright's fake clock to a warning and an
 // idle sign-out. The apps and the page are the README recipes in
@@ -182,6 +183,9 @@ test("npm pack ships the build, the types, the licences and nothing else", () =>
     "pkg/session_guard.js",
     "pkg/session_guard_bg.wasm",
     "pkg/session_guard.d.ts",
+    // The entry points beside the core: session-guard/start, /react, /vue, /svelte, /node.
+    ...["session", "start", "react", "vue", "svelte", "node"].flatMap((e) => [`js/${e}.js`, `js/${e}.d.ts`]),
+    "js/node-globals.js",
   ];
   for (const f of shipped) {
     assert.ok(files.includes(f), `${f} is in the tarball: ${files.join(", ")}`);
@@ -292,6 +296,47 @@ test("esbuild, file loader for .wasm: runs to an idle sign-out", TIMEOUT, async 
   const requests = await runToSignOut("/site/page/index.html", { warns: false });
   assert.ok(requests.some((r) => r.path === `/site/hashed/${wasm[0]}`), "the hashed file was fetched");
 });
+
+test("the README's start() app: runs to a warning and an idle sign-out", TIMEOUT, async () => {
+  await startBundle();
+  put("site/start/index.html", pageLoading("/site/start-assets/start.js"));
+  const requests = await runToSignOut("/site/start/index.html", { warns: true });
+  assert.ok(requests.some((r) => r.path === "/site/start-assets/session_guard_bg.wasm"));
+});
+
+test("the README's start() app fails closed: a .wasm that does not load signs out with reason \"error\"", TIMEOUT, async () => {
+  await startBundle();
+  put("site/start/index.html", pageLoading("/site/start-assets/start.js"));
+  const context = await ctx.browser.newContext();
+  try {
+    await context.route("**/*.wasm", (route) => route.fulfill({ status: 404, body: "not found" }));
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && !/^Failed to load resource/.test(msg.text())) errors.push(msg.text());
+    });
+    await page.goto(ctx.server.url + "/site/start/index.html");
+    await page.waitForURL((url) => url.pathname === "/signed-out" && url.searchParams.get("reason") === "error");
+    assert.equal(errors.length, 1, `the error went to console.error once: ${JSON.stringify(errors)}`);
+    assert.match(errors[0], /404|Wasm|WebAssembly/i);
+  } finally {
+    await context.close().catch(() => {});
+  }
+});
+
+/** The README's start() recipe, bundled into site/start-assets/ with the .wasm copied next to it. */
+let started;
+function startBundle() {
+  started ??= (async () => {
+    put("src/start.ts", recipe("start/main.ts"));
+    await bundle("src/start.ts", "site/start-assets");
+    copyFileSync(
+      path.join(ctx.installed, "pkg", "session_guard_bg.wasm"),
+      path.join(ctx.dir, "site/start-assets/session_guard_bg.wasm"),
+    );
+  })();
+  return started;
+}
 
 test("the README's plain page, with the files copied from the package, runs to a warning and an idle sign-out", TIMEOUT, async () => {
   // README: copy session_guard.js and session_guard_bg.wasm side by side into /vendor/session-guard/.

@@ -1,13 +1,17 @@
-// The README's recipes (sections "Recipes" and "Following the server") are the
-// files in this folder:
+// The README's recipes (sections "Recipes", "Framework bindings", "Starting
+// without a framework", "Testing your app" and "Following the server") are
+// the files in this folder:
 //   - each file here appears verbatim as one fenced code block of README.md;
 //     those in server/ within the section "Following the server";
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
-//     and its "exports", and the real React, Vue, Angular and Svelte types,
+//     and its "exports", and the real React, Angular and Vitest types,
 //     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js.
-// The esbuild apps and the plain page also run in Chromium, from an installed
-// `npm pack` tarball: tests/package/pack.test.mjs.
+// The esbuild apps, the start() app and the plain page also run in Chromium,
+// from an installed `npm pack` tarball: tests/package/pack.test.mjs. The
+// React, Vue and Svelte components (.vue and .svelte files are compiled, not
+// type-checked) are the test apps of tests/apps/apps.test.mjs, built with Vite
+// and run in Chromium; vitest/ runs there too, and jest/ in a Jest project.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +26,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function recipes() {
   return readdirSync(HERE, { recursive: true })
     .map(String)
-    .filter((f) => /\.(ts|tsx|html)$/.test(f))
+    .filter((f) => /\.(ts|tsx|js|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs")
     .sort();
 }
 
@@ -62,11 +66,18 @@ test("README.md has the Recipes, FAQ and Following the server sections, in order
 test("every recipe file is in README.md verbatim", () => {
   const files = recipes();
   for (const f of [
-    "react/useSessionGuard.ts",
+    "react/App.tsx",
     "react/SessionWarning.tsx",
-    "vue/useSessionGuard.ts",
+    "vue/App.vue",
+    "vue/SessionWarning.vue",
+    "svelte/App.svelte",
+    "svelte/SessionWarning.svelte",
     "angular/session-guard.service.ts",
-    "svelte/session-guard.ts",
+    "start/main.ts",
+    "vitest/vitest.config.ts",
+    "vitest/session.test.tsx",
+    "jest/jest.config.js",
+    "jest/session.test.js",
     "plain-page.html",
     "esbuild/main.ts",
     "server/session.ts",

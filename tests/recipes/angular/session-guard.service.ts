@@ -1,10 +1,6 @@
 import { DestroyRef, Injectable, NgZone, inject, signal } from "@angular/core";
-import init, {
-  SessionGuard,
-  type SessionGuardOptions,
-  type SignOutEvent,
-  type WarningEvent,
-} from "session-guard";
+import type { SessionGuard, SignOutEvent, WarningEvent } from "session-guard";
+import { start, type StartFailedEvent, type StartOptions } from "session-guard/start";
 
 /**
  * One guard for the whole app. Start it from a component with afterNextRender,
@@ -18,6 +14,7 @@ import init, {
  *         this.session.start({
  *           idleTimeoutMs: 15 * 60_000,
  *           warnBeforeMs: 60_000,
+ *           confirmToStay: true,
  *           onSignOut: (e) => this.router.navigate(["/signed-out"], { queryParams: { reason: e.reason } }),
  *         }),
  *       );
@@ -30,49 +27,53 @@ import init, {
 export class SessionGuardService {
   private readonly zone = inject(NgZone);
   private readonly warningState = signal<WarningEvent | null>(null);
-  private readonly signedOutState = signal<SignOutEvent | null>(null);
+  private readonly signedOutState = signal<SignOutEvent | StartFailedEvent | null>(null);
   private guard: SessionGuard | null = null;
   private run = 0;
 
-  /** The open warning; activity clears an idle warning. */
+  /** The open warning; activity (with confirmToStay: only touch()) clears an idle warning. */
   readonly warning = this.warningState.asReadonly();
-  /** How the session ended, once it has. */
+  /** How the session ended, once it has (`reason: "error"`: the guard could not start). */
   readonly signedOut = this.signedOutState.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());
   }
 
-  /** Starts guarding (again, after a new sign-in). Browser only. */
-  async start(options: SessionGuardOptions): Promise<void> {
+  /**
+   * Starts guarding (again, after a new sign-in). Browser only. When the
+   * guard cannot start (the .wasm does not load, bad options), `onSignOut`
+   * gets `reason: "error"`: it fails closed.
+   */
+  async start(options: StartOptions): Promise<void> {
     this.stop();
     const run = this.run;
-    await init();
-    if (run !== this.run) return; // stopped or restarted while the wasm was loading
     this.signedOutState.set(null);
     // Outside the Angular zone, activity events do not trigger change
     // detection; the signals still update the view.
-    this.guard = this.zone.runOutsideAngular(
-      () =>
-        new SessionGuard({
-          ...options,
-          onSignOut: (e) => {
-            this.warningState.set(null);
-            this.signedOutState.set(e);
-            this.zone.run(() => options.onSignOut(e));
-          },
-          onWarning: (e) => {
-            this.warningState.set(e);
-            options.onWarning?.(e);
-          },
-          onActivity: (e) => {
-            if (this.warningState()?.reason === "idle") this.warningState.set(null);
-            options.onActivity?.(e);
-          },
-        }),
+    const guard = await this.zone.runOutsideAngular(() =>
+      start({
+        ...options,
+        onSignOut: (e) => {
+          this.warningState.set(null);
+          this.signedOutState.set(e);
+          this.zone.run(() => options.onSignOut(e));
+        },
+        onWarning: (e) => {
+          this.warningState.set(e);
+          options.onWarning?.(e);
+        },
+        onActivity: (e) => {
+          if (this.warningState()?.reason === "idle") this.warningState.set(null);
+          options.onActivity?.(e);
+        },
+      }),
     );
+    if (run !== this.run) guard?.destroy(); // stopped or restarted meanwhile
+    else this.guard = guard;
   }
 
+  /** "Stay signed in". */
   touch(): void {
     this.guard?.touch();
   }

@@ -1,22 +1,19 @@
-import { useSessionGuard } from "./useSessionGuard";
+import { useSession } from "session-guard/react";
 
-export function SessionWarning({ onSignedOut }: { onSignedOut: (reason: string) => void }) {
-  const { guard, warning } = useSessionGuard({
-    idleTimeoutMs: 15 * 60_000,
-    maxDurationMs: 8 * 60 * 60_000,
-    warnBeforeMs: 60_000,
-    onSignOut: (e) => onSignedOut(e.reason),
-  });
+/** The warning dialog: with confirmToStay, only its buttons close it. */
+export function SessionWarning() {
+  const { warning, remainingMs, staySignedIn, signOut } = useSession();
   if (!warning) return null;
+  const seconds = Math.ceil((remainingMs ?? 0) / 1000);
   return (
-    <div role="alertdialog" aria-labelledby="session-warning">
+    <div role="alertdialog" aria-modal="true" aria-labelledby="session-warning">
       <p id="session-warning">
         {warning.reason === "idle"
-          ? "You will be signed out soon because of inactivity."
-          : "Your session reaches its maximum length soon."}
+          ? `You will be signed out in ${seconds} s because of inactivity.`
+          : `Your session reaches its maximum length in ${seconds} s.`}
       </p>
-      {warning.reason === "idle" && <button onClick={() => guard?.touch()}>Stay signed in</button>}
-      <button onClick={() => guard?.signOut()}>Sign out</button>
+      {warning.reason === "idle" && <button onClick={staySignedIn}>Stay signed in</button>}
+      <button onClick={signOut}>Sign out</button>
     </div>
   );
 }
