@@ -117,19 +117,26 @@ export function createSession(options) {
     });
   };
 
+  /** Calls the app's onSignOut with `e`; what it throws is reported. */
+  const tellSignOut = (e) => {
+    const f = options().onSignOut;
+    if (typeof f !== "function") return;
+    try {
+      f(e);
+    } catch (thrown) {
+      report(thrown);
+    }
+  };
+
   const fail = (error) => {
     report(error);
-    const o = options();
-    const closed = o.failClosed !== false;
-    signedOut = closed ? failure(error) : null;
+    const closed = options().failClosed !== false;
+    // A signOut() asked for while the guard was loading still signs out.
+    const asked = waiting.some((a) => a.signOut);
+    waiting = [];
+    signedOut = closed ? failure(error) : asked ? { reason: "manual", at: Date.now(), remote: false } : null;
     set({ ...CHECKING, status: "error", error, signedOut });
-    if (closed && typeof o.onSignOut === "function") {
-      try {
-        o.onSignOut(signedOut);
-      } catch (thrown) {
-        report(thrown);
-      }
-    }
+    if (signedOut) tellSignOut(signedOut);
   };
 
   const hooks = {
@@ -158,18 +165,19 @@ export function createSession(options) {
       return;
     }
     guard = made;
-    for (const act of waiting.splice(0)) {
-      try {
-        act(made);
-      } catch (error) {
-        report(error);
-      }
-    }
     // The constructor defers its first callbacks (the sign-out of a session
     // that ended while no page watched it) to a microtask; this one runs
-    // after it, so the state goes from "checking" straight to the truth.
+    // after it, so the state goes from "checking" straight to the truth, and
+    // the actions asked for meanwhile act on what those callbacks told.
     queueMicrotask(() => {
       if (stopped) return;
+      for (const act of waiting.splice(0)) {
+        try {
+          act(made);
+        } catch (error) {
+          report(error);
+        }
+      }
       live = true;
       refresh();
       if (state.status !== "signedOut") timer = setInterval(refresh, 1000);
@@ -202,11 +210,13 @@ export function createSession(options) {
         if (name === "signOut" && !signedOut) {
           signedOut = { reason: "manual", at: Date.now(), remote: false };
           set({ ...state, signedOut });
-          options().onSignOut?.(signedOut);
+          tellSignOut(signedOut);
         }
         return;
       }
-      waiting.push((g) => g[name](...args));
+      const queued = (g) => g[name](...args);
+      queued.signOut = name === "signOut";
+      waiting.push(queued);
     };
 
   const actions = {

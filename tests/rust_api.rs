@@ -382,7 +382,7 @@ async fn keep_alive_replies_from_a_future_and_errors_go_to_on_error() {
                             ..ServerSync::default()
                         });
                     } else {
-                        reply.failed("server down");
+                        reply.failed(js_sys::Error::new("server down"));
                     }
                 });
             })
@@ -405,11 +405,53 @@ async fn keep_alive_replies_from_a_future_and_errors_go_to_on_error() {
     assert_eq!(calls.get(), 2, "keep-alive calls");
     assert_eq!(
         errors.borrow().as_slice(),
-        ["session-guard: the keep-alive failed: \"server down\""]
+        ["session-guard: the keep-alive failed: Error: server down"]
     );
     assert_eq!(
         guard.state(),
         State::Active,
         "a failed keep-alive signed out"
     );
+}
+
+#[wasm_bindgen_test]
+async fn nothing_but_errors_is_told_after_a_callback_ended_the_session() {
+    // Storage throws when read, so the start reports an error first; the
+    // session is 10 s from its absolute end, so the same start then opens
+    // the warning. The app's
+    // on_error signs out: the warning queued behind it must not follow.
+    let proto = Reflect::get(&js_sys::global(), &"Storage".into()).unwrap();
+    let proto = Reflect::get(&proto, &"prototype".into()).unwrap();
+    let real = Reflect::get(&proto, &"getItem".into()).unwrap();
+    let thrower = Function::new_no_args("throw new DOMException('denied', 'SecurityError')");
+    Reflect::set(&proto, &"getItem".into(), &thrower).unwrap();
+
+    let slot: Rc<RefCell<Option<Guard>>> = Rc::default();
+    let (warnings, errors) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+    let ends = Ends::default();
+    let (w, e, s) = (warnings.clone(), errors.clone(), slot.clone());
+    let guard = Guard::start(
+        Options {
+            started_at: Some(js_sys::Date::now() as u64 - 50_000),
+            max_duration: Some(Duration::from_secs(60)),
+            idle_timeout: Some(Duration::from_secs(30)),
+            warn_before: Duration::from_secs(20),
+            ..ends.options("ended-in-callback")
+        }
+        .on_warning(move |_| w.set(w.get() + 1))
+        .on_error(move |_| {
+            e.set(e.get() + 1);
+            if let Some(g) = s.borrow().as_ref() {
+                g.sign_out();
+            }
+        }),
+    );
+    *slot.borrow_mut() = Some(guard.unwrap());
+    sleep(20).await;
+    Reflect::set(&proto, &"getItem".into(), &real).unwrap();
+    assert_eq!(errors.get(), 1, "the storage failure");
+    let got = ends.get();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].reason, Reason::Manual);
+    assert_eq!(warnings.get(), 0, "a warning after the end");
 }

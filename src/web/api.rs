@@ -18,7 +18,11 @@ use crate::core::{
 
 /// A callback the guard calls with an event: `Fn`, not `FnMut`, because a
 /// callback may call back into the guard, which may call it again (keep
-/// mutable state in a `Cell` or `RefCell`).
+/// mutable state in a `Cell` or `RefCell`). To reach the guard from its own
+/// callbacks, keep it where they can find it, e.g. an
+/// `Rc<RefCell<Option<Guard>>>`, and never hold that `RefCell`'s borrow
+/// across a call into the guard: the call may end the session and run
+/// `on_sign_out` inside it (take `try_borrow_mut` there).
 pub type Callback<T> = Rc<dyn Fn(T)>;
 
 /// How a session ended: what `on_sign_out` receives (`onSignOut`'s
@@ -213,8 +217,10 @@ pub struct Options {
     pub on_warning: Option<Callback<Warning>>,
     /// Called (at most once a second) when activity moves the idle deadline.
     pub on_activity: Option<Callback<Activity>>,
-    /// Receives storage failures, rejected records or messages, and failed
-    /// keep-alives. Default (`None`): `console.error`.
+    /// Receives what goes wrong without a panic ([`GuardError`]): storage
+    /// failures, rejected records or messages, a `started_at` ahead of the
+    /// clock, Web Locks failures, and failed or timed-out keep-alives.
+    /// Default (`None`): `console.error`.
     pub on_error: Option<Callback<GuardError>>,
     /// Tells the server the user is active; required with `keep_alive`. The
     /// call is pending until its [`KeepAliveReply`] is answered or dropped.
@@ -523,10 +529,8 @@ impl core::fmt::Display for GuardError {
             GuardError::Locks(e) => ("Web Locks failed", e),
             _ => return f.write_str(&self.text()),
         };
-        let shown = js_sys::JSON::stringify(value)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
+        // As JS prints it: an `Error` shows its name and message.
+        let shown = super::options::js_string(value);
         write!(f, "session-guard: {what}: {shown}")
     }
 }

@@ -54,12 +54,20 @@ pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls
 /// as soon as the guard is destroyed (a callback may destroy it).
 pub fn call_back(inner: &Inner, calls: Calls) {
     for call in calls {
-        let destroyed = match inner.shell.try_borrow() {
-            Ok(s) => matches!(s.life, Life::Destroyed),
-            Err(_) => true,
+        let (destroyed, ended) = match inner.shell.try_borrow() {
+            Ok(s) => (
+                matches!(s.life, Life::Destroyed),
+                matches!(s.life, Life::Ended),
+            ),
+            Err(_) => (true, false),
         };
         if destroyed {
             return;
+        }
+        // A callback may have ended the session (`signOut()` from
+        // `onError`): nothing but the end and errors is told after it.
+        if ended && !matches!(call, Call::SignOut(..) | Call::Error(_)) {
+            continue;
         }
         let result = match call {
             Call::SignOut(f, e) => f(e),

@@ -185,7 +185,8 @@ impl Guard {
 
     /// Applies the server's deadlines (epoch ms on the server's clock): see
     /// the README's "Following the server". A time that is not epoch ms is
-    /// refused with the field's name, and changes nothing.
+    /// refused, and changes nothing; the error names the field as the
+    /// server's JSON does (`expiresAt`, `idleExpiresAt`, `now`).
     pub fn sync(&self, server: ServerSync) -> Result<(), SyncError> {
         let server = server.checked()?;
         handle(&self.inner, |core, io, now| core.sync(server, now, io));

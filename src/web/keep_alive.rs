@@ -1,10 +1,10 @@
 //! The shell's side of following the server: calling `onKeepAlive` and
 //! taking its answer, the keep-alive lock, and reading `sync()`'s argument.
 
-use alloc::rc::Rc;
+use alloc::{boxed::Box, rc::Rc};
 use core::cell::RefCell;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -54,23 +54,56 @@ pub fn claim(locks: &Locks, answer: impl FnOnce(Option<KeepAliveLock>, Option<Js
         answer(Some(KeepAliveLock { release }), None);
         held.into()
     });
-    let failed = once(move |e| {
-        if let Some(answer) = answer.borrow_mut().take() {
-            answer(None, Some(e));
+    // A request that throws is answered from a reaction too: never under the
+    // shell's borrow.
+    when_settled(locks.claim_keep_alive(&granted), move |result| {
+        if let Err(e) = result {
+            if let Some(answer) = answer.borrow_mut().take() {
+                answer(None, Some(e));
+            }
         }
+    });
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Promise.allSettled`: fulfills with `[{ status, value | reason }]`.
+    #[wasm_bindgen(js_namespace = Promise, js_name = allSettled)]
+    fn all_settled(promises: &Array) -> Thenable;
+
+    #[wasm_bindgen(js_namespace = Promise, js_name = reject)]
+    fn rejected(reason: &JsValue) -> JsValue;
+}
+
+/// `o[key]`, `undefined` when it cannot be read.
+pub fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+/// Calls `f` once `result` settles (a value, a promise or thenable, or what
+/// a call threw as `Err`), always from a promise reaction, so never inside
+/// the call that asked. One JS function, which is always called: a reaction
+/// that never runs would keep its closure for the page's life.
+pub fn when_settled(
+    result: Result<JsValue, JsValue>,
+    f: impl FnOnce(Result<JsValue, JsValue>) + 'static,
+) {
+    settle_boxed(result, Box::new(f));
+}
+
+/// `when_settled`, once for all its callers (each closure type costs size).
+fn settle_boxed(result: Result<JsValue, JsValue>, f: Box<dyn FnOnce(Result<JsValue, JsValue>)>) {
+    let promise = result.unwrap_or_else(|e| rejected(&e));
+    let on_settled = once(move |all| {
+        let outcome = get(&all, "0");
+        f(if get(&outcome, "status") == "fulfilled" {
+            Ok(get(&outcome, "value"))
+        } else {
+            Err(get(&outcome, "reason"))
+        });
         JsValue::UNDEFINED
     });
-    match locks.claim_keep_alive(&granted) {
-        Ok(p) => {
-            p.unchecked_into::<Thenable>()
-                .settle(&JsValue::UNDEFINED, &failed);
-        }
-        Err(e) => {
-            let _ = failed
-                .unchecked_ref::<Function>()
-                .call1(&JsValue::UNDEFINED, &e);
-        }
-    }
+    all_settled(&Array::of1(&promise)).settle(&on_settled, &JsValue::UNDEFINED);
 }
 
 /// `value` itself when it is a thenable (has a `then` function).

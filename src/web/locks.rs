@@ -18,13 +18,12 @@ use alloc::{boxed::Box, string::String};
 use alloc::rc::Rc;
 use core::cell::Cell;
 
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
-use super::dom::once;
-use super::keep_alive::Thenable;
+use super::keep_alive::{get, when_settled};
 
 /// What every lock name starts with: the name is this prefix followed by
 /// the `storageKey`. Web Locks reserve the names that start with `-`, and a
@@ -49,17 +48,6 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn query(this: &LockManager) -> Result<JsValue, JsValue>;
-
-    /// `Promise.allSettled`: fulfills with `[{ status, value | reason }]`.
-    #[wasm_bindgen(js_namespace = Promise, js_name = allSettled)]
-    fn all_settled(promises: &Array) -> Thenable;
-
-    #[wasm_bindgen(js_namespace = Promise, js_name = reject)]
-    fn rejected(reason: &JsValue) -> JsValue;
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
 }
 
 /// How a request or probe went: `Err` with its failure; a probe's `Ok`
@@ -70,23 +58,15 @@ pub type Answer = Box<dyn FnOnce(Result<bool, JsValue>)>;
 /// with the rejection or with what the call threw; when it fulfilled,
 /// `Ok(true)`, or for a `query()` of `name`, whether the lock is held.
 fn settled(result: Result<JsValue, JsValue>, query_of: Option<JsValue>, answer: Answer) {
-    let promise = result.unwrap_or_else(|e| rejected(&e));
-    // Called once whatever happens, so it never outlives the request.
-    let on_settled = once(move |all| {
-        let outcome = get(&all, "0");
-        answer(if get(&outcome, "status") == "fulfilled" {
-            let state = get(&outcome, "value");
-            Ok(query_of.map_or(true, |name| {
+    when_settled(result, move |outcome| {
+        answer(outcome.map(|state| {
+            query_of.map_or(true, |name| {
                 get(&state, "held")
                     .dyn_into::<Array>()
                     .is_ok_and(|held| held.iter().any(|l| get(&l, "name") == name))
-            }))
-        } else {
-            Err(get(&outcome, "reason"))
-        });
-        JsValue::UNDEFINED
+            })
+        }))
     });
-    all_settled(&Array::of1(&promise)).settle(&on_settled, &JsValue::UNDEFINED);
 }
 
 /// The guard's locks: `navigator.locks`, the session's lock name, and the

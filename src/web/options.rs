@@ -3,7 +3,6 @@
 //! callbacks, which hand them the events as JS values.
 
 use alloc::{rc::Rc, string::String, string::ToString};
-use core::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
@@ -17,7 +16,7 @@ use crate::core::{decimal, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT
 extern "C" {
     /// `String(value)`: how JS prints any value.
     #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> String;
+    pub(super) fn js_string(value: &JsValue) -> String;
 }
 
 /// A JS `Error` whose message names the option and the value.
@@ -98,29 +97,16 @@ fn handler<T: Serialize + 'static>(f: Function) -> Handler<T> {
 
 /// `onKeepAlive`: a Promise it returns is awaited, and an object it (or the
 /// call) gives is applied as `sync`; a throw, a rejection or a bad answer
-/// counts as a failed call and is reported.
+/// counts as a failed call and is reported (before the call ends).
 fn keep_alive_handler(f: Function) -> Handler<(super::KeepAlive, KeepAliveReply)> {
     Rc::new(move |(e, reply)| {
-        let value = io::call(&f, &events::to_js(&e))?;
-        match keep_alive::thenable(&value) {
-            None => answer(reply, value),
-            Some(promise) => {
-                let reply = Rc::new(RefCell::new(Some(reply)));
-                let resolved = reply.clone();
-                let on_ok = super::dom::once(move |v| {
-                    if let Some(reply) = resolved.borrow_mut().take() {
-                        answer(reply, v);
-                    }
-                    JsValue::UNDEFINED
-                });
-                let on_err = super::dom::once(move |e| {
-                    if let Some(reply) = reply.borrow_mut().take() {
-                        reply.failed(e);
-                    }
-                    JsValue::UNDEFINED
-                });
-                promise.settle(&on_ok, &on_err);
-            }
+        match io::call(&f, &events::to_js(&e)) {
+            Err(thrown) => reply.failed(thrown),
+            Ok(value) if keep_alive::thenable(&value).is_none() => answer(reply, value),
+            Ok(promise) => keep_alive::when_settled(Ok(promise), move |outcome| match outcome {
+                Ok(value) => answer(reply, value),
+                Err(e) => reply.failed(e),
+            }),
         }
         Ok(())
     })

@@ -6,8 +6,8 @@
 //
 // Lock failures are made with a stub of navigator.locks, installed in the
 // pages whose URL says `?locks=<what>-<how>`: <what> is `query`, `shared` or
-// `exclusive` (the request mode), <how> is `throws` (synchronously) or
-// `rejects`.
+// `exclusive` (the request mode) or `ifAvailable` (the keep-alive's claim),
+// <how> is `throws` (synchronously) or `rejects`.
 
 import { test } from "node:test";
 import {
@@ -49,7 +49,11 @@ function STUB_LOCKS() {
     return Promise.reject(error);
   };
   if (what === "query") locks.query = fail;
-  else locks.request = (name, options, callback) => (options?.mode === what ? fail() : request(name, options, callback));
+  else {
+    // `ifAvailable`: the keep-alive's claim, the only request that sets it.
+    const stubbed = (options) => (what === "ifAvailable" ? !!options?.ifAvailable : options?.mode === what);
+    locks.request = (name, options, callback) => (stubbed(options) ? fail() : request(name, options, callback));
+  }
 }
 
 /** Counts the page's live event listener registrations (add minus matching remove). */
@@ -178,6 +182,25 @@ for (const how of ["throws", "rejects"]) {
     await run(s, 1);
     const [{ event }] = await expectLog(b, "onSignOut", 1);
     assert.deepEqual(event, { reason: "idle", at: startedAt + MINUTE, remote: false });
+  });
+
+  test(`a keep-alive claim that ${how} is reported, and the tab calls onKeepAlive as without locks`, TIMEOUT, async (t) => {
+    const s = await session(t);
+    const a = await openWith(s, `ifAvailable-${how}`);
+    const recordKeepAlive = `({ onKeepAlive: (e) => window.record("onKeepAlive", 0, e) })`;
+    await makeGuard(a, { ...OPTIONS, keepAliveMs: 10_000 }, { options: recordKeepAlive });
+    await run(s, 1_000);
+    await call(a, "touch");
+    await run(s, 9_000, { step: STEP });
+    const [{ event }] = await expectLog(a, "onKeepAlive", 1);
+    assert.equal(event.lastActivity, T0 + 1_000);
+    await expectLog(a, "onError", 1);
+    assert.deepEqual(await errorsOf(a), [`stubbed ifAvailable-${how}`]);
+    // The next period with activity calls again: nothing stays stuck.
+    await run(s, 1_000);
+    await call(a, "touch");
+    await run(s, 9_000, { step: STEP });
+    await expectLog(a, "onKeepAlive", 2);
   });
 
   test(`a hold request that ${how} is reported and leaves the pause to its own tab`, TIMEOUT, async (t) => {

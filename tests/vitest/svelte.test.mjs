@@ -130,6 +130,18 @@ test("a failed start is reported and signs out, unless failClosed is false", asy
   stopOpen();
 });
 
+test("a signOut() asked for while checking still signs out when the start fails with failClosed: false", async () => {
+  const onSignOut = vi.fn();
+  const store = sessionGuard({ idleTimeoutMs: -1, maxDurationMs: -1, failClosed: false, onSignOut, onError: () => {} });
+  const [values, stop] = watch(store);
+  expect(values.at(-1).status).toBe("checking");
+  store.signOut();
+  await settle();
+  expect(values.at(-1)).toMatchObject({ status: "error", signedOut: { reason: "manual", remote: false } });
+  expect(onSignOut.mock.calls).toEqual([[{ reason: "manual", at: expect.any(Number), remote: false }]]);
+  stop();
+});
+
 test("server rendering: without a document the store stays \"checking\" and starts nothing", async () => {
   const saved = Object.getOwnPropertyDescriptor(globalThis, "document");
   Object.defineProperty(globalThis, "document", { value: undefined, configurable: true });

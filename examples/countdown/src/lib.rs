@@ -61,8 +61,13 @@ pub fn main() {
     .on_warning(|_| element("warning").set_hidden(false))
     .on_sign_out(move |e| {
         element("reason").set_text_content(Some(e.reason.as_str()));
-        // The guard is done: drop it (from a callback, once it returned).
-        ends.borrow_mut().take();
+        // The guard is done: drop its handle. When the end comes inside a
+        // call into the guard (the button's `touch()`), that call holds the
+        // slot, and the handle stays: harmless, the guard released every
+        // listener and timer at its end.
+        if let Ok(mut slot) = ends.try_borrow_mut() {
+            slot.take();
+        }
         render(None);
     });
     match Guard::start(options) {
