@@ -42,6 +42,21 @@ export function failure(error) {
 }
 
 /**
+ * Calls the app's onSignOut (if any) with `e`, for an end the guard did not
+ * tell: a failed start, or a sign-out asked for when no guard runs. What it
+ * throws is reported.
+ */
+export function signOutWith(options, e) {
+  const f = options().onSignOut;
+  if (typeof f !== "function") return;
+  try {
+    f(e);
+  } catch (thrown) {
+    reporter(options)(thrown);
+  }
+}
+
+/**
  * Splits the app's options into the binding's own (`failClosed`, `wasm`) and
  * the guard's, whose callbacks read the app's latest options when they run.
  * A callback that is given but is no function goes through as it is, so the
@@ -117,16 +132,7 @@ export function createSession(options) {
     });
   };
 
-  /** Calls the app's onSignOut with `e`; what it throws is reported. */
-  const tellSignOut = (e) => {
-    const f = options().onSignOut;
-    if (typeof f !== "function") return;
-    try {
-      f(e);
-    } catch (thrown) {
-      report(thrown);
-    }
-  };
+  const tellSignOut = (e) => signOutWith(options, e);
 
   const fail = (error) => {
     report(error);

@@ -2,7 +2,7 @@
 // guard, and a start that fails closed.
 
 import { SessionGuard } from "../pkg/session_guard.js";
-import { failure, guardOptions, load, reporter } from "./session.js";
+import { failure, guardOptions, load, reporter, signOutWith } from "./session.js";
 
 /**
  * Loads the wasm (once per page) and starts a guard with `options`: the
@@ -22,14 +22,7 @@ export async function start(options) {
     guard = new SessionGuard(guardOptions(given));
   } catch (error) {
     reporter(given)(error);
-    const o = given();
-    if (o.failClosed !== false && typeof o.onSignOut === "function") {
-      try {
-        o.onSignOut(failure(error));
-      } catch (thrown) {
-        reporter(given)(thrown);
-      }
-    }
+    if (given().failClosed !== false) signOutWith(given, failure(error));
     return null;
   }
   // The constructor's first callbacks run in a microtask; let them run.

@@ -220,14 +220,7 @@ fn every_activity_listener_goes_with_destroy_and_with_sign_out() {
     // The default event types, and duplicates in `events`: each registration
     // the guard makes on its target is removed again, by destroy() and by
     // every way the session ends here (signOut(), and from a callback).
-    let events = [
-        "pointerdown",
-        "pointermove",
-        "keydown",
-        "wheel",
-        "touchstart",
-        "scroll",
-    ];
+    let events = session_guard::core::DEFAULT_EVENTS;
     let log = Log::default();
     let make = |target: &EventTarget| {
         let o = options(&log, target);
