@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use session_guard::core::{Effect, Problem, Reason, ServerSync, State, SyncError};
+use session_guard::core::{Answer, Input, Problem, Reason, ServerSync, State, SyncError};
 
 const PERIOD: u64 = 5 * MIN;
 
@@ -104,7 +104,7 @@ fn one_tab_calls_per_period_across_tabs_and_reloads() {
                 if step % 40 == 39 {
                     // A reload of one tab.
                     let t = open[step % open.len()];
-                    w.call(t, |s, now, sh| s.leave(now, sh));
+                    w.leave(t);
                     w.close(t);
                     w.open(kept(Opts::default()), true);
                 }
@@ -157,9 +157,13 @@ fn a_pending_call_blocks_the_next_until_it_counts_as_failed() {
         // A late answer to a timed-out call changes nothing.
         let first = w.tabs[0].calls[0].1;
         let late = server(Some(T0 + 21 * MIN), None, None);
-        w.call(0, |s, now, sh| {
-            s.keep_alive_done(first, Some(late), now, sh)
-        });
+        w.input(
+            0,
+            Input::Answer(Answer::KeepAliveDone {
+                call: first,
+                answer: Some(late),
+            }),
+        );
         assert_ne!(w.expires_at(0), Some(T0 + 21 * MIN), "{mode:?}");
     }
 }

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use session_guard::core::{Effect, Reason, State, PUBLISH_INTERVAL_MS};
+use session_guard::core::{Reason, State, PUBLISH_INTERVAL_MS};
 
 // ---------------------------------------------------------------- deadlines
 
@@ -568,7 +568,7 @@ fn pause_and_resume_twice_are_harmless() {
             (Reason::Idle, T0 + 11 * MIN, false),
             "{mode:?}"
         );
-        if mode.cross_tab {
+        if mode.locks {
             let holds: Vec<_> = w.tabs[0]
                 .effects
                 .iter()
@@ -578,6 +578,21 @@ fn pause_and_resume_twice_are_harmless() {
                 })
                 .collect();
             assert_eq!(holds, vec![true, false], "{mode:?}");
+        }
+        if mode.cross_tab {
+            // One announcement of the hold, and one of its end.
+            let announced: Vec<_> = w
+                .bus
+                .log
+                .iter()
+                .filter_map(|(_, _, op)| match op {
+                    Op::Post(text) if text.contains("\"hold\":") => {
+                        Some(text.contains("\"hold\":true"))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(announced, vec![true, false], "{mode:?}");
         }
     }
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use session_guard::core::{Effect, End, Reason, Record, RecordError, State};
+use session_guard::core::{End, Reason, Record, RecordError, State};
 
 /// Tabs opened one after another at `T0`, all with `opts`.
 fn tabs(mode: Mode, n: usize, opts: Opts) -> World {
@@ -304,7 +304,7 @@ fn leaving_writes_the_activity_not_yet_written() {
         w.activity(a); // within a second of the last write: not written yet
         assert_eq!(w.bus.record(w.now).last_activity, T0, "{mode:?}");
         w.advance(100);
-        w.call(a, |s, now, sh| s.leave(now, sh));
+        w.leave(a);
         w.close(a);
         assert_eq!(w.bus.record(w.now).last_activity, T0 + 300, "{mode:?}");
         w.advance(SEC);
@@ -661,7 +661,7 @@ fn a_paused_tab_going_away_releases_the_hold() {
     w.pause(0);
     w.advance_to(T0 + 5 * MIN);
     // Closed without resume(): its lock goes with it.
-    w.call(0, |s, now, sh| s.leave(now, sh));
+    w.leave(0);
     w.close(0);
     assert_eq!(w.expires_at(1), Some(T0 + 6 * MIN));
     w.advance(HOUR);
@@ -684,7 +684,7 @@ fn without_locks_a_paused_tab_going_away_restarts_the_idle_window() {
     w.advance_to(T0 + 10 * SEC);
     w.pause(0);
     w.advance_to(T0 + 5 * MIN);
-    w.call(0, |s, now, sh| s.leave(now, sh));
+    w.leave(0);
     w.close(0);
     assert!(!w.is_signed_out(1), "{:?}", w.tabs[1].sign_outs());
     assert_eq!(w.expires_at(1), Some(T0 + 6 * MIN));
@@ -866,7 +866,7 @@ fn ten_tabs_end_exactly_once_each() {
                         assert!(!(0..10).any(|t| w.is_signed_out(t)), "{ctx}");
                         let released = w.now;
                         // The paused tab goes away still paused.
-                        w.call(4, |s, now, sh| s.leave(now, sh));
+                        w.leave(4);
                         w.close(4);
                         w.advance(HOUR);
                         assert_one_end(&w, Reason::Idle, released + MIN, &ctx);

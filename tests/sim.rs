@@ -372,13 +372,10 @@ fn check_cost(w: &World) -> Result<(), String> {
     let activity_cost = |io: &world::IoRec| {
         matches!(io.call, Call::Activity | Call::Tick | Call::Receive) && !io.ends
     };
-    for (what, kinds) in [
-        ("writes", [Io::Write, Io::Store]),
-        ("posts", [Io::Write, Io::Announce]),
-    ] {
+    for (what, kind) in [("writes", Io::Store), ("posts", Io::Post)] {
         let times: Vec<(u64, usize)> =
             w.io.iter()
-                .filter(|io| activity_cost(io) && kinds.contains(&io.io))
+                .filter(|io| activity_cost(io) && io.io == kind)
                 .map(|io| (io.at, io.tab))
                 .collect();
         for pair in times.windows(2) {

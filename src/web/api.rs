@@ -461,6 +461,9 @@ pub enum GuardError {
     /// A stored record or channel message failed validation; the session
     /// ends (fails closed).
     Rejected(RecordError),
+    /// The page's clock moved back this far (more than a minute): the
+    /// session ends (fails closed), since time can no longer be trusted.
+    ClockBack(Duration),
     /// `started_at` lay this far ahead of the page's clock and was taken as
     /// now.
     StartedAhead(Duration),
@@ -510,6 +513,12 @@ impl GuardError {
             ]
             .concat(),
             GuardError::Sync(e) => sync_message(*e),
+            GuardError::ClockBack(by) => [
+                "session-guard: this page's clock went back ",
+                &decimal(by.as_secs()),
+                " s; the session ends",
+            ]
+            .concat(),
             _ => "session-guard: localStorage failed; the session is enforced in this tab".into(),
         }
     }

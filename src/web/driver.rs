@@ -1,9 +1,10 @@
-//! How a call reaches the core and what the core decides is carried out:
-//! `apply` runs the call on the core with the storage port and drains its
-//! effects under the shell's borrow, collecting the callbacks to call;
-//! `call_back` calls them once the borrow is released; `handle` is both, the
-//! shape of every entry point. Also the one timer, and the answers of Web
-//! Locks and of `onKeepAlive`, which come back through `handle`.
+//! How an input reaches the core and what the core decides is carried out:
+//! `apply` hands the input to the core's door with the storage port, carries
+//! out its commands under the shell's borrow and collects the callbacks its
+//! events call; `call_back` calls them once the borrow is released; `handle`
+//! is both, the shape of every entry point. Also the one timer, and the
+//! answers of Web Locks and of `onKeepAlive`, which come back through
+//! `handle`.
 
 use alloc::{boxed::Box, rc::Rc, vec::Vec};
 use core::time::Duration;
@@ -12,8 +13,7 @@ use gloo_timers::callback::Timeout;
 
 use super::{io, keep_alive, locks, now, Handler, Inner, Life, Shell};
 use super::{Activity, GuardError, KeepAlive, KeepAliveReply, SignOut, Warning};
-use crate::core::{Effect, Problem, ServerSync, Session};
-use io::Io;
+use crate::core::{Answer, Command, Event, Input, Problem, ServerSync};
 
 /// The longest delay `setTimeout` keeps; a later wake just re-arms.
 const MAX_DELAY_MS: u64 = 0x7fff_ffff;
@@ -30,11 +30,12 @@ pub enum Call {
 }
 pub type Calls = Vec<Call>;
 
-/// Runs `f` on the core with the shell's storage port, then carries out the
-/// effects; returns the callbacks to call. Does nothing once destroyed or
+/// Hands `input` to the core's door with the shell's storage port (after
+/// the time of the latest quiet activity event), then carries out the
+/// commands; returns the callbacks to call. Does nothing once destroyed or
 /// ended, or when the shell is busy (a nested call from a callback never
 /// happens under the borrow, but a panic must never reach JS).
-pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls {
+pub fn apply(inner: &Inner, input: Input<'_>) -> Calls {
     let Some(mut shell) = inner.try_borrow_mut() else {
         return Vec::new();
     };
@@ -43,8 +44,8 @@ pub fn apply(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) -> Calls
         return Vec::new();
     };
     let now = now();
-    res.fold(&mut shell.core);
-    f(&mut shell.core, &mut res.io, now);
+    res.fold(&mut shell.core, now);
+    shell.core.handle(input, now, &mut res.io);
     let calls = shell.drain(inner, now);
     inner.state.set(shell.core.state());
     calls
@@ -115,14 +116,12 @@ pub fn keep_alive_done(inner: &Inner, call: u32, answer: Option<Result<ServerSyn
         Some(Ok(sync)) => Some(sync),
         None => None,
     };
-    handle(inner, |core, io, now| {
-        core.keep_alive_done(call, answer, now, io)
-    });
+    handle(inner, Input::Answer(Answer::KeepAliveDone { call, answer }));
 }
 
 /// `apply` then `call_back`: the shape of every entry point.
-pub fn handle(inner: &Inner, f: impl FnOnce(&mut Session, &mut Io, u64)) {
-    let calls = apply(inner, f);
+pub fn handle(inner: &Inner, input: Input<'_>) {
+    let calls = apply(inner, input);
     call_back(inner, calls);
 }
 
@@ -153,90 +152,50 @@ fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
                     report(&inner, GuardError::Locks(e));
                 }
             });
-            handle(&inner, |core, io, now| {
-                match what {
-                    // A hold that fails leaves the pause to this tab.
-                    LockAnswer::Hold => {
-                        if answer.is_ok() {
-                            core.announce_hold(true, now, io);
-                        }
-                    }
-                    // A probe that fails finds no hold: the stored last
-                    // activity stands.
-                    LockAnswer::Probe => core.hold_probed(answer == Ok(true), now, io),
-                    // A wait that fails ends as if released: the idle window
-                    // runs again from now.
-                    LockAnswer::Release => core.hold_released(now, io),
-                }
-            });
+            let answer = match what {
+                // A hold that fails leaves the pause to this tab.
+                LockAnswer::Hold if answer.is_ok() => Answer::HoldGranted,
+                LockAnswer::Hold => return,
+                // A probe that fails finds no hold: the stored last
+                // activity stands.
+                LockAnswer::Probe => Answer::HoldProbed(answer == Ok(true)),
+                // A wait that fails ends as if released: the idle window
+                // runs again from now.
+                LockAnswer::Release => Answer::HoldReleased,
+            };
+            handle(&inner, Input::Answer(answer));
         }
     })
 }
 
 impl Shell {
-    /// Carries out the core's effects and re-arms the timer.
+    /// Carries out the core's commands, collects the callbacks of its
+    /// events, and re-arms the timer.
     pub fn drain(&mut self, inner: &Inner, now: u64) -> Calls {
         let mut calls = Calls::new();
         let Life::Running(res) = &mut self.life else {
             return calls;
         };
-        // Errors in the order they happened: a storage failure or a
-        // rejected record is reported before the sign-out it causes.
-        let cb = &self.callbacks;
-        let mut ended = false;
-        while let Some(effect) = self.core.poll() {
-            match effect {
-                Effect::SignedOut {
-                    reason: r,
-                    at,
-                    remote,
-                } => {
-                    ended = true;
-                    let e = SignOut {
-                        reason: r,
-                        at,
-                        remote,
-                    };
-                    calls.push(Call::SignOut(cb.on_sign_out.clone(), e));
-                }
-                Effect::Warning {
-                    reason: r,
-                    remaining_ms,
-                    expires_at,
-                } => {
-                    if let Some(f) = &cb.on_warning {
-                        let e = Warning {
-                            reason: r,
-                            remaining: Duration::from_millis(remaining_ms),
-                            expires_at,
-                        };
-                        calls.push(Call::Warning(f.clone(), e));
+        while let Some(command) = self.core.poll_command() {
+            match command {
+                Command::Post(text) => res.io.post(&text),
+                Command::Hold(true) => {
+                    if let Some(locks) = &res.locks {
+                        res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)));
                     }
                 }
-                Effect::Activity { at, remote } => {
-                    if let Some(f) = &cb.on_activity {
-                        calls.push(Call::Activity(f.clone(), Activity { at, remote }));
-                    }
-                }
-                Effect::Rejected(e) => calls.push(Call::Error(GuardError::Rejected(e))),
-                Effect::Hold(true) => match &res.locks {
-                    Some(locks) => {
-                        res.hold = Some(locks.hold(lock_answer(inner, LockAnswer::Hold)))
-                    }
-                    None => self.core.announce_hold(true, now, &mut res.io),
-                },
-                Effect::Hold(false) => res.hold = None,
-                Effect::ProbeHold => {
+                Command::Hold(false) => res.hold = None,
+                Command::ProbeHold => {
                     if let Some(locks) = &res.locks {
                         locks.probe(lock_answer(inner, LockAnswer::Probe));
                     }
                 }
-                Effect::AwaitRelease => {
+                Command::AwaitRelease => {
                     if let Some(locks) = &res.locks {
                         locks.await_release(lock_answer(inner, LockAnswer::Release));
                     }
                 }
-                Effect::ClaimKeepAlive => {
+                Command::ClaimKeepAlive => {
                     if let Some(locks) = &res.locks {
                         let inner = inner.clone();
                         keep_alive::claim(locks, move |lock, failure| {
@@ -252,13 +211,52 @@ impl Shell {
                                     r.keep_alive_lock = lock;
                                 }
                             }
-                            handle(&inner, |core, io, now| {
-                                core.keep_alive_lock(granted, now, io)
-                            });
+                            handle(&inner, Input::Answer(Answer::KeepAliveLock(granted)));
                         });
                     }
                 }
-                Effect::KeepAlive {
+                Command::ReleaseKeepAlive => res.keep_alive_lock = None,
+            }
+        }
+        // Errors in the order they happened: a storage failure or a
+        // rejected record is reported before the sign-out it causes.
+        let cb = &self.callbacks;
+        let mut ended = false;
+        while let Some(event) = self.core.poll() {
+            match event {
+                Event::SignedOut {
+                    reason: r,
+                    at,
+                    remote,
+                } => {
+                    ended = true;
+                    let e = SignOut {
+                        reason: r,
+                        at,
+                        remote,
+                    };
+                    calls.push(Call::SignOut(cb.on_sign_out.clone(), e));
+                }
+                Event::Warning {
+                    reason: r,
+                    remaining_ms,
+                    expires_at,
+                } => {
+                    if let Some(f) = &cb.on_warning {
+                        let e = Warning {
+                            reason: r,
+                            remaining: Duration::from_millis(remaining_ms),
+                            expires_at,
+                        };
+                        calls.push(Call::Warning(f.clone(), e));
+                    }
+                }
+                Event::Activity { at, remote } => {
+                    if let Some(f) = &cb.on_activity {
+                        calls.push(Call::Activity(f.clone(), Activity { at, remote }));
+                    }
+                }
+                Event::KeepAlive {
                     call,
                     last_activity,
                 } => {
@@ -267,9 +265,10 @@ impl Shell {
                         calls.push(Call::KeepAlive(f.clone(), e, call));
                     }
                 }
-                Effect::KeepAliveOver => res.keep_alive_lock = None,
                 // What storage threw, as it threw it, where the shell has it.
-                Effect::Problem(p) => calls.push(Call::Error(match p {
+                Event::Error(p) => calls.push(Call::Error(match p {
+                    Problem::Rejected(e) => GuardError::Rejected(e),
+                    Problem::ClockBack(by) => GuardError::ClockBack(Duration::from_millis(by)),
                     Problem::Storage => GuardError::Storage(res.io.failure.take()),
                     Problem::StartedAhead(by) => {
                         GuardError::StartedAhead(Duration::from_millis(by))
@@ -313,7 +312,7 @@ impl Shell {
                     r.timer = None;
                 }
             }
-            handle(&inner2, |core, io, now| core.tick(now, io));
+            handle(&inner2, Input::Wake);
         });
         res.timer = Some((timeout, at));
     }

@@ -12,7 +12,7 @@ use super::driver::{apply, call_back, handle};
 use super::io::Io;
 use super::locks::Locks;
 use super::{dom, listeners, now, Guarded, Inner, Life, Options, Resources, Setup, Shell};
-use crate::core::{ServerSync, Session, Snapshot, State, SyncError};
+use crate::core::{Input, ServerSync, Session, Snapshot, State, SyncError};
 
 #[wasm_bindgen]
 extern "C" {
@@ -135,31 +135,29 @@ impl Guard {
     /// Counts as activity (an API call, a playing video...); closes an idle
     /// warning, also with `confirm_to_stay`.
     pub fn touch(&self) {
-        handle(&self.inner, |core, io, now| core.touch(now, io));
+        handle(&self.inner, Input::Touch);
     }
 
     /// Ends the session now with reason `Manual`, in every tab.
     pub fn sign_out(&self) {
-        handle(&self.inner, |core, io, now| core.sign_out(now, io));
+        handle(&self.inner, Input::SignOut);
     }
 
     /// Switches the idle window to the remember-me period (or back), at
     /// once, in every tab.
     pub fn set_remember_me(&self, on: bool) {
-        handle(&self.inner, |core, io, now| {
-            core.set_remember_me(on, now, io)
-        });
+        handle(&self.inner, Input::RememberMe(on));
     }
 
     /// Stops idle enforcement, in every tab, until [`Guard::resume`]. The
     /// absolute deadline still holds.
     pub fn pause(&self) {
-        handle(&self.inner, |core, io, now| core.pause(now, io));
+        handle(&self.inner, Input::Pause);
     }
 
     /// Ends a pause; counts as activity.
     pub fn resume(&self) {
-        handle(&self.inner, |core, io, now| core.resume(now, io));
+        handle(&self.inner, Input::Resume);
     }
 
     /// Time until the session ends: zero once signed out, `None` while
@@ -189,7 +187,7 @@ impl Guard {
     /// server's JSON does (`expiresAt`, `idleExpiresAt`, `now`).
     pub fn sync(&self, server: ServerSync) -> Result<(), SyncError> {
         let server = server.checked()?;
-        handle(&self.inner, |core, io, now| core.sync(server, now, io));
+        handle(&self.inner, Input::Sync(server));
         Ok(())
     }
 
@@ -202,7 +200,7 @@ impl Guard {
 
     /// Removes every listener, timer, channel and lock without signing out.
     pub(super) fn stop(&self) {
-        let calls = apply(&self.inner, |core, io, now| core.leave(now, io));
+        let calls = apply(&self.inner, Input::Leave);
         drop(calls);
         if let Some(mut s) = self.inner.try_borrow_mut() {
             let gone = core::mem::replace(&mut s.life, Life::Destroyed);
@@ -221,8 +219,8 @@ impl Guard {
     pub(super) fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {
         let mut s = self.inner.try_borrow_mut()?;
         let s = &mut *s;
-        if let Life::Running(res) = &s.life {
-            res.fold(&mut s.core);
+        if let Life::Running(res) = &mut s.life {
+            res.fold(&mut s.core, now());
         }
         Some(f(&s.core))
     }

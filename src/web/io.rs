@@ -1,12 +1,12 @@
-//! The shared record's storage and channel: the core's [`Shared`] port.
+//! The shared record's storage (the core's [`Storage`] port) and channel.
 
 use alloc::string::String;
 
 use js_sys::Function;
 use wasm_bindgen::JsValue;
-use web_sys::{BroadcastChannel, Storage};
+use web_sys::BroadcastChannel;
 
-use crate::core::{Shared, StorageFailed};
+use crate::core::{Storage, StorageFailed};
 
 /// `localStorage[key]` plus `BroadcastChannel(key)`. A failure of storage
 /// goes to the core as [`StorageFailed`] (it decides what to report); the
@@ -14,7 +14,7 @@ use crate::core::{Shared, StorageFailed};
 pub struct Io {
     pub key: String,
     /// `Err`: `localStorage` itself could not be had (disabled, sandboxed).
-    storage: Result<Option<Storage>, ()>,
+    storage: Result<Option<web_sys::Storage>, ()>,
     pub channel: Option<BroadcastChannel>,
     /// The latest JS error storage threw.
     pub failure: Option<JsValue>,
@@ -48,7 +48,8 @@ impl Io {
         io
     }
 
-    fn post(&self, text: &str) {
+    /// Posts `text` to the other tabs.
+    pub fn post(&self, text: &str) {
         if let Some(c) = &self.channel {
             let _ = c.post_message(&JsValue::from_str(text));
         }
@@ -68,7 +69,7 @@ impl Drop for Io {
     }
 }
 
-impl Shared for Io {
+impl Storage for Io {
     fn read(&mut self) -> Result<Option<String>, StorageFailed> {
         match &self.storage {
             Err(()) => Err(StorageFailed),
@@ -77,22 +78,12 @@ impl Shared for Io {
         }
     }
 
-    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
-        let stored = self.store(record);
-        self.post(record);
-        stored
-    }
-
     fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
         match &self.storage {
             Err(()) => Err(StorageFailed),
             Ok(None) => Ok(()),
             Ok(Some(s)) => s.set_item(&self.key, record).map_err(|e| self.failed(e)),
         }
-    }
-
-    fn announce(&mut self, message: &str) {
-        self.post(message);
     }
 }
 

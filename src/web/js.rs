@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::driver::handle;
 use super::{events, keep_alive, now, options, Guard};
-use crate::core::Session;
+use crate::core::{Input, Session};
 
 /// Signs people out when they should be: idle and absolute timeouts, a warning
 /// before the end, remember-me, and one session across the tabs and reloads of
@@ -91,7 +91,7 @@ impl SessionGuard {
     ) -> Result<(), JsValue> {
         let sync = keep_alive::read_sync(&server)?;
         // Checked by the reader already.
-        handle(self.guard.inner(), |core, io, now| core.sync(sync, now, io));
+        handle(self.guard.inner(), Input::Sync(sync));
         Ok(())
     }
 

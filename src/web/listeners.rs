@@ -10,6 +10,7 @@ use super::dom::{strings, Filter, Listener};
 use super::driver::handle;
 use super::io::Io;
 use super::Inner;
+use crate::core::Input;
 
 /// What a DOM listener of the guard is for. One closure type serves them all
 /// (each closure type costs download size).
@@ -46,27 +47,38 @@ fn listen(
 
 fn on_event(inner: &Inner, heard: Heard, e: JsValue) {
     match heard {
-        Heard::Activity => handle(inner, |core, io, now| core.activity(now, io)),
-        Heard::Recheck => handle(inner, |core, io, now| core.tick(now, io)),
-        Heard::Leave => handle(inner, |core, io, now| core.leave(now, io)),
+        Heard::Activity => handle(inner, Input::Activity),
+        Heard::Recheck => handle(inner, Input::Wake),
+        Heard::Leave => handle(inner, Input::Leave),
         Heard::Storage => {
             let Some(e) = e.dyn_ref::<StorageEvent>() else {
                 return;
             };
-            handle(inner, |core, io, now| {
-                // A `null` key means the whole storage was cleared.
-                if e.key().map_or(true, |k| k == io.key) {
-                    core.receive(e.new_value().as_deref(), now, io);
+            // A `null` key means the whole storage was cleared.
+            if e.key().map_or(true, |k| Some(k) == key(inner)) {
+                match e.new_value() {
+                    Some(text) => handle(inner, Input::Message(&text)),
+                    None => handle(inner, Input::Removed),
                 }
-            })
+            }
         }
         Heard::Message => {
             let text = e
                 .dyn_ref::<MessageEvent>()
                 .and_then(|m| m.data().as_string())
                 .unwrap_or_default();
-            handle(inner, |core, io, now| core.receive(Some(&text), now, io));
+            handle(inner, Input::Message(&text));
         }
+    }
+}
+
+/// The storage key of the guard's session (`None` while the shell is busy
+/// or gone).
+fn key(inner: &Inner) -> Option<alloc::string::String> {
+    let s = inner.shell.try_borrow().ok()?;
+    match &s.life {
+        super::Life::Running(res) => Some(res.io.key.clone()),
+        _ => None,
     }
 }
 

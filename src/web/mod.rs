@@ -36,7 +36,7 @@ use js_sys::Array;
 use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 
-use crate::core::{Config, Session, State};
+use crate::core::{Config, Input, Session, State};
 use dom::Listener;
 use io::Io;
 use locks::{Hold, Locks};
@@ -106,8 +106,8 @@ struct Resources {
 impl Resources {
     /// Hands the core the time of the latest activity event that only
     /// recorded its time: done before anything else the core is asked.
-    fn fold(&self, core: &mut Session) {
-        core.record_activity(self.activity.recorded());
+    fn fold(&mut self, core: &mut Session, now: u64) {
+        core.handle(Input::Recorded(self.activity.recorded()), now, &mut self.io);
     }
 }
 

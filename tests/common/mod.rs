@@ -1,22 +1,24 @@
 //! A simulated browser for the core: a clock, tabs that drive their session
 //! the way the shell does, and an in-memory `localStorage` + channel "bus".
 //!
-//! - After every call the harness drains `poll()` of every tab and acts on
-//!   each effect (holds, probes, releases), delivers the queued messages to
-//!   every *other* open tab, and repeats until nothing moves.
+//! - Every input goes through the core's one door (`Session::handle`).
+//!   After every input the harness drains the events and commands of every
+//!   tab and acts on each command (posts, holds, probes, releases),
+//!   delivers the queued messages to every *other* open tab, and repeats
+//!   until nothing moves. `Effect` logs both, as one list per tab.
 //! - Time moves with [`World::advance_to`] (honest timers: every tab is ticked
 //!   at its `next_wake()`) or [`World::jump_to`] (timers that lie: nothing
 //!   fires, as on a sleeping laptop).
-//! - Web Locks: `Hold(true)` grants the tab's hold and announces it;
+//! - Web Locks: `Hold(true)` is granted at once (`Answer::HoldGranted`);
 //!   `ProbeHold` is answered with "does any open tab hold?"; `AwaitRelease`
-//!   is answered with `hold_released` as soon as no open tab holds.
+//!   is answered with `HoldReleased` as soon as no open tab holds.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
 
 use session_guard::core::{
-    Config, Effect, Horizon, Problem, RawOptions, Reason, Record, ServerDeadlines, ServerSync,
-    Session, Shared, State, StorageFailed,
+    Answer, Command, Config, Event, Horizon, Input, Problem, RawOptions, Reason, Record,
+    RecordError, ServerDeadlines, ServerSync, Session, State, Storage, StorageFailed,
 };
 
 /// An epoch time to start the clock at.
@@ -102,12 +104,76 @@ impl Opts {
     }
 }
 
-/// One call the core made on its port.
+/// One thing a tab was told to do: the core's events (for the app) and
+/// commands (for the shell) in one log, channel posts aside (they go to the
+/// bus).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Warning {
+        reason: Reason,
+        remaining_ms: u64,
+        expires_at: u64,
+    },
+    SignedOut {
+        reason: Reason,
+        at: u64,
+        remote: bool,
+    },
+    Activity {
+        at: u64,
+        remote: bool,
+    },
+    KeepAlive {
+        call: u32,
+        last_activity: u64,
+    },
+    /// `Event::Error(Problem::Rejected(_))`
+    Rejected(RecordError),
+    /// Any other `Event::Error`.
+    Problem(Problem),
+    Hold(bool),
+    ProbeHold,
+    AwaitRelease,
+    ClaimKeepAlive,
+    /// `Command::ReleaseKeepAlive`
+    KeepAliveOver,
+}
+
+impl From<Event> for Effect {
+    fn from(e: Event) -> Effect {
+        match e {
+            Event::Warning {
+                reason,
+                remaining_ms,
+                expires_at,
+            } => Effect::Warning {
+                reason,
+                remaining_ms,
+                expires_at,
+            },
+            Event::SignedOut { reason, at, remote } => Effect::SignedOut { reason, at, remote },
+            Event::Activity { at, remote } => Effect::Activity { at, remote },
+            Event::KeepAlive {
+                call,
+                last_activity,
+            } => Effect::KeepAlive {
+                call,
+                last_activity,
+            },
+            Event::Error(Problem::Rejected(e)) => Effect::Rejected(e),
+            Event::Error(p) => Effect::Problem(p),
+        }
+    }
+}
+
+/// One operation on storage or the channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     Read,
+    /// Stored.
     Write(String),
-    Announce(String),
+    /// Posted on the channel.
+    Post(String),
 }
 
 /// `localStorage[storageKey]` plus the `BroadcastChannel`, shared by all tabs.
@@ -115,7 +181,7 @@ pub enum Op {
 pub struct Bus {
     /// The stored record.
     pub store: Option<String>,
-    /// Every port call: (tab, time, op).
+    /// Every operation: (tab, time, op).
     pub log: Vec<(usize, u64, Op)>,
     /// While true, messages wait in the queue until [`World::deliver`].
     pub hold_messages: bool,
@@ -137,8 +203,8 @@ impl Bus {
     pub fn reads(&self, tab: usize) -> usize {
         self.count(tab, |op| matches!(op, Op::Read))
     }
-    pub fn announces(&self, tab: usize) -> usize {
-        self.count(tab, |op| matches!(op, Op::Announce(_)))
+    pub fn posts(&self, tab: usize) -> usize {
+        self.count(tab, |op| matches!(op, Op::Post(_)))
     }
     fn count(&self, tab: usize, f: impl Fn(&Op) -> bool) -> usize {
         self.log
@@ -159,9 +225,25 @@ impl Bus {
     pub fn forget_pending(&mut self) {
         self.queue.clear();
     }
+    /// What `tab` writes or posts, as its release writes it.
+    fn as_written(&self, tab: usize, record: &str) -> String {
+        match self.newer {
+            Some(newer) if newer == tab => {
+                let inner = &record[1..record.len() - 1];
+                [NEWER_FIELDS.0, inner, NEWER_FIELDS.1].concat()
+            }
+            _ => record.to_string(),
+        }
+    }
+    /// Posts `text` from `tab` on the channel.
+    fn post(&mut self, tab: usize, now: u64, text: &str) {
+        let text = self.as_written(tab, text);
+        self.log.push((tab, now, Op::Post(text.clone())));
+        self.queue.push_back((tab, text));
+    }
 }
 
-/// The port one tab's session sees during one call.
+/// The storage one tab's session sees during one input.
 struct Port<'a> {
     bus: &'a mut Bus,
     tab: usize,
@@ -175,19 +257,7 @@ pub const NEWER_FIELDS: (&str, &str) = (
     ",\"claims\":[{\"tab\":\"a\\u00e9\",\"at\":-1e3}],\"flag\":true}",
 );
 
-impl Port<'_> {
-    fn as_written(&self, record: &str) -> String {
-        match self.bus.newer {
-            Some(tab) if tab == self.tab => {
-                let inner = &record[1..record.len() - 1];
-                [NEWER_FIELDS.0, inner, NEWER_FIELDS.1].concat()
-            }
-            _ => record.to_string(),
-        }
-    }
-}
-
-impl Shared for Port<'_> {
+impl Storage for Port<'_> {
     fn read(&mut self) -> Result<Option<String>, StorageFailed> {
         if self.bus.broken {
             return Err(StorageFailed);
@@ -195,32 +265,19 @@ impl Shared for Port<'_> {
         self.bus.log.push((self.tab, self.now, Op::Read));
         Ok(self.bus.store.clone())
     }
-    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
-        let stored = self.store(record);
-        let record = self.as_written(record);
-        self.bus.queue.push_back((self.tab, record.clone()));
-        if self.bus.storage_events && stored.is_ok() {
-            self.bus.queue.push_back((self.tab, record));
-        }
-        stored
-    }
     fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
         if self.bus.broken {
             return Err(StorageFailed);
         }
-        let record = &self.as_written(record);
+        let record = self.bus.as_written(self.tab, record);
         self.bus
             .log
-            .push((self.tab, self.now, Op::Write(record.to_string())));
-        self.bus.store = Some(record.to_string());
+            .push((self.tab, self.now, Op::Write(record.clone())));
+        if self.bus.storage_events {
+            self.bus.queue.push_back((self.tab, record.clone()));
+        }
+        self.bus.store = Some(record);
         Ok(())
-    }
-    fn announce(&mut self, message: &str) {
-        let message = &self.as_written(message);
-        self.bus
-            .log
-            .push((self.tab, self.now, Op::Announce(message.to_string())));
-        self.bus.queue.push_back((self.tab, message.to_string()));
     }
 }
 
@@ -357,31 +414,22 @@ impl World {
         tab
     }
 
-    /// Calls into one tab's session with its port, then settles.
-    pub fn call(&mut self, tab: usize, f: impl FnOnce(&mut Session, u64, &mut dyn Shared)) {
+    /// Hands one tab's session an input through its door, then settles.
+    pub fn input(&mut self, tab: usize, input: Input<'_>) {
         assert!(self.tabs[tab].open, "tab {tab} is closed");
-        let now = self.now;
-        f(
-            &mut self.tabs[tab].session,
-            now,
-            &mut Port {
-                bus: &mut self.bus,
-                tab,
-                now,
-            },
-        );
+        self.handle_at(tab, input);
         self.settle();
     }
 
     pub fn activity(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.activity(now, sh));
+        self.input(tab, Input::Activity);
     }
     pub fn touch(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.touch(now, sh));
+        self.input(tab, Input::Touch);
     }
     pub fn tick(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.tick(now, sh));
-        // After a tick the tab never asks to be woken now or in the past:
+        self.input(tab, Input::Wake);
+        // After a wake the tab never asks to be woken now or in the past:
         // the shell's timer would spin.
         if let (true, Some(wake)) = (self.tabs[tab].open, self.session(tab).next_wake()) {
             assert!(
@@ -392,24 +440,28 @@ impl World {
         }
     }
     pub fn sign_out(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.sign_out(now, sh));
+        self.input(tab, Input::SignOut);
     }
     pub fn set_remember_me(&mut self, tab: usize, on: bool) {
-        self.call(tab, |s, now, sh| s.set_remember_me(on, now, sh));
+        self.input(tab, Input::RememberMe(on));
     }
     pub fn pause(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.pause(now, sh));
+        self.input(tab, Input::Pause);
     }
     pub fn resume(&mut self, tab: usize) {
-        self.call(tab, |s, now, sh| s.resume(now, sh));
+        self.input(tab, Input::Resume);
     }
     pub fn sync(&mut self, tab: usize, sync: ServerSync) {
-        self.call(tab, |s, now, sh| s.sync(sync, now, sh));
+        self.input(tab, Input::Sync(sync));
+    }
+    /// The page goes away (`pagehide`) or the guard is destroyed.
+    pub fn leave(&mut self, tab: usize) {
+        self.input(tab, Input::Leave);
     }
     /// Answers `tab`'s latest keep-alive call.
     pub fn answer(&mut self, tab: usize, answer: Option<ServerSync>) {
         let (_, call, _) = *self.tabs[tab].calls.last().expect("no keep-alive call");
-        self.call(tab, |s, now, sh| s.keep_alive_done(call, answer, now, sh));
+        self.input(tab, Input::Answer(Answer::KeepAliveDone { call, answer }));
     }
     /// Every keep-alive call of every tab: (time, tab).
     pub fn all_calls(&self) -> Vec<(u64, usize)> {
@@ -419,8 +471,12 @@ impl World {
         all.sort();
         all
     }
+    /// A message, or a `storage` event (`None`: the key was removed).
     pub fn receive(&mut self, tab: usize, text: Option<&str>) {
-        self.call(tab, |s, now, sh| s.receive(text, now, sh));
+        match text {
+            Some(text) => self.input(tab, Input::Message(text)),
+            None => self.input(tab, Input::Removed),
+        }
     }
 
     /// The page goes away (closed, reloaded, navigated): its lock is dropped
@@ -491,7 +547,8 @@ impl World {
         self.settle();
     }
 
-    /// Runs every effect, message and lock release until nothing moves.
+    /// Runs every event, command, message and lock release until nothing
+    /// moves.
     pub fn settle(&mut self) {
         let now = self.now;
         for _round in 0..10_000 {
@@ -500,32 +557,45 @@ impl World {
                 if !self.tabs[i].open {
                     continue;
                 }
-                while let Some(effect) = self.tabs[i].session.poll() {
+                while let Some(e) = self.tabs[i].session.poll() {
                     moved = true;
+                    let e = Effect::from(e);
+                    self.tabs[i].effects.push((now, e));
+                    if let Effect::KeepAlive {
+                        call,
+                        last_activity,
+                    } = e
+                    {
+                        self.tabs[i].calls.push((now, call, last_activity));
+                    }
+                }
+                while let Some(c) = self.tabs[i].session.poll_command() {
+                    moved = true;
+                    let effect = match c {
+                        Command::Post(text) => {
+                            self.bus.post(i, now, &text);
+                            continue;
+                        }
+                        Command::Hold(on) => Effect::Hold(on),
+                        Command::ProbeHold => Effect::ProbeHold,
+                        Command::AwaitRelease => Effect::AwaitRelease,
+                        Command::ClaimKeepAlive => Effect::ClaimKeepAlive,
+                        Command::ReleaseKeepAlive => Effect::KeepAliveOver,
+                    };
                     self.tabs[i].effects.push((now, effect));
                     match effect {
                         Effect::Hold(on) => {
-                            // The lock is granted at once; a granted hold is
-                            // announced (the core announces the end itself).
+                            // The lock is granted at once.
+                            assert!(self.locks, "tab {i}: Hold without locks");
                             self.tabs[i].holding = on;
                             if on {
-                                let mut port = Port {
-                                    bus: &mut self.bus,
-                                    tab: i,
-                                    now,
-                                };
-                                self.tabs[i].session.announce_hold(true, now, &mut port);
+                                self.answer_at(i, Answer::HoldGranted);
                             }
                         }
                         Effect::ProbeHold => {
                             assert!(self.locks, "tab {i}: ProbeHold without locks");
                             let held = self.tabs.iter().any(|t| t.open && t.holding);
-                            let mut port = Port {
-                                bus: &mut self.bus,
-                                tab: i,
-                                now,
-                            };
-                            self.tabs[i].session.hold_probed(held, now, &mut port);
+                            self.answer_at(i, Answer::HoldProbed(held));
                         }
                         Effect::AwaitRelease => {
                             assert!(self.locks, "tab {i}: AwaitRelease without locks");
@@ -536,19 +606,9 @@ impl World {
                             // Granted only if no open tab holds it (never waits).
                             let taken = self.tabs.iter().any(|t| t.open && t.keep_alive_lock);
                             self.tabs[i].keep_alive_lock = !taken;
-                            let mut port = Port {
-                                bus: &mut self.bus,
-                                tab: i,
-                                now,
-                            };
-                            self.tabs[i].session.keep_alive_lock(!taken, now, &mut port);
+                            self.answer_at(i, Answer::KeepAliveLock(!taken));
                         }
-                        Effect::KeepAliveOver => self.tabs[i].keep_alive_lock = false,
-                        Effect::KeepAlive {
-                            call,
-                            last_activity,
-                        } => self.tabs[i].calls.push((now, call, last_activity)),
-                        _ => {}
+                        _ => self.tabs[i].keep_alive_lock = false,
                     }
                 }
             }
@@ -557,12 +617,7 @@ impl World {
                     moved = true;
                     for j in 0..self.tabs.len() {
                         if j != from && self.tabs[j].open && self.tabs[j].cross_tab {
-                            let mut port = Port {
-                                bus: &mut self.bus,
-                                tab: j,
-                                now,
-                            };
-                            self.tabs[j].session.receive(Some(&text), now, &mut port);
+                            self.handle_at(j, Input::Message(&text));
                         }
                     }
                 }
@@ -572,12 +627,7 @@ impl World {
                     if self.tabs[j].open && self.tabs[j].awaiting {
                         moved = true;
                         self.tabs[j].awaiting = false;
-                        let mut port = Port {
-                            bus: &mut self.bus,
-                            tab: j,
-                            now,
-                        };
-                        self.tabs[j].session.hold_released(now, &mut port);
+                        self.answer_at(j, Answer::HoldReleased);
                     }
                 }
             }
@@ -587,12 +637,31 @@ impl World {
         }
         panic!("the tabs never settle");
     }
+
+    /// Hands `tab` an input at the current time, without settling.
+    fn handle_at(&mut self, tab: usize, input: Input<'_>) {
+        let now = self.now;
+        self.tabs[tab].session.handle(
+            input,
+            now,
+            &mut Port {
+                bus: &mut self.bus,
+                tab,
+                now,
+            },
+        );
+    }
+
+    fn answer_at(&mut self, tab: usize, answer: Answer) {
+        self.handle_at(tab, Input::Answer(answer));
+    }
 }
 
 /// A live record as another tab would store it.
 pub fn live_record(started_at: u64, last_activity: u64) -> Record {
     Record {
         id: started_at,
+        login: false,
         sign_in: started_at,
         server: ServerDeadlines::default(),
         keep_alive_at: started_at,

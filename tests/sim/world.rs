@@ -4,7 +4,7 @@
 //! timers, and a model of "who had activity when" kept apart from the cores.
 //!
 //! - Storage: one `Option<String>`; a read sees the latest write at once.
-//! - Channel: `write` stores and posts, `announce` posts, `store` stores. A
+//! - Channel: a `Command::Post` posts, the storage port stores. A
 //!   message reaches every *other* guard that was live when it was posted, after
 //!   a delay taken in turn from the plan's list (each at most
 //!   [`MAX_DELAY_MS`]); one sender's messages arrive in the order they were
@@ -19,8 +19,8 @@
 //!   call) only records its time, like the shell's listener; that time is
 //!   folded in with `record_activity` before the next call into that core.
 //!   Any other event calls `activity`.
-//! - Web Locks: `Hold(true)` is granted at once and then announced
-//!   (`announce_hold(true)`); `ProbeHold` is answered with "does another live
+//! - Web Locks: `Hold(true)` is granted at once (`Answer::HoldGranted`,
+//!   and the core announces it); `ProbeHold` is answered with "does another live
 //!   guard hold?"; `AwaitRelease` with `hold_released` as soon as no live guard
 //!   holds. An ended guard or a closed page holds nothing (the shell drops its
 //!   resources, the browser its locks).
@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
 use session_guard::core::{
-    Config, Effect, Problem, RawOptions, Reason, Record, Session, Shared, State, StorageFailed,
+    Answer, Command, Config, Event, Input, Problem, RawOptions, Reason, Record, Session, State,
+    Storage, StorageFailed,
 };
 
 /// The epoch time every simulation starts at; traces print times from here.
@@ -129,8 +130,8 @@ impl fmt::Debug for Opts {
 /// Builds one tab's core: the only place `Session::start` is called. When
 /// `Session::start` takes another argument, it is added here (an option goes
 /// into [`Opts`] and [`Opts::config`], a shell fact next to `locks`).
-pub fn start_session(opts: &Opts, locks: bool, now: u64, shared: &mut dyn Shared) -> Session {
-    Session::start(&opts.config(), locks, now, shared)
+pub fn start_session(opts: &Opts, locks: bool, now: u64, storage: &mut dyn Storage) -> Session {
+    Session::start(&opts.config(), locks, now, storage)
 }
 
 /// The call into a core during which a port operation happened.
@@ -152,15 +153,13 @@ pub enum Call {
     HoldReleased,
 }
 
-/// A port operation that changes something (reads are free).
+/// An operation that changes something (reads are free).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Io {
-    /// Stored and posted.
-    Write,
-    /// Stored only.
+    /// Stored.
     Store,
-    /// Posted only.
-    Announce,
+    /// Posted on the channel.
+    Post,
 }
 
 /// One port operation, for the cost rule.
@@ -180,22 +179,14 @@ struct Port<'a> {
     ops: Vec<(Io, String)>,
 }
 
-impl Shared for Port<'_> {
+impl Storage for Port<'_> {
     fn read(&mut self) -> Result<Option<String>, StorageFailed> {
         Ok(self.store.clone())
-    }
-    fn write(&mut self, record: &str) -> Result<(), StorageFailed> {
-        *self.store = Some(record.to_string());
-        self.ops.push((Io::Write, record.to_string()));
-        Ok(())
     }
     fn store(&mut self, record: &str) -> Result<(), StorageFailed> {
         *self.store = Some(record.to_string());
         self.ops.push((Io::Store, record.to_string()));
         Ok(())
-    }
-    fn announce(&mut self, message: &str) {
-        self.ops.push((Io::Announce, message.to_string()));
     }
 }
 
@@ -224,7 +215,7 @@ pub struct Tab {
     /// Holds the session's keep-alive lock.
     keep_alive_lock: bool,
     /// Every effect, with the time it came out.
-    pub effects: Vec<(u64, Effect)>,
+    pub effects: Vec<(u64, Event)>,
     /// The session it is in, as of the last call.
     sid: Sid,
 }
@@ -235,7 +226,7 @@ impl Tab {
         self.effects
             .iter()
             .filter_map(|(_, e)| match *e {
-                Effect::SignedOut { reason, at, remote } => Some((reason, at, remote)),
+                Event::SignedOut { reason, at, remote } => Some((reason, at, remote)),
                 _ => None,
             })
             .collect()
@@ -359,6 +350,8 @@ pub struct World {
     /// The time of the activity event being handed to a core (the model
     /// records it once the call is over).
     acting: Option<u64>,
+    /// The input whose commands are being carried out.
+    calling: Call,
 }
 
 impl World {
@@ -384,6 +377,7 @@ impl World {
             calls: Vec::new(),
             answers: Vec::new(),
             acting: None,
+            calling: Call::Start,
         }
     }
 
@@ -426,7 +420,7 @@ impl World {
         } else {
             self.note(i, "activity".into());
             self.acting = Some(now);
-            let called = self.call(i, Call::Activity, |s, now, sh| s.activity(now, sh));
+            let called = self.call(i, Call::Activity, Input::Activity);
             self.acting = None;
             called?;
             self.settle()?;
@@ -442,23 +436,21 @@ impl World {
     pub fn recheck(&mut self, page: usize) -> Result<(), String> {
         let i = self.pages[page];
         self.note(i, "recheck (focus)".into());
-        self.call(i, Call::Tick, |s, now, sh| s.tick(now, sh))?;
+        self.call(i, Call::Tick, Input::Wake)?;
         self.settle()
     }
 
     pub fn sign_out(&mut self, page: usize) -> Result<(), String> {
         let i = self.pages[page];
         self.note(i, "signOut()".into());
-        self.call(i, Call::SignOut, |s, now, sh| s.sign_out(now, sh))?;
+        self.call(i, Call::SignOut, Input::SignOut)?;
         self.settle()
     }
 
     pub fn set_remember_me(&mut self, page: usize, on: bool) -> Result<(), String> {
         let i = self.pages[page];
         self.note(i, format!("setRememberMe({on})"));
-        self.call(i, Call::RememberMe, |s, now, sh| {
-            s.set_remember_me(on, now, sh)
-        })?;
+        self.call(i, Call::RememberMe, Input::RememberMe(on))?;
         self.settle()
     }
 
@@ -473,7 +465,7 @@ impl World {
     pub fn pause(&mut self, page: usize) -> Result<(), String> {
         let i = self.pages[page];
         self.note(i, "pause()".into());
-        self.call(i, Call::Pause, |s, now, sh| s.pause(now, sh))?;
+        self.call(i, Call::Pause, Input::Pause)?;
         self.settle()
     }
 
@@ -484,7 +476,7 @@ impl World {
         self.note(i, "resume()".into());
         // `resume()` counts as activity, for a keep-alive it causes too.
         self.acting = paused.then_some(self.now);
-        let called = self.call(i, Call::Resume, |s, now, sh| s.resume(now, sh));
+        let called = self.call(i, Call::Resume, Input::Resume);
         self.acting = None;
         called?;
         if paused && self.tabs[i].live {
@@ -499,7 +491,7 @@ impl World {
     pub fn reload(&mut self, page: usize) -> Result<(), String> {
         let i = self.pages[page];
         self.note(i, "reload: leave(), the page closes".into());
-        self.call(i, Call::Leave, |s, now, sh| s.leave(now, sh))?;
+        self.call(i, Call::Leave, Input::Leave)?;
         let t = &mut self.tabs[i];
         t.open = false;
         t.live = false;
@@ -610,20 +602,17 @@ impl World {
         self.refresh_sid(i);
         self.note(i, format!("opens in page {page}: {opts:?}"));
         self.flush(i, Call::Start, ops);
+        self.calling = Call::Start;
         self.drain(i)?;
         self.settle()?;
         Ok(i)
     }
 
-    /// One call into core `i`, as the shell's `step` makes it: fold in the
-    /// quiet activity, call, send what it wrote, act on its effects, re-arm.
+    /// One input into core `i`, as the shell hands it over: the quiet
+    /// activity first, then the input; log what it stored, post its
+    /// messages, act on its events and commands, re-arm.
     /// Nothing once the guard has ended or its page has gone.
-    fn call(
-        &mut self,
-        i: usize,
-        call: Call,
-        f: impl FnOnce(&mut Session, u64, &mut dyn Shared),
-    ) -> Result<(), String> {
+    fn call(&mut self, i: usize, call: Call, input: Input<'_>) -> Result<(), String> {
         let now = self.now;
         self.steps += 1;
         if self.steps > STEP_LIMIT {
@@ -633,15 +622,17 @@ impl World {
         if !tab.open || !tab.live {
             return Ok(());
         }
-        tab.session.record_activity(tab.recorded);
         let mut port = Port {
             store: &mut self.store,
             ops: Vec::new(),
         };
-        f(&mut tab.session, now, &mut port);
+        tab.session
+            .handle(Input::Recorded(tab.recorded), now, &mut port);
+        tab.session.handle(input, now, &mut port);
         let ops = port.ops;
         self.refresh_sid(i);
         self.flush(i, call, ops);
+        self.calling = call;
         self.drain(i)
     }
 
@@ -689,19 +680,15 @@ impl World {
                     text: text.clone(),
                 },
             );
-            let verb = if io == Io::Write {
-                "writes and posts"
-            } else {
-                "posts"
-            };
             self.note(
                 i,
-                format!("{call:?}: {verb} {} (arrives at {})", brief(&text), at - T0),
+                format!("{call:?}: posts {} (arrives at {})", brief(&text), at - T0),
             );
         }
     }
 
-    /// Acts on every effect of core `i` and checks the invariants on each.
+    /// Acts on every event and command of core `i` and checks the
+    /// invariants on each event.
     fn drain(&mut self, i: usize) -> Result<(), String> {
         let mut grant = false;
         let mut probe = false;
@@ -712,20 +699,7 @@ impl World {
             self.note(i, format!("{e:?}"));
             self.check(i, e)?;
             match e {
-                Effect::Hold(true) => {
-                    self.tabs[i].holding = true;
-                    grant = true;
-                }
-                Effect::Hold(false) => {
-                    self.tabs[i].holding = false;
-                    self.model.end_hold(i, now);
-                }
-                Effect::ProbeHold | Effect::AwaitRelease if !self.locks => {
-                    return Err(self.fail(format!("tab {i}: {e:?} without Web Locks")));
-                }
-                Effect::ProbeHold => probe = true,
-                Effect::AwaitRelease => self.tabs[i].awaiting = true,
-                Effect::SignedOut { .. } => {
+                Event::SignedOut { .. } => {
                     let sid = self.tabs[i].sid;
                     let t = &mut self.tabs[i];
                     t.live = false;
@@ -734,44 +708,78 @@ impl World {
                     self.model.end_hold(i, now);
                     self.model.first_end(sid, now);
                 }
-                Effect::Rejected(r) => {
+                Event::Error(Problem::Rejected(r)) => {
                     return Err(self.fail(format!("tab {i}: a record was rejected: {r:?}")));
                 }
-                Effect::Warning { .. } | Effect::Activity { .. } => {}
-                Effect::ClaimKeepAlive => claim = true,
-                Effect::KeepAlive { call, .. } => {
+                Event::Warning { .. } | Event::Activity { .. } => {}
+                Event::KeepAlive { call, .. } => {
                     self.check_keep_alive(i, now)?;
                     let sid = self.tabs[i].sid;
                     self.calls.push((now, i, sid));
                     self.answers.push((now + ANSWER_MS, i, call));
                 }
-                Effect::KeepAliveOver => self.tabs[i].keep_alive_lock = false,
-                Effect::Problem(p) => {
+                Event::Error(p) => {
                     if !matches!(p, Problem::KeepAliveTimedOut(_)) {
                         return Err(self.fail(format!("tab {i}: unexpected {e:?}")));
                     }
                 }
             }
         }
+        while let Some(c) = self.tabs[i].session.poll_command() {
+            let now = self.now;
+            if !matches!(c, Command::Post(_)) {
+                self.note(i, format!("{c:?}"));
+            }
+            match c {
+                Command::Post(text) => {
+                    let hold = Record::parse(&text, now).ok().and_then(|r| r.hold_changed);
+                    match hold {
+                        // The hold is announced: from now on it holds the
+                        // session.
+                        Some(true) => {
+                            let sid = self.tabs[i].sid;
+                            let bound = (!self.locks).then(|| {
+                                (0..self.tabs.len())
+                                    .filter(|&j| self.tabs[j].open && self.tabs[j].live)
+                                    .collect()
+                            });
+                            self.model.holds.push(HoldSpan {
+                                sid,
+                                tab: i,
+                                from: now,
+                                to: None,
+                                bound,
+                            });
+                        }
+                        Some(false) => self.model.end_hold(i, now),
+                        None => {}
+                    }
+                    let call = self.calling;
+                    self.flush(i, call, vec![(Io::Post, text)]);
+                }
+                Command::Hold(true) => {
+                    if !self.locks {
+                        return Err(self.fail(format!("tab {i}: {c:?} without Web Locks")));
+                    }
+                    self.tabs[i].holding = true;
+                    grant = true;
+                }
+                Command::Hold(false) => {
+                    self.tabs[i].holding = false;
+                    self.model.end_hold(i, now);
+                }
+                Command::ProbeHold | Command::AwaitRelease if !self.locks => {
+                    return Err(self.fail(format!("tab {i}: {c:?} without Web Locks")));
+                }
+                Command::ProbeHold => probe = true,
+                Command::AwaitRelease => self.tabs[i].awaiting = true,
+                Command::ClaimKeepAlive => claim = true,
+                Command::ReleaseKeepAlive => self.tabs[i].keep_alive_lock = false,
+            }
+        }
         if grant && self.tabs[i].live {
-            // The lock is granted at once: the hold is announced, and from
-            // now on it holds the session.
-            let sid = self.tabs[i].sid;
-            let bound = (!self.locks).then(|| {
-                (0..self.tabs.len())
-                    .filter(|&j| self.tabs[j].open && self.tabs[j].live)
-                    .collect()
-            });
-            self.model.holds.push(HoldSpan {
-                sid,
-                tab: i,
-                from: self.now,
-                to: None,
-                bound,
-            });
-            self.call(i, Call::AnnounceHold, |s, now, sh| {
-                s.announce_hold(true, now, sh)
-            })?;
+            // The lock is granted at once; the core announces the hold.
+            self.call(i, Call::AnnounceHold, Input::Answer(Answer::HoldGranted))?;
         }
         if claim {
             // Granted only if no other live guard holds it (never waits).
@@ -781,9 +789,7 @@ impl World {
                 .enumerate()
                 .any(|(j, t)| j != i && t.open && t.live && t.keep_alive_lock);
             self.tabs[i].keep_alive_lock = !taken;
-            self.call(i, Call::Tick, |s, now, sh| {
-                s.keep_alive_lock(!taken, now, sh)
-            })?;
+            self.call(i, Call::Tick, Input::Answer(Answer::KeepAliveLock(!taken)))?;
         }
         if probe {
             let held = self
@@ -791,9 +797,7 @@ impl World {
                 .iter()
                 .enumerate()
                 .any(|(j, t)| j != i && t.open && t.live && t.holding);
-            self.call(i, Call::HoldProbed, |s, now, sh| {
-                s.hold_probed(held, now, sh)
-            })?;
+            self.call(i, Call::HoldProbed, Input::Answer(Answer::HoldProbed(held)))?;
         }
         self.arm(i);
         Ok(())
@@ -834,7 +838,7 @@ impl World {
             };
             self.tabs[j].awaiting = false;
             self.note(j, "no tab holds the session any more".into());
-            self.call(j, Call::HoldReleased, |s, now, sh| s.hold_released(now, sh))?;
+            self.call(j, Call::HoldReleased, Input::Answer(Answer::HoldReleased))?;
         }
     }
 
@@ -860,7 +864,7 @@ impl World {
         for j in msg.to {
             if self.tabs[j].open && self.tabs[j].live {
                 self.note(j, format!("receives {}", brief(&msg.text)));
-                self.call(j, call, |s, now, sh| s.receive(Some(&msg.text), now, sh))?;
+                self.call(j, call, Input::Message(&msg.text))?;
             }
         }
         self.settle()
@@ -876,9 +880,11 @@ impl World {
         let (_, i, call) = self.answers.remove(k);
         self.now = self.now.max(at);
         self.note(i, format!("keep-alive {call} answered"));
-        self.call(i, Call::Tick, |s, now, sh| {
-            s.keep_alive_done(call, None, now, sh)
-        })?;
+        self.call(
+            i,
+            Call::Tick,
+            Input::Answer(Answer::KeepAliveDone { call, answer: None }),
+        )?;
         self.settle()
     }
 
@@ -926,7 +932,7 @@ impl World {
         self.now = self.now.max(at);
         self.tabs[i].armed = None;
         self.note(i, "timer".into());
-        self.call(i, Call::Tick, |s, now, sh| s.tick(now, sh))?;
+        self.call(i, Call::Tick, Input::Wake)?;
         // A core that asks to be woken now again would make the shell spin.
         if self.tabs[i].live {
             if let Some(w) = self.tabs[i].session.next_wake() {
@@ -942,14 +948,14 @@ impl World {
     }
 
     /// Invariant 1 (and "one end per guard"), on every effect.
-    fn check(&self, i: usize, e: Effect) -> Result<(), String> {
+    fn check(&self, i: usize, e: Event) -> Result<(), String> {
         let tab = &self.tabs[i];
         let warning = match e {
-            Effect::Warning {
+            Event::Warning {
                 reason: Reason::Idle,
                 ..
             } => true,
-            Effect::SignedOut { reason, remote, .. } => {
+            Event::SignedOut { reason, remote, .. } => {
                 let n = tab.sign_outs().len();
                 if n > 1 {
                     return Err(self.fail(format!("tab {i} ended {n} times")));

@@ -1,99 +1,110 @@
 //! The pause protocol: a paused tab holds the session for every tab.
 //!
-//! A paused tab takes a hold (a Web Lock in the browser, asked for with
-//! [`Effect::Hold`]) and announces it only once it is granted
-//! ([`Session::announce_hold`]), so no tab sees a pause that does not hold
-//! yet. The other tabs stop enforcing idleness (`held`) and wait for the
-//! hold's end ([`Effect::AwaitRelease`], answered by
-//! [`Session::hold_released`]); the browser drops a lock when its page
-//! goes away, so a closed tab never leaves the session held. The stored
-//! record says `held` meanwhile, and a tab that opens during a pause checks
-//! whether the hold still stands ([`Effect::ProbeHold`], answered by
-//! [`Session::hold_probed`]). Without locks the paused tab announces the end
-//! of its hold itself, and the others restart their idle window then. The
-//! held time counts as activity: the idle window runs again from the
-//! hold's end.
+//! Where the shell has Web Locks, a paused tab takes a hold (a shared lock,
+//! asked for with [`Command::Hold`]) and announces it only once it is
+//! granted ([`Answer::HoldGranted`]), so no tab sees a pause that does not
+//! hold yet. The other tabs stop enforcing idleness (`held`) and wait for
+//! the hold's end ([`Command::AwaitRelease`], answered by
+//! [`Answer::HoldReleased`]); the browser drops a lock when its page goes
+//! away, so a closed tab never leaves the session held. The stored record
+//! says `held` meanwhile, and a tab that opens during a pause checks
+//! whether the hold still stands ([`Command::ProbeHold`], answered by
+//! [`Answer::HoldProbed`]). Without locks a pause is announced at once, the
+//! paused tab announces the end of its hold itself, and the others restart
+//! their idle window then. The held time counts as activity: the idle
+//! window runs again from the hold's end.
+//!
+//! [`Answer::HoldGranted`]: super::Answer::HoldGranted
+//! [`Answer::HoldReleased`]: super::Answer::HoldReleased
+//! [`Answer::HoldProbed`]: super::Answer::HoldProbed
 
-use super::{Effect, Session, Shared};
 use crate::core::record::Record;
+use crate::core::Command;
+
+use super::{Session, Storage};
 
 impl Session {
-    /// Stops idle enforcement in every tab until [`Session::resume`].
-    pub fn pause(&mut self, now: u64, shared: &mut dyn Shared) {
-        // A due end is settled first: a pause never revives a session.
-        self.check(now, shared);
-        if self.ended.is_some() || self.paused {
+    /// `pause()`: stops idle enforcement in every tab until `resume()`.
+    pub(super) fn pause(&mut self, now: u64, storage: &mut dyn Storage) {
+        if self.paused {
             return;
         }
         self.paused = true;
         if !self.held {
             self.held_since = now;
         }
-        if self.cross_tab {
-            self.effects.push_back(Effect::Hold(true));
+        if self.locks {
+            self.commands.push_back(Command::Hold(true));
+        } else {
+            // Nothing to wait for: the pause holds the others from now.
+            self.announce_hold(true, now, storage);
         }
-        self.check(now, shared);
     }
 
-    /// Ends a pause; counts as activity.
-    pub fn resume(&mut self, now: u64, shared: &mut dyn Shared) {
-        if self.ended.is_some() || !self.paused {
+    /// `resume()`: ends a pause; counts as activity.
+    pub(super) fn resume(&mut self, now: u64, storage: &mut dyn Storage) {
+        if !self.paused {
             return;
         }
         self.paused = false;
-        if self.cross_tab {
-            self.effects.push_back(Effect::Hold(false));
-            self.announce_hold(false, now, shared);
-        }
-        self.restart_idle(now);
+        self.end_hold(now, storage);
+        self.active_at(now);
         self.activity_callback(now, false);
-        self.check(now, shared);
     }
 
-    /// The shell holds this tab's pause (`true`: the hold was granted), or
-    /// the pause ended (`false`): tell the others, and keep the stored record's
-    /// `held` flag right for tabs that open meanwhile. Only a granted hold is
-    /// announced, so no tab sees a pause that does not hold yet.
-    pub fn announce_hold(&mut self, on: bool, now: u64, shared: &mut dyn Shared) {
-        if !self.cross_tab || self.ended.is_some() || (on && !self.paused) {
+    /// This tab's hold ends (a resume, the page going away): drop the lock
+    /// and tell the tabs that cannot see it go.
+    pub(super) fn end_hold(&mut self, now: u64, storage: &mut dyn Storage) {
+        if self.locks {
+            self.commands.push_back(Command::Hold(false));
+        }
+        self.announce_hold(false, now, storage);
+    }
+
+    /// This tab's pause holds the session (`true`: granted, or no locks),
+    /// or its hold ended (`false`): tell the others, and keep the stored
+    /// record's `held` flag right for tabs that open meanwhile.
+    pub(super) fn announce_hold(&mut self, on: bool, now: u64, storage: &mut dyn Storage) {
+        if !self.cross_tab || (on && !self.paused) {
             return;
         }
         self.holding = on;
         // Read, merge, store: never overwrite another tab's later facts.
-        self.reread(now, shared);
+        self.reread(now, storage);
+        if self.ended.is_some() {
+            return;
+        }
         let message = Record {
             hold_changed: Some(on),
             ..self.record()
         };
-        shared.announce(&message.encode());
-        self.write(false, shared);
+        self.commands.push_back(Command::Post(message.encode()));
+        self.save(false, storage);
     }
 
-    /// The answer to [`Effect::ProbeHold`]: a tab still holds the session
-    /// (wait for its end), or the stored flag was stale (a crashed tab): the
-    /// session was held until some unknown moment, so nothing counts as
-    /// activity and the stored last activity stands (fails closed).
-    pub fn hold_probed(&mut self, held: bool, now: u64, shared: &mut dyn Shared) {
-        if !self.held || self.ended.is_some() {
+    /// The answer to [`Command::ProbeHold`]: a tab still holds the session
+    /// (wait for its end), or the stored flag was stale (a crashed tab):
+    /// the session was held until some unknown moment, so nothing counts
+    /// as activity and the stored last activity stands (fails closed).
+    pub(super) fn hold_probed(&mut self, held: bool) {
+        if !self.held {
             return;
         }
         if held {
-            self.effects.push_back(Effect::AwaitRelease);
+            self.commands.push_back(Command::AwaitRelease);
         } else {
             self.held = false;
             self.dirty = true;
-            self.check(now, shared);
         }
     }
 
-    /// No tab holds the session any more: the idle window runs again from now.
-    pub fn hold_released(&mut self, now: u64, shared: &mut dyn Shared) {
-        if !self.held || self.ended.is_some() {
-            return;
+    /// No tab holds the session any more: the idle window runs again from
+    /// now.
+    pub(super) fn hold_released(&mut self, now: u64) {
+        if self.held {
+            self.held = false;
+            self.active_at(now);
         }
-        self.held = false;
-        self.restart_idle(now);
-        self.check(now, shared);
     }
 
     /// A message said that the sender's pause began (`Some(true)`) or ended.
@@ -103,22 +114,18 @@ impl Session {
                 if !self.held && !self.paused {
                     self.held_since = now;
                 }
-                self.hold(true)
+                if !self.held && self.locks {
+                    self.commands.push_back(Command::AwaitRelease);
+                }
+                self.held = true;
             }
             Some(false) if !self.locks && self.held => {
-                // The held time counts as activity: the idle window
-                // runs again from the end of the hold.
-                self.hold(false);
-                self.restart_idle(now);
+                // The held time counts as activity: the idle window runs
+                // again from the end of the hold.
+                self.held = false;
+                self.active_at(now);
             }
             _ => {}
         }
-    }
-
-    fn hold(&mut self, on: bool) {
-        if on && !self.held && self.locks {
-            self.effects.push_back(Effect::AwaitRelease);
-        }
-        self.held = on;
     }
 }

@@ -13,11 +13,16 @@
 //!   record carries the session's latest call, and where the shell has Web
 //!   Locks a tab first takes the keep-alive lock (only if no tab holds it)
 //!   and keeps it while its call is pending, so two tabs never both call. A
-//!   call still pending one period after it began counts as failed.
+//!   call still pending one period after it began counts as failed; when
+//!   there was activity since, the next call is made then, at once, under
+//!   the lock this tab still holds (claiming it again could be refused by
+//!   the hung call's own lock, whose release the browser has not carried
+//!   out yet, and would put the call off by a retry).
 
-use super::{Caller, Deadline, Effect, Problem, Session, Shared};
+use super::{Deadline, Session, Storage, Turn};
 use crate::core::options::{is_whole, MAX_SAFE_INTEGER, MIN_EPOCH_MS};
 use crate::core::record::Learned;
+use crate::core::{Command, Event, Problem};
 
 /// After the keep-alive lock was taken by another tab, ask again this much
 /// later (that tab's call normally reaches this one as news before then).
@@ -90,15 +95,10 @@ impl ServerSync {
 }
 
 impl Session {
-    /// Applies the server's deadlines at `now` (see the module docs). A
-    /// deadline that has passed ends the session at once with its reason;
-    /// nothing revives a session that has ended.
-    pub fn sync(&mut self, sync: ServerSync, now: u64, shared: &mut dyn Shared) {
-        // A due end keeps its reason and time.
-        self.check(now, shared);
-        if self.ended.is_some() {
-            return;
-        }
+    /// `sync(server)` at `now` (see the module docs). A deadline that has
+    /// passed ends the session at once with its reason (the door settles
+    /// after every input); nothing revives a session that has ended.
+    pub(super) fn sync(&mut self, sync: ServerSync, now: u64, storage: &mut dyn Storage) {
         // The server's clock read `sync.now` when this page's read `now`.
         let shift = |t: u64| match sync.now {
             Some(server_now) => (t + now).saturating_sub(server_now),
@@ -119,60 +119,53 @@ impl Session {
         // A deadline that has passed ends the session here, and the end
         // reaches the other tabs as this tab's; else every tab learns the
         // server's deadlines at once.
-        self.check(now, shared);
+        self.settle_due(now, storage);
         if self.ended.is_none() {
             self.dirty = true;
-            if self.cross_tab {
-                self.publish(now, shared);
-            }
-            self.check(now, shared);
+            self.publish(now, storage);
         }
     }
 
-    /// The answer to [`Effect::KeepAlive`] `call`: the server's deadlines
-    /// it answered with, if any. A failed call answers `None` (the shell
-    /// reports its error); a late answer to a call that timed out is
+    /// The answer to [`Event::KeepAlive`] `call`: the server's deadlines
+    /// it answered with, if any. A late answer to a call that timed out is
     /// ignored.
-    pub fn keep_alive_done(
+    pub(super) fn keep_alive_done(
         &mut self,
         call: u32,
         answer: Option<ServerSync>,
         now: u64,
-        shared: &mut dyn Shared,
+        storage: &mut dyn Storage,
     ) {
-        if !matches!(self.caller, Caller::Calling { id, .. } if id == call) {
+        if !matches!(self.turn, Turn::Calling { id, .. } if id == call) {
             return;
         }
-        self.caller = Caller::Idle;
-        self.effects.push_back(Effect::KeepAliveOver);
-        match answer {
-            Some(sync) => self.sync(sync, now, shared),
-            None => self.check(now, shared),
+        self.stop_keep_alive();
+        if let Some(sync) = answer {
+            self.sync(sync, now, storage);
         }
     }
 
-    /// The answer to [`Effect::ClaimKeepAlive`]: whether this tab got the
+    /// The answer to [`Command::ClaimKeepAlive`]: whether this tab got the
     /// keep-alive lock.
-    pub fn keep_alive_lock(&mut self, granted: bool, now: u64, shared: &mut dyn Shared) {
-        if self.caller != Caller::Claiming || self.ended.is_some() {
+    pub(super) fn keep_alive_lock(&mut self, granted: bool, now: u64, storage: &mut dyn Storage) {
+        if self.turn != Turn::Claiming {
             if granted {
-                self.effects.push_back(Effect::KeepAliveOver);
+                self.commands.push_back(Command::ReleaseKeepAlive);
             }
             return;
         }
         if !granted {
             // Another tab is calling (or checking): its call reaches this
             // tab as news; look again a little later.
-            self.caller = Caller::RetryAt(now + KEEP_ALIVE_RETRY_MS);
-            return self.check(now, shared);
+            self.turn = Turn::RetryAt(now + KEEP_ALIVE_RETRY_MS);
+            return;
         }
-        self.caller = Caller::Idle;
-        self.call_keep_alive(now, shared);
-        if self.caller == Caller::Idle {
+        self.turn = Turn::Free;
+        self.call_keep_alive(now, storage);
+        if self.turn == Turn::Free {
             // No longer due: another tab called meanwhile.
-            self.effects.push_back(Effect::KeepAliveOver);
+            self.commands.push_back(Command::ReleaseKeepAlive);
         }
-        self.check(now, shared);
     }
 
     /// When a keep-alive falls due, if one will: the period since the
@@ -189,52 +182,72 @@ impl Session {
         } else {
             return None;
         };
-        match self.caller {
-            Caller::Idle => Some(due),
-            Caller::RetryAt(t) => Some(due.max(t)),
+        match self.turn {
+            Turn::Free => Some(due),
+            Turn::RetryAt(t) => Some(due.max(t)),
             _ => None,
         }
     }
 
     /// Acts on a keep-alive that is due, or a call that timed out.
-    pub(super) fn keep_alive_check(&mut self, now: u64, shared: &mut dyn Shared) {
+    pub(super) fn keep_alive_check(&mut self, now: u64, storage: &mut dyn Storage) {
         if self.due(Deadline::KeepAliveTimeout, now) {
             let period = self.keep_alive.unwrap_or(0);
-            self.caller = Caller::Idle;
-            self.effects.push_back(Effect::KeepAliveOver);
-            self.effects
-                .push_back(Effect::Problem(Problem::KeepAliveTimedOut(period)));
+            self.error(Problem::KeepAliveTimedOut(period));
+            // The hung call no longer blocks the next: with activity since,
+            // it is due now, and made under the lock this tab holds.
+            self.turn = Turn::Free;
+            self.call_keep_alive(now, storage);
+            if self.turn == Turn::Free {
+                self.commands.push_back(Command::ReleaseKeepAlive);
+            }
+            return;
         }
         if !self.due(Deadline::KeepAlive, now) {
             return;
         }
-        if self.cross_tab && self.locks {
-            self.caller = Caller::Claiming;
-            self.effects.push_back(Effect::ClaimKeepAlive);
+        if self.locks {
+            self.turn = Turn::Claiming;
+            self.commands.push_back(Command::ClaimKeepAlive);
         } else {
-            self.caller = Caller::Idle;
-            self.call_keep_alive(now, shared);
+            self.turn = Turn::Free;
+            self.call_keep_alive(now, storage);
         }
     }
 
     /// Calls, unless the stored record shows that another tab did.
-    fn call_keep_alive(&mut self, now: u64, shared: &mut dyn Shared) {
+    fn call_keep_alive(&mut self, now: u64, storage: &mut dyn Storage) {
         if self.cross_tab {
-            self.reread(now, shared);
+            self.reread(now, storage);
         }
         if self.ended.is_some() || !self.due(Deadline::KeepAlive, now) {
             return;
         }
         let id = self.next_call;
         self.next_call = self.next_call.wrapping_add(1);
-        self.caller = Caller::Calling { id, at: now };
+        self.turn = Turn::Calling { id, at: now };
         self.keep_alive_at = now;
         // The claim reaches the other tabs at once.
         self.dirty = true;
-        self.publish(now, shared);
-        self.effects.push_back(Effect::KeepAlive {
+        self.publish(now, storage);
+        // The time a pause holds counts as activity, up to this call.
+        let last_activity = if self.paused || self.held {
+            now
+        } else {
+            self.last
+        };
+        self.events.push_back(Event::KeepAlive {
             call: id,
-            last_activity: self.last,
+            last_activity,
         });
+    }
+
+    /// This tab's part in the keep-alive is over (an answer, the end):
+    /// release the lock.
+    pub(super) fn stop_keep_alive(&mut self) {
+        if self.turn != Turn::Free {
+            self.turn = Turn::Free;
+            self.commands.push_back(Command::ReleaseKeepAlive);
+        }
     }
 }

@@ -1,0 +1,238 @@
+//! The one door: every input reaches a [`Session`] through
+//! [`Session::handle`], which first settles what is due on the facts the
+//! tab already had, then takes the input's news.
+
+use crate::core::record::Record;
+use crate::core::Reason;
+use crate::core::{Problem, FUTURE_TOLERANCE_MS};
+
+use super::server::ServerSync;
+use super::{Session, Storage};
+
+/// Something that happens to a guard: the page's events, the app's calls,
+/// the other tabs' news, and the shell's answers to the core's commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input<'a> {
+    /// Activity events that the shell recorded without asking (before
+    /// [`Session::quiet_until`]): the time of the latest. The shell hands
+    /// it over before any other input.
+    Recorded(u64),
+    /// An activity event in this page (a trusted one, or any with
+    /// `allowSyntheticEvents`). With `confirmToStay`, one during a warning
+    /// counts for nothing: moving the pointer to the dialog's button must
+    /// not dismiss the dialog.
+    Activity,
+    /// `touch()`: activity by definition (an API call, a playing video,
+    /// "Stay signed in").
+    Touch,
+    /// The timer fired, or the page became visible, got focus or was shown
+    /// again: act on whatever is due.
+    Wake,
+    /// Another tab's record or message (the channel, or a `storage` event
+    /// with the key's new value).
+    Message(&'a str),
+    /// The stored record was removed (a `storage` event for the key, or
+    /// for a `clear()`, with no new value).
+    Removed,
+    /// `setRememberMe(on)`.
+    RememberMe(bool),
+    /// `pause()`.
+    Pause,
+    /// `resume()`.
+    Resume,
+    /// `signOut()`.
+    SignOut,
+    /// `sync(server)`, checked ([`ServerSync::checked`]).
+    Sync(ServerSync),
+    /// The page goes away (`pagehide`) or the guard is destroyed: write
+    /// what the others must know, and end this tab's hold.
+    Leave,
+    /// The shell's answer to one of the core's requests.
+    Answer(Answer),
+}
+
+/// The answers to the core's requests ([`Command`](super::Command)s and
+/// [`Event::KeepAlive`](super::Event::KeepAlive)), one variant each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// [`Command::Hold(true)`](super::Command::Hold): the hold is granted.
+    /// (A hold that fails is never answered: the pause stays this tab's.)
+    HoldGranted,
+    /// [`Command::ProbeHold`](super::Command::ProbeHold): whether a tab
+    /// still holds the session (a probe that fails answers `false`).
+    HoldProbed(bool),
+    /// [`Command::AwaitRelease`](super::Command::AwaitRelease): no tab
+    /// holds the session any more (a wait that fails answers this too).
+    HoldReleased,
+    /// [`Command::ClaimKeepAlive`](super::Command::ClaimKeepAlive): whether
+    /// this tab got the keep-alive lock.
+    KeepAliveLock(bool),
+    /// [`Event::KeepAlive`](super::Event::KeepAlive) `call` has settled:
+    /// with the server's deadlines it answered with, if any. A failed call
+    /// answers `None` (the shell reports its error).
+    KeepAliveDone {
+        /// The call, as the event named it.
+        call: u32,
+        /// The server's deadlines, checked.
+        answer: Option<ServerSync>,
+    },
+}
+
+impl Session {
+    /// The one door: takes `input` at `now` (epoch ms, the page's clock).
+    /// Afterwards, drain [`Session::poll`] and [`Session::poll_command`]
+    /// and keep a timer no later than [`Session::next_wake`].
+    ///
+    /// **A tab settles what is due before it takes news.** Timers lie: a
+    /// laptop sleeps, a background tab's timers are throttled by up to a
+    /// minute. So an input may come long after this tab's warning or end
+    /// fell due, and whatever it brings (activity here, another tab's
+    /// activity, remember-me or pause, a sync, another session) must not
+    /// revive what was due before it. Every input is therefore taken in
+    /// time order: first, whatever fell due on the facts this tab already
+    /// had is acted on, up to the moment the input's news happened; then the
+    /// news is taken; then whatever it makes due is acted on. For the
+    /// page's own events and the app's calls that moment is `now`. Another
+    /// tab's record carries the times of its facts, and the moment of its
+    /// news is the latest of them (see `news_moment`): activity another tab
+    /// had before this tab's end was due, whose message arrives a little
+    /// after it, still counts, as the contract's "no tab ends while another
+    /// had activity within its window" wants; activity after it never does.
+    ///
+    /// One input does not settle first: [`Input::Recorded`]. Its time lies
+    /// before the `quiet_until` it was recorded under, which is never after
+    /// a deadline, so nothing was due when it happened: taking it first is
+    /// taking events in time order.
+    ///
+    /// Before anything, the clock: a `now` more than a minute behind the
+    /// latest this session has seen (the system clock set back) is handled
+    /// as a record from the future is: reported, and the session ends. A
+    /// smaller step back changes nothing: the latest `now` stands, so no
+    /// clock that goes back buys time.
+    pub fn handle(&mut self, input: Input<'_>, now: u64, storage: &mut dyn Storage) {
+        if let Input::Recorded(at) = input {
+            self.active_at(at);
+            return;
+        }
+        if self.ended.is_some() {
+            return;
+        }
+        let now = self.clock(now, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        let message = match input {
+            Input::Message(text) => Some(Record::parse(text, now)),
+            _ => None,
+        };
+        let moment = match &message {
+            Some(Ok(r)) => self.news_moment(r, now),
+            _ => now,
+        };
+        self.settle_due(moment, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        match input {
+            Input::Recorded(_) | Input::Wake => {}
+            Input::Activity if self.confirm_to_stay && self.warned.is_some() => {}
+            Input::Activity | Input::Touch => self.touch(now),
+            Input::Message(_) => match message {
+                Some(Ok(r)) => self.hear(&r, now, storage),
+                Some(Err(e)) => self.reject(Problem::Rejected(e), now, storage),
+                None => {}
+            },
+            Input::Removed => {
+                // Another tab cleared storage: put the session back at
+                // once, for the tabs that open meanwhile.
+                self.dirty = true;
+                self.publish(now, storage);
+            }
+            Input::RememberMe(on) => self.set_remember_me(on, now, storage),
+            Input::Pause => self.pause(now, storage),
+            Input::Resume => self.resume(now, storage),
+            Input::SignOut => self.sign_out(now, storage),
+            Input::Sync(sync) => self.sync(sync, now, storage),
+            Input::Leave => self.leave(now, storage),
+            Input::Answer(answer) => self.answer(answer, now, storage),
+        }
+        self.settle(now, storage);
+    }
+
+    /// The clock rule (see [`Session::handle`]): the time to decide with.
+    fn clock(&mut self, now: u64, storage: &mut dyn Storage) -> u64 {
+        let latest = self.latest;
+        if now.saturating_add(FUTURE_TOLERANCE_MS) < latest {
+            // The end is written on the page's clock (no earlier than the
+            // start, which every record must keep).
+            self.reject(
+                Problem::ClockBack(latest - now),
+                now.max(self.start),
+                storage,
+            );
+            return now;
+        }
+        self.latest = latest.max(now);
+        self.latest
+    }
+
+    fn answer(&mut self, answer: Answer, now: u64, storage: &mut dyn Storage) {
+        match answer {
+            Answer::HoldGranted => self.announce_hold(true, now, storage),
+            Answer::HoldProbed(held) => self.hold_probed(held),
+            Answer::HoldReleased => self.hold_released(now),
+            Answer::KeepAliveLock(granted) => self.keep_alive_lock(granted, now, storage),
+            Answer::KeepAliveDone { call, answer } => {
+                self.keep_alive_done(call, answer, now, storage)
+            }
+        }
+    }
+
+    /// Activity at `at`: the idle window runs again from there.
+    pub(super) fn active_at(&mut self, at: u64) {
+        self.last = self.last.max(at);
+    }
+
+    /// Activity in this page now (an event, `touch()`, the end of a pause).
+    fn touch(&mut self, now: u64) {
+        if now > self.last {
+            self.active_at(now);
+            self.activity_callback(now, false);
+        }
+    }
+
+    /// `signOut()`: an end that is due already, here or in the stored
+    /// record (another tab's end, not heard yet), keeps its reason and time.
+    fn sign_out(&mut self, now: u64, storage: &mut dyn Storage) {
+        if self.cross_tab {
+            self.reread(now, storage);
+        }
+        self.end_here(Reason::Manual, now, storage);
+    }
+
+    /// `setRememberMe(on)`, in every tab at once.
+    fn set_remember_me(&mut self, on: bool, now: u64, storage: &mut dyn Storage) {
+        self.remember_me = on;
+        self.remember_at = self.remember_at.max(now);
+        self.publish(now, storage);
+    }
+
+    /// The page goes away: the other tabs must know what this page knew.
+    /// The stored record is checked too (an app that cleared storage and
+    /// reloads must find its session again), and a pause ends with the
+    /// page: its time counts as activity.
+    fn leave(&mut self, now: u64, storage: &mut dyn Storage) {
+        if self.paused {
+            self.active_at(now);
+        }
+        if self.cross_tab && !self.unpublished() {
+            self.reread(now, storage);
+        }
+        if self.unpublished() {
+            self.publish(now, storage);
+        }
+        if self.paused {
+            self.end_hold(now, storage);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! News from the other tabs: which session it belongs to, when it
+//! happened, and what this tab takes from it.
+//!
+//! **Sessions by identity.** Every record and message names its session
+//! (`id`: the moment it was begun, above any id stored before it, so a
+//! later session has the greater id). [`Session::verdict`] alone decides
+//! what a tab does with another session's news:
+//! - a running tab joins a different, younger session only when that one
+//!   began with a sign-in (a `startedAt` given to its guard); otherwise the
+//!   older session stands. So two tabs that began a session each before
+//!   seeing the other's (storage lags between pages) end up in one, and a
+//!   guard that found no record because the app cleared storage joins the
+//!   session the other tabs still hold, which never moves an absolute end
+//!   later;
+//! - an end ends only its own session: a tab that joined a later one (a
+//!   new sign-in, a guard made in `onSignOut` once the end was stored) is
+//!   never ended by an earlier session's end, however late it arrives. The
+//!   end of a session this tab would have joined had it heard of it
+//!   earlier (a younger sign-in, or an older session its implicit one
+//!   began beside without knowing) is that session's end, and ends it;
+//! - a tab whose session stands puts its record back when it finds the
+//!   stored one gone or another session's, so that a tab opened later
+//!   joins it.
+
+use crate::core::record::Record;
+use crate::core::{Problem, RecordError};
+
+use super::{Session, Storage, StorageFailed};
+
+/// What a tab does with a record of the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// The tab's own session: take its facts.
+    Ours,
+    /// A session this tab joins.
+    Join,
+    /// Another session, which this tab's outranks or whose end it is: the
+    /// tab's session stands, and its record belongs in storage.
+    Stand,
+}
+
+impl Session {
+    /// The one rule for news of another session (see the module docs).
+    pub(super) fn verdict(&self, r: &Record) -> Verdict {
+        let joins = if r.id == self.id {
+            return Verdict::Ours;
+        } else if r.id > self.id {
+            r.login
+        } else {
+            // An older session, beside which this implicit one began
+            // without knowing of it (not after its end was stored).
+            !self.login && (r.ended.is_none() || self.superseded.map_or(true, |q| r.id > q))
+        };
+        if joins {
+            Verdict::Join
+        } else {
+            Verdict::Stand
+        }
+    }
+
+    /// When the news of `r` happened, for settling first (see
+    /// [`Session::handle`]): the latest of the facts it brings that this
+    /// tab had not, no later than `now`. Activity at the very moment this
+    /// tab's end fell due comes after it (a due end is never extended),
+    /// while another tab's end at that moment is the same end, taken as it
+    /// was told: it counts from the millisecond before. A hold's change
+    /// carries no time: it happened now. Another session's news is decided
+    /// now.
+    pub(super) fn news_moment(&self, r: &Record, now: u64) -> u64 {
+        if self.verdict(r) != Verdict::Ours || r.hold_changed.is_some() {
+            return now;
+        }
+        let newer = |theirs: u64, ours: u64| if theirs > ours { theirs } else { 0 };
+        let learned = |l: Option<crate::core::Learned>| l.map_or(0, |l| l.learned);
+        [
+            newer(r.last_activity, self.last),
+            newer(r.remember_at, self.remember_at),
+            newer(learned(r.server.end), learned(self.server.end)),
+            newer(learned(r.server.idle_end), learned(self.server.idle_end)),
+            r.ended.map_or(0, |e| e.at.saturating_sub(1)),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+        .min(now)
+    }
+
+    /// Another tab's record or message, settled up to its moment already.
+    pub(super) fn hear(&mut self, r: &Record, now: u64, storage: &mut dyn Storage) {
+        match self.verdict(r) {
+            Verdict::Ours => {
+                self.merge(r, now);
+                if self.ended.is_some() {
+                    return self.store_end(storage);
+                }
+                self.hear_hold(r.hold_changed, now);
+                if self.holding && !r.held && self.ended.is_none() {
+                    // A tab that had not heard of this tab's hold wrote the
+                    // record without its flag: put it back at once, for the
+                    // tabs that open meanwhile.
+                    self.dirty = true;
+                    self.publish(now, storage);
+                }
+            }
+            Verdict::Join => {
+                self.adopt(r);
+                self.merge(r, now);
+                if self.ended.is_some() {
+                    self.store_end(storage);
+                }
+            }
+            // Its tab wrote it to storage over this session's record (or
+            // an end of another session arrived late): put this session
+            // back at once, for the tabs that open meanwhile.
+            Verdict::Stand => {
+                self.dirty = true;
+                self.publish(now, storage);
+            }
+        }
+    }
+
+    /// Joins the session of `r` as it stands there. This tab's own
+    /// activity is activity of that session too, if it came before that
+    /// session's idle end: later activity never revives it.
+    pub(super) fn adopt(&mut self, r: &Record) {
+        let own = self.last;
+        self.id = r.id;
+        self.login = r.login;
+        self.sign_in = r.sign_in;
+        self.server = r.server;
+        self.keep_alive_at = r.keep_alive_at;
+        self.start = r.started_at;
+        self.told = r.last_activity;
+        self.last = r.last_activity;
+        self.remember_me = r.remember_me;
+        self.remember_at = r.remember_at;
+        self.horizon = super::own_horizon(&self.limits).min(r.horizon);
+        if self.idle_end().map_or(true, |end| own < end) {
+            self.active_at(own);
+        }
+        self.dirty = self.last > self.told;
+    }
+
+    /// Takes the facts of this session's record. Only facts that never go
+    /// backwards (a stored record may lag a message): later activity, a
+    /// later remember-me setting or server deadline, the end.
+    pub(super) fn merge(&mut self, r: &Record, now: u64) {
+        if let Some(end) = r.ended {
+            self.end_session(end, true);
+            return;
+        }
+        // Every tab was told of what the record holds.
+        self.told = self.told.max(r.last_activity);
+        self.horizon = self.horizon.min(r.horizon);
+        if r.last_activity > self.last {
+            self.last = r.last_activity;
+            self.activity_callback(now, true);
+        }
+        if r.remember_at > self.remember_at {
+            self.remember_me = r.remember_me;
+            self.remember_at = r.remember_at;
+        }
+        self.server.end = crate::core::Learned::later(self.server.end, r.server.end);
+        self.server.idle_end = crate::core::Learned::later(self.server.idle_end, r.server.idle_end);
+        self.keep_alive_at = self.keep_alive_at.max(r.keep_alive_at);
+    }
+
+    /// A message told this tab its session's end: where this page's view of
+    /// storage still shows the session live (storage can lag the channel
+    /// between pages), store the end, so that a guard the app makes now (in
+    /// `onSignOut`) finds the session ended and begins the next one.
+    fn store_end(&mut self, storage: &mut dyn Storage) {
+        if let Some(Ok(r)) = self.read(storage) {
+            if r.id == self.id && r.ended.is_none() {
+                self.save(false, storage);
+            }
+        }
+    }
+
+    /// Takes what the stored record of this session says happened before
+    /// `until`: another tab may have been active, or ended, a moment before
+    /// this tab acts, with its message still on its way. News from `until`
+    /// on is left (it cannot undo what was due by then). A record that is
+    /// gone or another session's is put back with the next write.
+    pub(super) fn reread(&mut self, until: u64, storage: &mut dyn Storage) {
+        match self.read(storage) {
+            Some(Ok(r)) => match self.verdict(&r) {
+                Verdict::Ours if self.news_moment(&r, until) < until => self.merge(&r, until),
+                Verdict::Ours | Verdict::Join => {}
+                Verdict::Stand => self.dirty = true,
+            },
+            None if !self.storage_failed => self.dirty = true,
+            _ => {}
+        }
+    }
+
+    /// The stored record, parsed (validated against the latest time this
+    /// session has seen); `None` when there is none or storage failed.
+    pub(super) fn read(
+        &mut self,
+        storage: &mut dyn Storage,
+    ) -> Option<Result<Record, RecordError>> {
+        match storage.read() {
+            Ok(text) => text.map(|t| Record::parse(&t, self.latest)),
+            Err(StorageFailed) => {
+                self.storage_failure();
+                None
+            }
+        }
+    }
+
+    /// Reports the first storage failure; the guard goes on in the page.
+    pub(super) fn storage_failure(&mut self) {
+        if !self.storage_failed {
+            self.storage_failed = true;
+            self.error(Problem::Storage);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Acting on what is due: the end, the warning, the keep-alive and the
+//! record's write, and the one place a session ends.
+
+use crate::core::record::End;
+use crate::core::{Command, Event, Problem, Reason};
+
+use super::{Deadline, Session, Storage};
+
+/// Under constant activity, the record is written at most this often
+/// (unless another tab would act on idleness sooner: see
+/// `Session::publish_due`).
+pub const PUBLISH_INTERVAL_MS: u64 = 1_000;
+/// How long before another tab could act on older facts this tab's write
+/// must go out: time for the write and the message to reach that tab.
+pub const DELIVERY_MARGIN_MS: u64 = 100;
+/// `onActivity` fires at most this often.
+pub const ACTIVITY_CALLBACK_INTERVAL_MS: u64 = 1_000;
+
+impl Session {
+    /// Everything due at `now`: the end or the warning, then the
+    /// keep-alive and the record's write.
+    pub(super) fn settle(&mut self, now: u64, storage: &mut dyn Storage) {
+        self.settle_due(now, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        self.keep_alive_check(now, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        if self.due(Deadline::Publish, now) {
+            self.publish(now, storage);
+        }
+    }
+
+    /// The end or the warning that is due at `t`, on what this tab knows
+    /// and what the stored record says happened before it fell due.
+    pub(super) fn settle_due(&mut self, t: u64, storage: &mut dyn Storage) {
+        if let (true, Some(until)) = (self.cross_tab, self.reread_until(t)) {
+            // Another tab may have been active, synced or ended just before
+            // (its message on its way): an end found there wins, so every
+            // tab ends with the same reason.
+            self.reread(until, storage);
+            if self.ended.is_some() {
+                return;
+            }
+        }
+        let Some((at, reason)) = self.earliest_end() else {
+            self.warned = None;
+            return;
+        };
+        if self.warned != Some(at) {
+            // The end moved: a warning given for the old one is over.
+            self.warned = None;
+        }
+        if t >= at {
+            return self.end_here(reason, at, storage);
+        }
+        if self.due(Deadline::Warning, t) {
+            self.warned = Some(at);
+            self.events.push_back(Event::Warning {
+                reason,
+                remaining_ms: at - t,
+                expires_at: at,
+            });
+        }
+        // Nothing is due at `t` any more: whatever falls due at or before it
+        // from now on, news this tab takes has made due.
+        self.settled = self.settled.max(t);
+    }
+
+    /// When a warning or end is due at `t`: until when the stored record's
+    /// news counts before this tab acts. An end that fell due is never
+    /// revived: only what happened before it counts (before its deadline,
+    /// or, for an end that news this tab took has just made due, up to that
+    /// news: see `settled`). A warning is undone by activity: whatever
+    /// happened up to `t` counts.
+    fn reread_until(&self, t: u64) -> Option<u64> {
+        let (end, _) = self.earliest_end()?;
+        if t >= end {
+            Some(end.max(self.settled + 1))
+        } else if self.due(Deadline::Warning, t) {
+            Some(t + 1)
+        } else {
+            None
+        }
+    }
+
+    /// The end as it stands and its reason: the earliest of the guard's
+    /// own ends and the server's (`"absolute"` on a tie).
+    pub(super) fn earliest_end(&self) -> Option<(u64, Reason)> {
+        [
+            (Deadline::AbsoluteEnd, Reason::Absolute),
+            (Deadline::ServerEnd, Reason::Absolute),
+            (Deadline::IdleEnd, Reason::Idle),
+            (Deadline::ServerIdleEnd, Reason::Idle),
+        ]
+        .into_iter()
+        .filter_map(|(d, reason)| self.deadline(d).map(|at| (at, reason)))
+        // The first of equal minima: an absolute end wins a tie.
+        .reduce(|best, next| if next.0 < best.0 { next } else { best })
+    }
+
+    /// The record waits to be written: activity the other tabs were not
+    /// told of, or another fact of this tab's.
+    pub(super) fn unpublished(&self) -> bool {
+        self.dirty || self.last > self.told
+    }
+
+    /// When this tab must write the record (and post it) at the latest, if
+    /// it has anything to write.
+    ///
+    /// Writes are batched for cost: at most one per
+    /// [`PUBLISH_INTERVAL_MS`]. But activity the other tabs were not told of
+    /// must reach them before any of them could warn or end for idleness
+    /// on the older activity time they know (`told`), however short its
+    /// idle window: the first of them may act at `told + horizon`, the
+    /// horizon being the shortest time from an activity to an idle warning
+    /// or end over the tabs of the session (each tab's own idle window and
+    /// warning lead, carried in the record). [`DELIVERY_MARGIN_MS`] leaves
+    /// time for the write and the message to arrive. So activity that
+    /// closes a warning, in this tab or another, goes out at once.
+    pub(super) fn publish_due(&self) -> Option<u64> {
+        if !self.unpublished() {
+            return None;
+        }
+        let slot = self.published_at.map_or(0, |p| p + PUBLISH_INTERVAL_MS);
+        // The shorter horizon of both remember-me settings: a tab may
+        // switch remember-me to a shorter window at any moment, and then
+        // act on the activity it was told of.
+        let others_act = self
+            .horizon
+            .shortest()
+            .filter(|_| self.cross_tab && self.last > self.told)
+            .map(|h| {
+                self.told
+                    .saturating_add(h)
+                    .saturating_sub(DELIVERY_MARGIN_MS)
+            });
+        Some(others_act.map_or(slot, |at| at.min(slot)))
+    }
+
+    /// Read, merge, write: never overwrite another tab's later facts, and
+    /// put this session back where storage lost it or holds a session
+    /// this one stands over.
+    pub(super) fn publish(&mut self, now: u64, storage: &mut dyn Storage) {
+        use super::news::Verdict;
+        self.dirty = false;
+        if self.cross_tab {
+            match self.read(storage) {
+                Some(Err(e)) => return self.reject(Problem::Rejected(e), now, storage),
+                Some(Ok(r)) => match self.verdict(&r) {
+                    Verdict::Ours => self.merge(&r, now),
+                    Verdict::Join => {
+                        self.adopt(&r);
+                        self.merge(&r, now);
+                    }
+                    Verdict::Stand => {}
+                },
+                None => {}
+            }
+            if self.ended.is_some() {
+                return;
+            }
+        }
+        self.told = self.last;
+        self.published_at = Some(now);
+        self.save(true, storage);
+    }
+
+    /// Stores the record as it stands and, with `post`, posts it to the
+    /// other tabs (a `crossTab: false` guard does neither).
+    pub(super) fn save(&mut self, post: bool, storage: &mut dyn Storage) {
+        if !self.cross_tab {
+            return;
+        }
+        let text = self.record().encode();
+        if storage.store(&text).is_err() {
+            self.storage_failure();
+        }
+        if post {
+            self.commands.push_back(Command::Post(text));
+        }
+    }
+
+    pub(super) fn activity_callback(&mut self, now: u64, remote: bool) {
+        if self.activity_cb_at.is_none() || self.due(Deadline::ActivityCallback, now) {
+            self.activity_cb_at = Some(now);
+            self.events.push_back(Event::Activity { at: now, remote });
+        }
+    }
+
+    /// Reports `p` to the app.
+    pub(super) fn error(&mut self, p: Problem) {
+        self.events.push_back(Event::Error(p));
+    }
+
+    /// Fails closed: a record or message that breaks the rules (or a clock
+    /// that went back) ends the session with reason `"absolute"`. Its
+    /// limits can no longer be trusted, so it is treated as a session whose
+    /// lifetime is over; it is never reported as `"idle"` (the user did
+    /// nothing) or `"manual"` (nobody signed out).
+    pub(super) fn reject(&mut self, p: Problem, at: u64, storage: &mut dyn Storage) {
+        self.error(p);
+        self.end_here(Reason::Absolute, at, storage);
+    }
+
+    /// This tab ends the session, and tells the others.
+    pub(super) fn end_here(&mut self, reason: Reason, at: u64, storage: &mut dyn Storage) {
+        if self.end_session(End { reason, at }, false) {
+            self.save(true, storage);
+        }
+    }
+
+    /// The one place a session ends: once, for good. `false` if it had
+    /// ended already.
+    pub(super) fn end_session(&mut self, end: End, remote: bool) -> bool {
+        if self.ended.is_some() {
+            return false;
+        }
+        self.ended = Some(end);
+        self.warned = None;
+        self.paused = false;
+        self.stop_keep_alive();
+        self.events.push_back(Event::SignedOut {
+            reason: end.reason,
+            at: end.at,
+            remote,
+        });
+        true
+    }
+}
