@@ -328,7 +328,8 @@ export async function expectNoLog(page, type, why = "") {
 
 /**
  * Waits (real time, up to `timeout`) until inspect(page, g) matches every key of
- * `expected`, then asserts it (so a failure shows the last value seen).
+ * `expected`, then asserts it (so a failure shows the last value seen, after
+ * `message` when one is given).
  */
 export async function expectInspect(page, expected, { g, timeout = 3000, message } = {}) {
   let last;
@@ -339,8 +340,74 @@ export async function expectInspect(page, expected, { g, timeout = 3000, message
     // fall through to the assertion, which reports the difference
   }
   const picked = Object.fromEntries(Object.keys(expected).map((k) => [k, last[k]]));
-  assert.deepEqual(picked, expected, message);
+  const seen = `: expected ${JSON.stringify(expected)}, got ${JSON.stringify(picked)} (now ${last.now})`;
+  assert.deepEqual(picked, expected, message && message + seen);
   return last;
 }
+
+/**
+ * Fake-clock step where the order of events between tabs matters: Playwright
+ * runs the timers of every page of a context for one `runFor` before any page
+ * handles another tab's message, so small steps give cross-tab deliveries (real
+ * browser tasks) a real-time turn between 10 ms of fake time.
+ */
+export const TAB_STEP = 10;
+
+/** Runs the shared clock to T0 + `at` (read in `page`) in `step` ms steps, never backwards. */
+export async function runTo(s, page, at, step = TAB_STEP) {
+  const left = T0 + at - (await now(page));
+  assert.ok(left >= 0, `the clock is already past T0+${at}`);
+  if (left > 0) await advance(s, left, { step });
+}
+
+/** Every onSignOut of `pages`, as { tab, reason, at, remote, calledAt } (calledAt relative to T0). */
+export async function ends(pages) {
+  const out = [];
+  for (const [i, page] of pages.entries()) {
+    for (const e of await logOf(page, "onSignOut")) out.push({ tab: i, ...e.event, calledAt: e.now - T0 });
+  }
+  return out;
+}
+
+/** Asserts that no page of `pages` has signed out (after real time settled). */
+export async function expectNoEnd(pages, when) {
+  await settle(100);
+  const seen = await ends(pages);
+  assert.deepEqual(
+    seen.map((e) => ({ tab: e.tab, reason: e.reason, at: e.at - T0, remote: e.remote })),
+    [],
+    `no tab may sign out ${when}`,
+  );
+}
+
+/**
+ * Waits until every page signed out once (letting the fake clock run up to
+ * `fakeBudget` ms in TAB_STEP steps meanwhile); returns their events, `at`
+ * relative to T0.
+ */
+export async function expectEveryEnd(s, pages, { fakeBudget = 100 } = {}) {
+  await propagate(
+    s,
+    async () => {
+      for (const page of pages) if ((await logOf(page, "onSignOut")).length === 0) return false;
+      return true;
+    },
+    { fakeBudget, tick: TAB_STEP, message: "onSignOut in every tab" },
+  );
+  await settle(100);
+  const seen = await ends(pages);
+  for (const [i] of pages.entries()) {
+    assert.equal(seen.filter((e) => e.tab === i).length, 1, `exactly one onSignOut in tab ${i}: ${JSON.stringify(seen)}`);
+  }
+  return seen.map((e) => ({ ...e, at: e.at - T0 }));
+}
+
+/**
+ * Page-side source of more options (makeGuard's `hooks.options`): an
+ * `onKeepAlive` recorded in window.log, which then returns the value of the
+ * page-side expression `returns` (a Promise that never settles: a hung call).
+ */
+export const recordKeepAlive = (returns = "undefined") =>
+  `({ onKeepAlive: (e) => { window.record("onKeepAlive", window.guards.length - 1, e); return ${returns}; } })`;
 
 export { assert };

@@ -24,6 +24,7 @@ import {
   logOf,
   makeGuard,
   propagate,
+  recordKeepAlive,
   run,
   settle,
   setup,
@@ -187,8 +188,7 @@ for (const how of ["throws", "rejects"]) {
   test(`a keep-alive claim that ${how} is reported, and the tab calls onKeepAlive as without locks`, TIMEOUT, async (t) => {
     const s = await session(t);
     const a = await openWith(s, `ifAvailable-${how}`);
-    const recordKeepAlive = `({ onKeepAlive: (e) => window.record("onKeepAlive", 0, e) })`;
-    await makeGuard(a, { ...OPTIONS, keepAliveMs: 10_000 }, { options: recordKeepAlive });
+    await makeGuard(a, { ...OPTIONS, keepAliveMs: 10_000 }, { options: recordKeepAlive() });
     await run(s, 1_000);
     await call(a, "touch");
     await run(s, 9_000, { step: STEP });

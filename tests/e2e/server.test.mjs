@@ -27,6 +27,7 @@ import {
   makeGuard,
   moveMouse,
   pressKey,
+  recordKeepAlive,
   setup,
   sleep,
 } from "./harness.mjs";
@@ -126,7 +127,7 @@ function appSide() {
 
 /** Page-side options added to every guard: onKeepAlive, recorded in window.log. */
 const KEEP_ALIVE = {
-  options: "({ onKeepAlive: (e) => { window.record('onKeepAlive', window.guards.length - 1, e); return window.keepAlive(); } })",
+  options: recordKeepAlive("window.keepAlive()"),
 };
 
 /**

@@ -16,9 +16,12 @@ import { test } from "node:test";
 import {
   HOUR,
   T0,
+  TAB_STEP,
   advance,
   assert,
+  expectEveryEnd,
   expectInspect,
+  expectNoEnd,
   inspect,
   logOf,
   makeGuard,
@@ -26,6 +29,7 @@ import {
   now,
   pressKey,
   propagate,
+  runTo,
   settle,
   setup,
   waitUntil,
@@ -35,57 +39,12 @@ import { countWrites } from "./counting.mjs";
 const h = setup();
 const TIMEOUT = { timeout: 120_000 };
 /** Fake-clock step where the order of events between tabs matters (see above). */
-const STEP = 10;
+const STEP = TAB_STEP;
 
 async function tabs(t, n, sessionOptions = {}) {
   const s = await h.session({ pages: n, ...sessionOptions });
   t.after(() => s.close());
   return s;
-}
-
-/** Runs the shared clock to T0 + `at` in STEP ms steps (never backwards). */
-async function runTo(s, page, at, step = STEP) {
-  const left = T0 + at - (await now(page));
-  assert.ok(left >= 0, `the clock is already past T0+${at}`);
-  if (left > 0) await advance(s, left, { step });
-}
-
-/** Every onSignOut of `pages`, as [tab, event, fake time it was called]. */
-async function ends(pages) {
-  const out = [];
-  for (const [i, page] of pages.entries()) {
-    for (const e of await logOf(page, "onSignOut")) out.push({ tab: i, ...e.event, calledAt: e.now - T0 });
-  }
-  return out;
-}
-
-/** Asserts that no page of `pages` has signed out (after real time settled). */
-async function expectNoEnd(pages, when) {
-  await settle(100);
-  const seen = await ends(pages);
-  assert.deepEqual(
-    seen.map((e) => ({ tab: e.tab, reason: e.reason, at: e.at - T0, remote: e.remote })),
-    [],
-    `no tab may sign out ${when}`,
-  );
-}
-
-/** Waits until every page signed out once; returns their events (times relative to T0). */
-async function expectEveryEnd(s, pages, { fakeBudget = 100 } = {}) {
-  await propagate(
-    s,
-    async () => {
-      for (const page of pages) if ((await logOf(page, "onSignOut")).length === 0) return false;
-      return true;
-    },
-    { fakeBudget, tick: STEP, message: "onSignOut in every tab" },
-  );
-  await settle(100);
-  const seen = await ends(pages);
-  for (const [i] of pages.entries()) {
-    assert.equal(seen.filter((e) => e.tab === i).length, 1, `exactly one onSignOut in tab ${i}: ${JSON.stringify(seen)}`);
-  }
-  return seen.map((e) => ({ ...e, at: e.at - T0 }));
 }
 
 for (const active of [0, 1]) {
