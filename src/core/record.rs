@@ -5,7 +5,7 @@
 //!
 //! ```json
 //! {"v":2,"id":1700000000000,"startedAt":1700000000000,"signIn":1700000000000,
-//!  "login":true,"lastActivity":1700000060000,"rememberMe":false,
+//!  "login":true,"after":1690000000000,"lastActivity":1700000060000,"rememberMe":false,
 //!  "rememberAt":1700000000000,"endedAt":null,"reason":null,"horizon":300000,
 //!  "rememberHorizon":2592000000,"keepAliveAt":1700000000000}
 //! ```
@@ -30,7 +30,9 @@
 //!   as now); a guard given another `startedAt` begins a new session.
 //!   `login`: written (`true`) when that `startedAt` was given to the guard
 //!   that began it (a sign-in), which outranks an older session (see the
-//!   core's news.rs); absent, the session began implicitly.
+//!   core's news.rs); absent, the session began implicitly. `after`: the
+//!   id of the ended session its first guard found stored and began after
+//!   (absent: none); that end, and older ones, never end this session.
 //! - `serverEnd`, `serverIdleEnd`: the server's deadlines (on this
 //!   browser's clock, corrected for the server's), each with `…At`, when it
 //!   was learned: the later one wins.
@@ -131,6 +133,10 @@ pub struct Record {
     pub id: u64,
     /// The session began with a sign-in (`login`).
     pub login: bool,
+    /// The ended session this one began after, as its first guard found it
+    /// stored (`after`; `0`: none): that end, and older ones, are not this
+    /// session's.
+    pub after: u64,
     /// Epoch ms the session began.
     pub started_at: u64,
     /// The `startedAt` it was begun with (identifies the sign-in).
@@ -187,7 +193,7 @@ impl core::fmt::Display for RecordError {
         f.write_str(self.as_str())
     }
 }
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 20] = [
     "v",
     "id",
     "startedAt",
@@ -207,6 +213,7 @@ const KEYS: [&str; 19] = [
     "serverIdleEndAt",
     "keepAliveAt",
     "login",
+    "after",
 ];
 
 impl Record {
@@ -271,6 +278,7 @@ impl Record {
         };
         let keep_alive_at = optional(f[17])?.unwrap_or(started_at);
         let login = flag(f[18])?.unwrap_or(false);
+        let after = optional(f[19])?.unwrap_or(0);
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
         let times_ok = started_at <= last_activity
@@ -297,6 +305,7 @@ impl Record {
             keep_alive_at,
             sign_in,
             login,
+            after,
         })
     }
 
@@ -313,6 +322,9 @@ impl Record {
         int(&mut s, ",\"signIn\":", self.sign_in);
         if self.login {
             s.push_str(",\"login\":true");
+        }
+        if self.after > 0 {
+            int(&mut s, ",\"after\":", self.after);
         }
         int(&mut s, ",\"lastActivity\":", self.last_activity);
         s.push_str(",\"rememberMe\":");

@@ -662,6 +662,7 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
     Record {
         id: started_at,
         login: false,
+        after: 0,
         sign_in: started_at,
         server: ServerDeadlines::default(),
         keep_alive_at: started_at,

@@ -8,6 +8,7 @@ fn rec() -> Record {
     Record {
         id: NOW - 10_000,
         login: false,
+        after: 0,
         started_at: NOW - 10_000,
         sign_in: NOW - 10_000,
         server: ServerDeadlines::default(),
@@ -273,6 +274,7 @@ fn valid_record() -> impl Strategy<Value = Record> {
                 Record {
                     id: start + id_gap,
                     login,
+                    after: if login { start / 2 } else { 0 },
                     started_at: start,
                     sign_in: start + id_gap,
                     server: ServerDeadlines {

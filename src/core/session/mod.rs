@@ -158,9 +158,9 @@ pub struct Session {
     holding: bool,
     warned: Option<u64>,
     ended: Option<End>,
-    /// The ended session this guard found stored at start, and began after:
-    /// its end, and those of older sessions, are not this session's.
-    superseded: Option<u64>,
+    /// The ended session this one began after (`0`: none): its end, and
+    /// those of older sessions, are not this session's.
+    after: u64,
     /// The record must be written for something other than activity (it
     /// was removed, or it misses a fact of this tab's).
     dirty: bool,
@@ -229,7 +229,7 @@ impl Session {
             holding: false,
             warned: None,
             ended: None,
-            superseded: None,
+            after: 0,
             dirty: config.cross_tab,
             published_at: None,
             activity_cb_at: None,
@@ -260,7 +260,7 @@ impl Session {
             }
             // An ended session is never resumed, even by the same start: a
             // new one begins (with a greater id).
-            Some(Ok(r)) if r.ended.is_some() => s.superseded = Some(r.id),
+            Some(Ok(r)) if r.ended.is_some() => s.after = r.id,
             _ => {}
         }
         s.settle(now, storage);
@@ -446,6 +446,7 @@ impl Session {
         Record {
             id: self.id,
             login: self.login,
+            after: self.after,
             sign_in: self.sign_in,
             server: self.server,
             keep_alive_at: self.keep_alive_at,

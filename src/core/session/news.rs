@@ -49,7 +49,7 @@ impl Session {
         } else {
             // An older session, beside which this implicit one began
             // without knowing of it (not after its end was stored).
-            !self.login && (r.ended.is_none() || self.superseded.map_or(true, |q| r.id > q))
+            !self.login && (r.ended.is_none() || r.id > self.after)
         };
         if joins {
             Verdict::Join
@@ -126,6 +126,7 @@ impl Session {
         let own = self.last;
         self.id = r.id;
         self.login = r.login;
+        self.after = r.after;
         self.sign_in = r.sign_in;
         self.server = r.server;
         self.keep_alive_at = r.keep_alive_at;
