@@ -144,8 +144,9 @@ pub struct Session {
     /// tabs of the session, this one included.
     horizon: Horizon,
     /// This tab joined the session with a shorter horizon than it had: the
-    /// others may hold back activity it has not heard of yet, so it takes
-    /// no idle action before this time (see `Deadline::IdleEnd`).
+    /// others may hold back activity it has not heard of yet (up to a write
+    /// slot), so it takes no idle action before this time (see
+    /// `Deadline::IdleEnd`), and takes what they held back until then.
     joined_until: u64,
     remember_me: bool,
     remember_at: u64,
@@ -269,21 +270,10 @@ impl Session {
 
     /// Joins the live stored session `r` at start.
     fn resume_stored(&mut self, r: &Record, now: u64) {
-        self.adopt(r);
+        self.adopt(r, now);
+        // A new page is no activity.
         self.last = r.last_activity;
-        // Tell the others at once if this tab acts on idleness sooner, and
-        // give them the time to answer with activity they held back for the
-        // longer horizon.
         self.dirty = self.horizon != r.horizon;
-        // (Held back at most one write slot: a session idle for longer than
-        // that ends at once.)
-        let recent = self
-            .limits
-            .idle_window(self.remember_me)
-            .is_some_and(|w| r.last_activity + w + PUBLISH_INTERVAL_MS > now);
-        if self.dirty && recent {
-            self.joined_until = now + DELIVERY_MARGIN_MS;
-        }
         if r.held && self.locks {
             // A tab held the session when it last wrote: hold until the
             // locks say whether one still does. (Without locks the flag

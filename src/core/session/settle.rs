@@ -54,6 +54,12 @@ impl Session {
             self.warned = None;
         }
         if t >= at {
+            // A tab that waited for what the others held back (see
+            // `joined_until`) ends when the session's idle end passed.
+            let at = match self.idle_end() {
+                Some(idle) if reason == Reason::Idle => idle.min(at),
+                _ => at,
+            };
             return self.end_here(reason, at, storage);
         }
         if self.due(Deadline::Warning, t) {
@@ -71,14 +77,15 @@ impl Session {
 
     /// When a warning or end is due at `t`: until when the stored record's
     /// news counts before this tab acts. An end that fell due is never
-    /// revived: only what happened before it counts (before its deadline,
-    /// or, for an end that news this tab took has just made due, up to that
-    /// news: see `settled`). A warning is undone by activity: whatever
-    /// happened up to `t` counts.
+    /// revived: only what happened up to it counts (up to its deadline, or,
+    /// for an end that news this tab took has just made due, up to that
+    /// news: see `settled`; another tab's activity at the very moment
+    /// counts, as that tab could not know it came too late). A warning is
+    /// undone by activity: whatever happened up to `t` counts.
     fn reread_until(&self, t: u64) -> Option<u64> {
         let (end, _) = self.earliest_end()?;
         if t >= end {
-            Some(end.max(self.settled + 1))
+            Some(end.max(self.settled) + 1)
         } else if self.due(Deadline::Warning, t) {
             Some(t + 1)
         } else {
@@ -152,7 +159,7 @@ impl Session {
                 Some(Ok(r)) => match self.verdict(&r) {
                     Verdict::Ours => self.merge(&r, now),
                     Verdict::Join => {
-                        self.adopt(&r);
+                        self.adopt(&r, now);
                         self.merge(&r, now);
                     }
                     Verdict::Stand => {}
