@@ -551,6 +551,7 @@ impl World {
     /// moves.
     pub fn settle(&mut self) {
         let now = self.now;
+        let mut releases = Vec::new();
         for _round in 0..10_000 {
             let mut moved = false;
             for i in 0..self.tabs.len() {
@@ -608,7 +609,9 @@ impl World {
                             self.tabs[i].keep_alive_lock = !taken;
                             self.answer_at(i, Answer::KeepAliveLock(!taken));
                         }
-                        _ => self.tabs[i].keep_alive_lock = false,
+                        // The browser releases a lock after the task that
+                        // dropped it: a claim in this task still finds it.
+                        _ => releases.push(i),
                     }
                 }
             }
@@ -632,6 +635,9 @@ impl World {
                 }
             }
             if !moved {
+                for i in releases {
+                    self.tabs[i].keep_alive_lock = false;
+                }
                 return;
             }
         }

@@ -123,7 +123,9 @@ impl Session {
     /// activity is activity of that session too, if it came before that
     /// session's idle end: later activity never revives it.
     pub(super) fn adopt(&mut self, r: &Record, now: u64) {
+        // (The moment this tab's own session began is no activity.)
         let own = self.last;
+        let active = own > self.start;
         self.id = r.id;
         self.login = r.login;
         self.after = r.after;
@@ -136,7 +138,7 @@ impl Session {
         self.remember_me = r.remember_me;
         self.remember_at = r.remember_at;
         self.horizon = super::own_horizon(&self.limits).min(r.horizon);
-        if self.idle_end().map_or(true, |end| own < end) {
+        if active && self.idle_end().map_or(true, |end| own < end) {
             self.active_at(own);
         }
         self.dirty = self.last > self.told;
