@@ -1001,6 +1001,7 @@ fn options() -> impl Strategy<Value = Opts> {
                     started_at,
                     keep_alive: None,
                     confirm_to_stay: false,
+                    closed: None,
                 }
             },
         )
@@ -1203,8 +1204,11 @@ fn run(mode: Mode, opts: Opts, steps: &[Step]) -> Result<(), TestCaseError> {
                     }
                 }
                 Effect::SignedOut { .. } | Effect::Activity { .. } | Effect::Hold(_) => {}
-                Effect::ProbeHold => prop_assert!(mode.locks, "{}: unexpected {:?}", ctx(), e),
+                Effect::Probe | Effect::Presence(_) => {
+                    prop_assert!(mode.locks, "{}: unexpected {:?}", ctx(), e)
+                }
                 Effect::Rejected(_)
+                | Effect::Restored { .. }
                 | Effect::AwaitRelease
                 | Effect::ClaimKeepAlive
                 | Effect::KeepAlive { .. }

@@ -963,7 +963,7 @@ fn a_record_written_by_a_newer_release_is_resumed() {
         let inner = &text[1..text.len() - 1];
         w.bus.store = Some([NEWER_FIELDS.0, inner, NEWER_FIELDS.1].concat());
         let b = w.open(Opts::default(), true);
-        assert!(w.tabs[b].effects.is_empty(), "{mode:?}");
+        assert!(w.tabs[b].beyond_start().is_empty(), "{mode:?}");
         assert_eq!(w.session(b).record().started_at, T0 - MIN, "{mode:?}");
         assert_eq!(w.expires_at(b), Some(T0 + 30 * SEC), "{mode:?}");
     }
@@ -981,7 +981,7 @@ fn a_record_of_the_first_release_is_resumed() {
         let mut w = World::new(T0, mode.locks);
         w.bus.store = Some(v1.clone());
         let b = w.open(Opts::default(), true);
-        assert!(w.tabs[b].effects.is_empty(), "{mode:?}");
+        assert!(w.tabs[b].beyond_start().is_empty(), "{mode:?}");
         assert_eq!(w.expires_at(b), Some(T0 + 30 * SEC), "{mode:?}");
         // It is the same session for a tab that joins later.
         let c = w.open(Opts::default(), true);

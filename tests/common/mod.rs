@@ -67,6 +67,8 @@ pub struct Opts {
     pub keep_alive: Option<u64>,
     /// `confirmToStay`
     pub confirm_to_stay: bool,
+    /// `closedTimeoutMs`, or off.
+    pub closed: Option<u64>,
 }
 
 impl Default for Opts {
@@ -80,6 +82,7 @@ impl Default for Opts {
             started_at: None,
             keep_alive: None,
             confirm_to_stay: false,
+            closed: None,
         }
     }
 }
@@ -98,6 +101,7 @@ impl Opts {
             keep_alive_ms: self.keep_alive.map(|ms| ms as f64),
             on_keep_alive: self.keep_alive.is_some(),
             confirm_to_stay: self.confirm_to_stay,
+            closed_timeout_ms: self.closed.map(|ms| ms as f64),
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -131,8 +135,14 @@ pub enum Effect {
     Rejected(RecordError),
     /// Any other `Event::Error`.
     Problem(Problem),
+    /// `Event::SignedOut` once more, `restored` (the page was shown again).
+    Restored {
+        reason: Reason,
+        at: u64,
+    },
     Hold(bool),
-    ProbeHold,
+    Probe,
+    Presence(bool),
     AwaitRelease,
     ClaimKeepAlive,
     /// `Command::ReleaseKeepAlive`
@@ -151,7 +161,15 @@ impl From<Event> for Effect {
                 remaining_ms,
                 expires_at,
             },
-            Event::SignedOut { reason, at, remote } => Effect::SignedOut { reason, at, remote },
+            Event::SignedOut {
+                reason,
+                at,
+                restored: true,
+                ..
+            } => Effect::Restored { reason, at },
+            Event::SignedOut {
+                reason, at, remote, ..
+            } => Effect::SignedOut { reason, at, remote },
             Event::Activity { at, remote } => Effect::Activity { at, remote },
             Event::KeepAlive {
                 call,
@@ -297,6 +315,8 @@ pub struct Tab {
     pub cross_tab: bool,
     /// The tab holds the session's keep-alive lock.
     pub keep_alive_lock: bool,
+    /// The tab holds the session's presence lock.
+    pub present: bool,
     /// Every `onKeepAlive` call: (time, call id, last activity).
     pub calls: Vec<(u64, u32, u64)>,
 }
@@ -342,6 +362,16 @@ impl Tab {
                 Effect::Problem(p) => Some((*t, p)),
                 _ => None,
             })
+            .collect()
+    }
+    /// Every effect but the questions every start asks where there are Web
+    /// Locks (is a tab holding the session, is a page open) and the presence
+    /// this page then takes.
+    pub fn beyond_start(&self) -> Vec<Effect> {
+        self.effects
+            .iter()
+            .map(|(_, e)| *e)
+            .filter(|e| !matches!(e, Effect::Probe | Effect::Presence(true)))
             .collect()
     }
     pub fn rejections(&self) -> usize {
@@ -408,6 +438,7 @@ impl World {
             open: true,
             cross_tab: config.cross_tab,
             keep_alive_lock: false,
+            present: false,
             calls: Vec::new(),
         });
         self.settle();
@@ -487,6 +518,7 @@ impl World {
         t.holding = false;
         t.awaiting = false;
         t.keep_alive_lock = false;
+        t.present = false;
         self.settle();
     }
 
@@ -578,7 +610,8 @@ impl World {
                             continue;
                         }
                         Command::Hold(on) => Effect::Hold(on),
-                        Command::ProbeHold => Effect::ProbeHold,
+                        Command::Probe => Effect::Probe,
+                        Command::Presence(on) => Effect::Presence(on),
                         Command::AwaitRelease => Effect::AwaitRelease,
                         Command::ClaimKeepAlive => Effect::ClaimKeepAlive,
                         Command::ReleaseKeepAlive => Effect::KeepAliveOver,
@@ -593,10 +626,15 @@ impl World {
                                 self.answer_at(i, Answer::HoldGranted);
                             }
                         }
-                        Effect::ProbeHold => {
-                            assert!(self.locks, "tab {i}: ProbeHold without locks");
+                        Effect::Probe => {
+                            assert!(self.locks, "tab {i}: Probe without locks");
                             let held = self.tabs.iter().any(|t| t.open && t.holding);
-                            self.answer_at(i, Answer::HoldProbed(held));
+                            let open = self.tabs.iter().any(|t| t.open && t.present);
+                            self.answer_at(i, Answer::Probed { held, open });
+                        }
+                        Effect::Presence(on) => {
+                            assert!(self.locks, "tab {i}: Presence without locks");
+                            self.tabs[i].present = on;
                         }
                         Effect::AwaitRelease => {
                             assert!(self.locks, "tab {i}: AwaitRelease without locks");
@@ -669,6 +707,8 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         id: started_at,
         login: false,
         after: 0,
+        left_at: 0,
+        ping: None,
         sign_in: started_at,
         server: ServerDeadlines::default(),
         keep_alive_at: started_at,

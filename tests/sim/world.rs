@@ -92,6 +92,7 @@ impl Opts {
             keep_alive_ms: self.keep_alive.map(|k| k as f64),
             on_keep_alive: self.keep_alive.is_some(),
             confirm_to_stay: false,
+            closed_timeout_ms: None,
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -214,6 +215,8 @@ pub struct Tab {
     channel_tail: u64,
     /// Holds the session's keep-alive lock.
     keep_alive_lock: bool,
+    /// Holds the session's presence lock.
+    present: bool,
     /// Every effect, with the time it came out.
     pub effects: Vec<(u64, Event)>,
     /// The session it is in, as of the last call.
@@ -226,7 +229,12 @@ impl Tab {
         self.effects
             .iter()
             .filter_map(|(_, e)| match *e {
-                Event::SignedOut { reason, at, remote } => Some((reason, at, remote)),
+                Event::SignedOut {
+                    reason,
+                    at,
+                    remote,
+                    restored: false,
+                } => Some((reason, at, remote)),
                 _ => None,
             })
             .collect()
@@ -596,6 +604,7 @@ impl World {
             awaiting: false,
             channel_tail: 0,
             keep_alive_lock: false,
+            present: false,
             effects: Vec::new(),
             sid: (0, 0),
         });
@@ -768,10 +777,11 @@ impl World {
                     self.tabs[i].holding = false;
                     self.model.end_hold(i, now);
                 }
-                Command::ProbeHold | Command::AwaitRelease if !self.locks => {
+                Command::Probe | Command::Presence(_) | Command::AwaitRelease if !self.locks => {
                     return Err(self.fail(format!("tab {i}: {c:?} without Web Locks")));
                 }
-                Command::ProbeHold => probe = true,
+                Command::Probe => probe = true,
+                Command::Presence(on) => self.tabs[i].present = on,
                 Command::AwaitRelease => self.tabs[i].awaiting = true,
                 Command::ClaimKeepAlive => claim = true,
                 Command::ReleaseKeepAlive => self.tabs[i].keep_alive_lock = false,
@@ -797,7 +807,16 @@ impl World {
                 .iter()
                 .enumerate()
                 .any(|(j, t)| j != i && t.open && t.live && t.holding);
-            self.call(i, Call::HoldProbed, Input::Answer(Answer::HoldProbed(held)))?;
+            let open = self
+                .tabs
+                .iter()
+                .enumerate()
+                .any(|(j, t)| j != i && t.open && t.live && t.present);
+            self.call(
+                i,
+                Call::HoldProbed,
+                Input::Answer(Answer::Probed { held, open }),
+            )?;
         }
         self.arm(i);
         Ok(())

@@ -93,6 +93,7 @@ impl Session {
                 if self.ended.is_some() {
                     return self.store_end(storage);
                 }
+                self.heard_ping(r.ping, now, storage);
                 self.hear_hold(r.hold_changed, now);
                 if self.holding && !r.held && self.ended.is_none() {
                     // A tab that had not heard of this tab's hold wrote the
@@ -129,6 +130,7 @@ impl Session {
         self.id = r.id;
         self.login = r.login;
         self.after = r.after;
+        self.left_at = r.left_at;
         self.sign_in = r.sign_in;
         self.server = r.server;
         self.keep_alive_at = r.keep_alive_at;
@@ -174,6 +176,7 @@ impl Session {
         self.server.end = crate::core::Learned::later(self.server.end, r.server.end);
         self.server.idle_end = crate::core::Learned::later(self.server.idle_end, r.server.idle_end);
         self.keep_alive_at = self.keep_alive_at.max(r.keep_alive_at);
+        self.left_at = self.left_at.max(r.left_at);
     }
 
     /// A message told this tab its session's end: where this page's view of

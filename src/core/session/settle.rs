@@ -21,14 +21,21 @@ impl Session {
     /// keep-alive and the record's write.
     pub(super) fn settle(&mut self, now: u64, storage: &mut dyn Storage) {
         self.settle_due(now, storage);
+        if self.ended.is_none() {
+            self.ping_unanswered(now, storage);
+        }
+        if self.ended.is_none() {
+            self.keep_alive_check(now, storage);
+        }
         if self.ended.is_some() {
             return;
         }
-        self.keep_alive_check(now, storage);
-        if self.ended.is_some() {
-            return;
-        }
-        if self.due(Deadline::Publish, now) {
+        if self.ping.is_some() {
+            // A ping, or its answer, goes out at once.
+            self.dirty = true;
+            self.publish(now, storage);
+            self.ping = None;
+        } else if self.due(Deadline::Publish, now) {
             self.publish(now, storage);
         }
     }
@@ -226,6 +233,7 @@ impl Session {
             return false;
         }
         self.ended = Some(end);
+        self.ended_remote = remote;
         self.warned = None;
         self.paused = false;
         self.stop_keep_alive();
@@ -233,6 +241,7 @@ impl Session {
             reason: end.reason,
             at: end.at,
             remote,
+            restored: false,
         });
         true
     }
