@@ -161,6 +161,49 @@ if ((${#missing_pkgs[@]} > 0)); then
   fi
 fi
 
+# --- the second browser: Firefox ESR and geckodriver ---------------------------
+# The browser tests and the most important end-to-end tests also run in
+# Firefox. The browser comes from the system package manager (Debian's
+# firefox-esr), the driver for wasm-pack's tests from crates.io (pinned; the
+# end-to-end tests drive Firefox with puppeteer-core over WebDriver BiDi and
+# need no driver).
+GECKODRIVER_VERSION=0.37.1
+find_firefox() {
+  if [[ -n "${FIREFOX_PATH:-}" ]]; then
+    [[ -x "$FIREFOX_PATH" ]] && return 0
+    die "FIREFOX_PATH is set to '$FIREFOX_PATH', which is not an executable file."
+  fi
+  local name
+  for name in firefox-esr firefox; do
+    have "$name" && return 0
+  done
+  return 1
+}
+if ! find_firefox; then
+  if [[ "$(id -u)" == 0 ]] && have apt-get; then
+    say "installing firefox-esr (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { run_quiet apt-get update -q && run_quiet apt-get install -y -q firefox-esr; }; then
+      warn "apt-get could not install firefox-esr"
+    fi
+  fi
+  find_firefox || die "Firefox is needed for the tests in a second browser." \
+    "Debian/Ubuntu: sudo apt-get install firefox-esr" \
+    "Elsewhere: install Firefox and put it on PATH (or point FIREFOX_PATH at it)."
+fi
+
+installed_gecko=""
+if have geckodriver; then
+  installed_gecko="$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" || true
+fi
+if [[ "$installed_gecko" != "$GECKODRIVER_VERSION" ]]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (cargo install, takes a few minutes)"
+  run_quiet cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force ||
+    die "could not install geckodriver $GECKODRIVER_VERSION." \
+      "Run: cargo install geckodriver --version =$GECKODRIVER_VERSION --locked"
+  have geckodriver || die "geckodriver was installed but is not on PATH." "Add $CARGO_BIN to PATH."
+fi
+
 # --- npm dependencies -----------------------------------------------------------
 if [[ -f package-lock.json ]]; then
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
