@@ -20,7 +20,7 @@ import { after, before } from "node:test";
 import { createRequire } from "node:module";
 import { LAUNCH_ARGS, findBrowser } from "../../scripts/browser.mjs";
 import { startServer } from "../../scripts/serve.mjs";
-import { FIXTURE, ROOT, T0, makeGuard } from "./helpers.mjs";
+import { FIXTURE, ROOT, T0, makeGuard, ready, watch } from "./helpers.mjs";
 
 // The browser-neutral helpers (waitUntil, makeGuard, run, expectLog, ...).
 export * from "./helpers.mjs";
@@ -126,18 +126,5 @@ export async function openSession(h, { time = T0, pages = 1, fakeClock = true, p
   h.sessions.add(s);
   for (let i = 0; i < pages; i++) await s.open();
   return s;
-}
-
-function watch(page) {
-  page.consoleMessages = [];
-  page.pageErrors = [];
-  page.on("console", (msg) => page.consoleMessages.push({ type: msg.type(), text: msg.text() }));
-  page.on("pageerror", (err) => page.pageErrors.push(String(err?.message ?? err)));
-}
-
-async function ready(page) {
-  const status = await page.waitForFunction(() => window.ready || window.initError, null, { polling: 10 });
-  const value = await status.jsonValue();
-  if (value !== true) throw new Error(`the fixture failed to load the package: ${value}`);
 }
 

@@ -39,6 +39,23 @@ export async function waitUntil(check, { timeout = 5000, interval = 10, message 
   }
 }
 
+/** Records a page's console messages and uncaught errors in page.consoleMessages and page.pageErrors. */
+export function watch(page) {
+  page.consoleMessages = [];
+  page.pageErrors = [];
+  page.on("console", (msg) => page.consoleMessages.push({ type: msg.type(), text: msg.text() }));
+  page.on("pageerror", (err) => page.pageErrors.push(String(err?.message ?? err)));
+}
+
+/** Waits until the fixture page loaded the package (window.ready), or throws what it reported. */
+export async function ready(page, { timeout = 15_000 } = {}) {
+  const value = await waitUntil(() => page.evaluate(() => window.ready || window.initError), {
+    timeout,
+    message: "the fixture page to load the package",
+  });
+  if (value !== true) throw new Error(`the fixture failed to load the package: ${value}`);
+}
+
 /**
  * Makes a guard in `page` with `options` (serialisable values; the recording
  * callbacks are added page-side). `hooks` may hold:
