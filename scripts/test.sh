@@ -3,7 +3,8 @@
 #   formatting, clippy (native and wasm32), native tests, crate docs and
 #   package, browser tests (the JS class and the Rust API; Chrome and Firefox),
 #   the Rust-only example,
-#   the package build and its size budget, the end-to-end suite (with the demo), the TypeScript
+#   the package build and its size budget, the end-to-end suite (with the demo)
+#   and its most important tests in Firefox, the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
 #   the npm package (npm pack, installed and bundled, run in Chromium), and
 #   the framework bindings (entry points, Vitest, four Vite apps in Chromium).
@@ -117,6 +118,7 @@ STEPS=(
   "Rust-only example: build (scripts/build-example.sh)|bash scripts/build-example.sh"
   "Rust-only example in Chromium|node --test tests/example/example.test.mjs"
   "end-to-end tests (node --test tests/e2e)|run_e2e"
+  "end-to-end tests in Firefox (puppeteer-core, WebDriver BiDi)|node --test tests/firefox/firefox.test.mjs"
   "TypeScript types and README recipes (tsc)|node --test tests/types/types.test.mjs tests/recipes/recipes.test.mjs"
   "build for bundlers (scripts/build-bundler.sh)|bash scripts/build-bundler.sh"
   "bundler build test|node --test tests/package/bundler.test.mjs"
