@@ -3,7 +3,8 @@
 #   formatting, clippy (native and wasm32), native tests, crate docs and
 #   package, browser tests (the JS class and the Rust API; Chrome and Firefox),
 #   the Rust-only example,
-#   the package build and its size budget, the end-to-end suite (with the demo)
+#   the package build, its size budget and the minimum browser versions it
+#   needs, the end-to-end suite (with the demo)
 #   and its most important tests in Firefox, the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
 #   the npm package (npm pack, installed and bundled, run in Chromium), and
@@ -115,6 +116,7 @@ STEPS=(
   "wasm-pack test (headless Firefox)|wasm_pack_test_firefox"
   "build (scripts/build.sh)|bash scripts/build.sh"
   "size budget (gzip -9 of pkg/)|node --test tests/size/size.test.mjs"
+  "browser support: the .wasm's features and the JS syntax against docs/browsers.md|node --test tests/browsers/support.test.mjs"
   "Rust-only example: build (scripts/build-example.sh)|bash scripts/build-example.sh"
   "Rust-only example in Chromium|node --test tests/example/example.test.mjs"
   "end-to-end tests (node --test tests/e2e)|run_e2e"
