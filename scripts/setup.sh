@@ -125,7 +125,7 @@ if [[ "$installed_bindgen" != "$bindgen_version" ]] || ! have wasm-bindgen-test-
       "Make sure $CARGO_BIN comes first in PATH."
 fi
 
-# --- browser and driver -------------------------------------------------------
+# --- browsers and drivers: Chromium, and Firefox as the second browser -------
 # (wasm-opt is not taken from the system: it comes from the pinned npm package
 # `binaryen`, because Debian 12's binaryen 108 writes a broken wasm for
 # wasm-bindgen output; scripts/build.sh explains.)
@@ -141,27 +141,6 @@ find_browser() {
   return 1
 }
 
-missing_pkgs=()
-find_browser || missing_pkgs+=(chromium)
-have chromedriver || missing_pkgs+=(chromium-driver)
-
-if ((${#missing_pkgs[@]} > 0)); then
-  if [[ "$(id -u)" == 0 ]] && have apt-get; then
-    say "installing ${missing_pkgs[*]} (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { run_quiet apt-get update -q && run_quiet apt-get install -y -q "${missing_pkgs[@]}"; }; then
-      warn "apt-get could not install ${missing_pkgs[*]}"
-    fi
-  fi
-  if ! find_browser || ! have chromedriver; then
-    die "a Chrome/Chromium browser and a matching chromedriver are needed for the tests." \
-      "Debian/Ubuntu: sudo apt-get install chromium chromium-driver" \
-      "Elsewhere: install Chrome or Chromium and its chromedriver, put both on PATH" \
-      "(or point CHROME_PATH at the browser)."
-  fi
-fi
-
-# --- the second browser: Firefox ESR and geckodriver ---------------------------
 # The browser tests and the most important end-to-end tests also run in
 # Firefox. The browser comes from the system package manager (Debian's
 # firefox-esr), the driver for wasm-pack's tests from crates.io (pinned; the
@@ -179,19 +158,31 @@ find_firefox() {
   done
   return 1
 }
-if ! find_firefox; then
+missing_pkgs=()
+find_browser || missing_pkgs+=(chromium)
+have chromedriver || missing_pkgs+=(chromium-driver)
+find_firefox || missing_pkgs+=(firefox-esr)
+
+if ((${#missing_pkgs[@]} > 0)); then
   if [[ "$(id -u)" == 0 ]] && have apt-get; then
-    say "installing firefox-esr (apt-get)"
+    say "installing ${missing_pkgs[*]} (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    if ! { run_quiet apt-get update -q && run_quiet apt-get install -y -q firefox-esr; }; then
-      warn "apt-get could not install firefox-esr"
+    if ! { run_quiet apt-get update -q && run_quiet apt-get install -y -q "${missing_pkgs[@]}"; }; then
+      warn "apt-get could not install ${missing_pkgs[*]}"
     fi
+  fi
+  if ! find_browser || ! have chromedriver; then
+    die "a Chrome/Chromium browser and a matching chromedriver are needed for the tests." \
+      "Debian/Ubuntu: sudo apt-get install chromium chromium-driver" \
+      "Elsewhere: install Chrome or Chromium and its chromedriver, put both on PATH" \
+      "(or point CHROME_PATH at the browser)."
   fi
   find_firefox || die "Firefox is needed for the tests in a second browser." \
     "Debian/Ubuntu: sudo apt-get install firefox-esr" \
     "Elsewhere: install Firefox and put it on PATH (or point FIREFOX_PATH at it)."
 fi
 
+# geckodriver, for wasm-pack's browser tests in Firefox.
 installed_gecko=""
 if have geckodriver; then
   installed_gecko="$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" || true
