@@ -403,7 +403,7 @@ for (const app of APPS) {
           `(install ${(app.installMs / 1000).toFixed(1)} s, builds ${(app.buildMs / 1000).toFixed(1)} s)`,
       );
       assert.ok(cost > 0);
-      // The core (wasm + glue) is about 31 KB; a binding adds about 1 KB more.
+      // The core (wasm + glue) is about 34 KB; a binding adds about 1 KB more.
       assert.ok(cost < 36_000, `the package costs the app ${cost} B gzip -9`);
     });
   });
