@@ -74,7 +74,14 @@ export async function recordLive(page, selector) {
   return { read: () => page.evaluate(() => window.__liveLog) };
 }
 
-/** The dialog's tests for `app`; `open`, `dashboard` and `dialog` are apps.test.mjs's helpers. */
+/**
+ * The dialog's tests for `app` (its `name` labels the figures printed):
+ * `open(t, app)` opens the app on the fake clock paused at T0 and resolves to
+ * `{ clock, page, problems }`, `dashboard(page)` waits for the signed-in page
+ * and `dialog(page)` is the locator of the warning dialog (apps.test.mjs's
+ * helpers; an app with the same 15-minute idle window and 60-second warning
+ * can use its own).
+ */
 export function dialogTests(app, { open, dashboard, dialog }) {
   test("axe-core finds no violation on the page with the warning dialog open", async (t) => {
     const { clock, page } = await open(t, app);
@@ -90,7 +97,10 @@ export function dialogTests(app, { open, dashboard, dialog }) {
   test("the keyboard: focus moves to \"Stay signed in\" when the warning opens, Tab stays in the dialog, Escape stays signed in and focus goes back", async (t) => {
     const { clock, page, problems } = await open(t, app);
     await dashboard(page);
-    await page.locator("#toggle").focus(); // what the user was on before the warning
+    // What the user was on before the warning: a button of the page's own,
+    // outside the app's tree.
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement("button"), { textContent: "Before the warning" })));
+    await page.getByRole("button", { name: "Before the warning" }).focus();
     await clock.runFor(14 * MINUTE);
     await dialog(page).waitFor();
     const focused = () =>
@@ -106,7 +116,7 @@ export function dialogTests(app, { open, dashboard, dialog }) {
     assert.deepEqual(order, ["Sign out", "Stay signed in", "Sign out", "Stay signed in"], "Tab and Shift+Tab go round the dialog's buttons");
     await page.keyboard.press("Escape");
     await dialog(page).waitFor({ state: "detached" });
-    await waitUntil(async () => (await focused()) === "Unmount", { message: "focus back on the element focused before" });
+    await waitUntil(async () => (await focused()) === "Before the warning", { message: "focus back on the element focused before" });
     // Escape was "Stay signed in": the next warning is 14 minutes later.
     await clock.runFor(14 * MINUTE - SECOND);
     assert.equal(await dialog(page).count(), 0, "no warning before 14 minutes after Escape");
