@@ -69,7 +69,7 @@
 //! assert!(matches!(events[..], [
 //!     Event::Activity { .. },
 //!     Event::Warning { reason: Reason::Idle, remaining_ms: 10_000, .. },
-//!     Event::SignedOut { reason: Reason::Idle, at, remote: false },
+//!     Event::SignedOut { reason: Reason::Idle, at, remote: false, restored: false },
 //! ] if at == t0 + 80_000));
 //! // Commands (channel posts, locks) are for the host: none without other tabs to tell.
 //! while session.poll_command().is_some() {}
@@ -84,7 +84,7 @@ mod session;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use json::decimal;
 pub use options::{
-    Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
+    problem, Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
     DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS, DEFAULT_REMEMBER_ME_PERIOD_MS,
     DEFAULT_STORAGE_KEY, FUTURE_TOLERANCE_MS, MIN_EPOCH_MS, NOT_DURATION,
 };

@@ -284,6 +284,36 @@ impl core::fmt::Display for OptionError {
 /// What is wrong with a duration that is not one.
 pub const NOT_DURATION: &str = "must be an integer number of milliseconds, or -1 to disable";
 
+/// The other problems [`RawOptions::validate`] names, one constant each, so
+/// a shell can tell them apart (the Rust API words them for its fields).
+pub mod problem {
+    /// `idleTimeoutMs` and `maxDurationMs` both `-1`.
+    pub const NOTHING_TO_ENFORCE: &str =
+        "and maxDurationMs are both -1: there is nothing to enforce";
+    /// `idleTimeoutMs` above `maxDurationMs`.
+    pub const IDLE_OVER_MAX: &str = "may not exceed maxDurationMs";
+    /// `warnBeforeMs` not below the idle window (which `compared` names).
+    pub const WARN_NOT_BELOW_WINDOW: &str = "must be smaller than the idle window in force,";
+    /// `startedAt` not an integer.
+    pub const NOT_EPOCH: &str = "must be an integer epoch time in milliseconds";
+    /// `startedAt` in seconds.
+    pub const SECONDS: &str =
+        "must be epoch milliseconds: below 100000000000 it looks like seconds (a JWT iat: multiply by 1000)";
+    /// `keepAliveMs` not a positive integer or `-1`.
+    pub const KEEP_ALIVE_NOT_POSITIVE: &str =
+        "must be a positive integer number of milliseconds, or -1 for no keep-alive";
+    /// `closedTimeoutMs` not a positive integer or `-1`.
+    pub const CLOSED_NOT_POSITIVE: &str =
+        "must be a positive integer number of milliseconds, or -1 to disable";
+    /// `closedTimeoutMs` without `crossTab`.
+    pub const CLOSED_ALONE: &str =
+        "needs crossTab: a page alone cannot know whether another page is open";
+    /// `keepAliveMs` without `onKeepAlive`.
+    pub const NO_KEEP_ALIVE_CALL: &str = "needs an onKeepAlive function to call";
+    /// `onKeepAlive` without `keepAliveMs`.
+    pub const KEEP_ALIVE_OFF: &str = "is given while keepAliveMs is off (-1): set keepAliveMs too";
+}
+
 fn err(option: &'static str, problem: &'static str) -> OptionError {
     OptionError {
         option,
@@ -325,16 +355,10 @@ impl RawOptions {
         let warn = duration(Opt::WarnBeforeMs, self.warn_before_ms)?.unwrap_or(0);
         match (idle, max) {
             (None, None) => {
-                return Err(err(
-                    Opt::IdleTimeoutMs.name(),
-                    "and maxDurationMs are both -1: there is nothing to enforce",
-                ))
+                return Err(err(Opt::IdleTimeoutMs.name(), problem::NOTHING_TO_ENFORCE))
             }
             (Some(i), Some(m)) if i > m => {
-                return Err(err(
-                    Opt::IdleTimeoutMs.name(),
-                    "may not exceed maxDurationMs",
-                ))
+                return Err(err(Opt::IdleTimeoutMs.name(), problem::IDLE_OVER_MAX))
             }
             _ => {}
         }
@@ -353,58 +377,36 @@ impl RawOptions {
                 };
                 return Err(OptionError {
                     compared: Some((other, window)),
-                    ..err(
-                        Opt::WarnBeforeMs.name(),
-                        "must be smaller than the idle window in force,",
-                    )
+                    ..err(Opt::WarnBeforeMs.name(), problem::WARN_NOT_BELOW_WINDOW)
                 });
             }
         }
         let started_at = match self.started_at {
             None => None,
-            Some(v) if !is_whole(v) => {
-                return Err(err(
-                    Opt::StartedAt.name(),
-                    "must be an integer epoch time in milliseconds",
-                ))
-            }
+            Some(v) if !is_whole(v) => return Err(err(Opt::StartedAt.name(), problem::NOT_EPOCH)),
             Some(v) if (v as u64) < MIN_EPOCH_MS => {
-                return Err(err(
-                    Opt::StartedAt.name(),
-                    "must be epoch milliseconds: below 100000000000 it looks like seconds (a JWT iat: multiply by 1000)",
-                ))
+                return Err(err(Opt::StartedAt.name(), problem::SECONDS))
             }
             Some(v) => Some(v as u64),
         };
         let keep_alive = positive(
             Opt::KeepAliveMs,
             self.keep_alive_ms,
-            "must be a positive integer number of milliseconds, or -1 for no keep-alive",
+            problem::KEEP_ALIVE_NOT_POSITIVE,
         )?;
         let closed = positive(
             Opt::ClosedTimeoutMs,
             self.closed_timeout_ms,
-            "must be a positive integer number of milliseconds, or -1 to disable",
+            problem::CLOSED_NOT_POSITIVE,
         )?;
         if closed.is_some() && !self.cross_tab {
-            return Err(err(
-                Opt::ClosedTimeoutMs.name(),
-                "needs crossTab: a page alone cannot know whether another page is open",
-            ));
+            return Err(err(Opt::ClosedTimeoutMs.name(), problem::CLOSED_ALONE));
         }
         match (keep_alive, self.on_keep_alive) {
             (Some(_), false) => {
-                return Err(err(
-                    Opt::KeepAliveMs.name(),
-                    "needs an onKeepAlive function to call",
-                ))
+                return Err(err(Opt::KeepAliveMs.name(), problem::NO_KEEP_ALIVE_CALL))
             }
-            (None, true) => {
-                return Err(err(
-                    Opt::OnKeepAlive.name(),
-                    "is given while keepAliveMs is off (-1): set keepAliveMs too",
-                ))
-            }
+            (None, true) => return Err(err(Opt::OnKeepAlive.name(), problem::KEEP_ALIVE_OFF)),
             _ => {}
         }
         Ok(Config {
