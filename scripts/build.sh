@@ -32,7 +32,7 @@ node scripts/public-api.mjs pkg/session_guard.js pkg/session_guard.d.ts
 # `new URL('session_guard_bg.wasm', import.meta.url)` that bundlers look for,
 # and the export names; pages and bundlers load it unchanged.
 if [[ -x node_modules/.bin/esbuild ]]; then
-  node_modules/.bin/esbuild pkg/session_guard.js --bundle --minify --format=esm --log-level=warning \
+  node_modules/.bin/esbuild pkg/session_guard.js --bundle --minify --format=esm --log-level=warning --log-override:duplicate-object-key=silent \
     --outfile=pkg/session_guard.min.js
   mv pkg/session_guard.min.js pkg/session_guard.js
   rm -rf pkg/snippets

@@ -1,5 +1,5 @@
 // Leaves SessionGuard one `free()`: the crate's own, which stops the guard as
-// `destroy()` does (src/web/mod.rs).
+// `destroy()` does (src/web/class.rs).
 //
 //   node scripts/free-is-destroy.mjs pkg/session_guard.js pkg/session_guard.d.ts
 //   (pkg-bundler/session_guard_bg.js for the --target bundler build)

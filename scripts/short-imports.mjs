@@ -4,11 +4,17 @@
 //   node scripts/short-imports.mjs pkg/session_guard_bg.wasm pkg/session_guard.js
 //
 // wasm-bindgen names each import after the function plus a 16-digit hash
-// (`__wbg_getItem_49556a3e59cfb688`) and puts them all in the module
+// (`__wbg_getItem_49556a3e59cfb688`) and puts them in the module
 // "./session_guard_bg.js"; those names are written twice (the wasm's import
 // section, the glue's import object) and the hashes do not compress. Only the
 // import section changes: no code, no export. The glue must name every import
 // exactly once, as a key of its import object, or the build fails.
+//
+// A function of the crate's JS snippet (src/web/glue.js) that needs no
+// conversion is imported straight from the snippet's module
+// ("./snippets/session-guard-<hash>/src/web/glue.js", under its own export
+// name): that module gets a short name too ("s"), and the bundled glue's
+// import object names it once.
 //
 // The exports get short names too ($a, $b, …; `memory` keeps its name), in
 // the .wasm and in the glue's `.name` accesses.
@@ -131,6 +137,9 @@ function exportSection(start, end) {
 
 const MODULE = "./session_guard_bg.js";
 const SHORT_MODULE = "w";
+const SNIPPETS = "./snippets/";
+const SHORT_SNIPPET = "s";
+let snippet;
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const out = [wasm.subarray(0, 8)];
@@ -161,6 +170,13 @@ while (pos < wasm.length) {
     const descEnd = skipDescription(p);
     const description = wasm.subarray(p, descEnd);
     p = descEnd;
+    if (module.startsWith(SNIPPETS)) {
+      // Straight from the snippet: its export name stays, its module is "s".
+      if (snippet !== undefined && snippet !== module) fail(`${wasmPath}: imports from two snippets, ${snippet} and ${module}`);
+      snippet = module;
+      entries.push(name(SHORT_SNIPPET), name(field), description);
+      continue;
+    }
     if (module !== MODULE) fail(`${wasmPath}: an import from "${module}", not "${MODULE}"`);
     const short = shortName(renamed++);
     const key = new RegExp(`(?<![\\w$])${escape(field)}(?![\\w$])`, "g");
@@ -179,6 +195,18 @@ const moduleKey = new RegExp(`"${escape(MODULE)}"`, "g");
 const moduleUses = js.match(moduleKey)?.length ?? 0;
 if (moduleUses !== 1) fail(`${jsPath} names the module "${MODULE}" ${moduleUses} times, not once`);
 js = js.replace(moduleKey, SHORT_MODULE);
+if (snippet !== undefined) {
+  // The bundled glue names the snippet's module once per import (the same
+  // namespace object each time): once is enough.
+  const entry = new RegExp(`,?"${escape(snippet)}":([\\w$]+)`, "g");
+  const objects = new Set([...js.matchAll(entry)].map((m) => m[1]));
+  if (objects.size !== 1) fail(`${jsPath} does not name the module ${snippet} as one object`);
+  const [object] = objects;
+  js = js.replace(entry, "");
+  const end = `${SHORT_MODULE}:{`;
+  if (!js.includes(end)) fail(`${jsPath}: no import object ${SHORT_MODULE}`);
+  js = js.replace(end, `${SHORT_SNIPPET}:${object},${end}`);
+}
 
 writeFileSync(wasmPath, Buffer.concat(out));
 writeFileSync(jsPath, js);

@@ -14,7 +14,7 @@ use web_sys::{Event, EventTarget};
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::sleep;
+use browser::{sleep, until_clock_moves, Clock};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -52,6 +52,14 @@ fn set(o: &Object, key: &str, v: impl Into<JsValue>) {
 
 fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(key)).unwrap()
+}
+
+/// `o[method]()` (a guard handed to JS).
+fn call(o: &JsValue, method: &str) -> JsValue {
+    get(o, method)
+        .unchecked_into::<Function>()
+        .call0(o)
+        .unwrap()
 }
 
 /// Options with every callback logged, a private target and no sharing.
@@ -122,7 +130,7 @@ async fn untrusted_events_are_ignored_by_default() {
     let expires = guard.expires_at();
     // Not in the millisecond the guard was built, where activity moves
     // nothing anyway: a counted event would move the deadline now.
-    sleep(30).await;
+    until_clock_moves(js_sys::Date::now()).await;
     ping(&target);
     assert_eq!(log.count("onActivity"), 0);
     assert_eq!(
@@ -141,7 +149,7 @@ async fn synthetic_events_count_when_allowed_and_stop_after_destroy() {
     let guard = SessionGuard::new(o.into()).unwrap();
     assert_eq!(live(&target), ["ping"]);
     // Activity in the very millisecond the session began moves nothing.
-    sleep(5).await;
+    until_clock_moves(js_sys::Date::now()).await;
     ping(&target);
     assert_eq!(log.count("onActivity"), 1);
     assert_eq!(get(&log.first("onActivity"), "remote"), JsValue::FALSE);
@@ -164,15 +172,19 @@ async fn synthetic_events_count_when_allowed_and_stop_after_destroy() {
 }
 
 #[wasm_bindgen_test]
-async fn idle_timeout_signs_out_once_and_removes_listeners() {
+fn idle_timeout_signs_out_once_on_time_and_removes_listeners() {
+    let clock = Clock::install();
     let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     set(&o, "idleTimeoutMs", 50);
     set(&o, "allowSyntheticEvents", true);
     let guard = SessionGuard::new(o.into()).unwrap();
+    let end = clock.now() + 50;
     assert_eq!(guard.state(), "active");
     assert_eq!(live(&target), ["ping"]);
-    sleep(500).await;
+    clock.tick(49);
+    assert_eq!(log.count("onSignOut"), 0, "signed out early");
+    clock.tick(1);
     assert_eq!(log.count("onSignOut"), 1);
     assert_eq!(
         live(&target),
@@ -181,22 +193,27 @@ async fn idle_timeout_signs_out_once_and_removes_listeners() {
     );
     let e = log.first("onSignOut");
     assert_eq!(get(&e, "reason"), "idle");
+    assert_eq!(get(&e, "at"), end as f64, "the end is at the deadline");
     assert_eq!(get(&e, "remote"), JsValue::FALSE);
+    assert_eq!(get(&e, "restored"), JsValue::UNDEFINED);
     assert_eq!(guard.state(), "signedOut");
     assert_eq!(guard.remaining_ms(), 0.0);
+    assert_eq!(clock.pending(), 0, "a timer survived the end");
     ping(&target);
     guard.touch();
-    sleep(100).await;
+    clock.tick(1_000);
     assert_eq!(
         log.count("onActivity"),
         0,
         "activity after the end was heard"
     );
     assert_eq!(log.count("onSignOut"), 1);
+    guard.destroy();
 }
 
 #[wasm_bindgen_test]
-async fn destroy_leaves_nothing_firing() {
+fn destroy_leaves_nothing_firing() {
+    let clock = Clock::install();
     let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     set(&o, "idleTimeoutMs", 40);
@@ -208,7 +225,8 @@ async fn destroy_leaves_nothing_firing() {
         Vec::<String>::new(),
         "a listener survived destroy()"
     );
-    sleep(120).await;
+    assert_eq!(clock.pending(), 0, "a timer survived destroy()");
+    clock.tick(1_000);
     assert!(
         log.0.borrow().is_empty(),
         "a callback fired after destroy()"
@@ -251,8 +269,9 @@ fn every_activity_listener_goes_with_destroy_and_with_sign_out() {
 }
 
 #[wasm_bindgen_test]
-async fn listeners_go_when_a_callback_ends_or_destroys_the_guard() {
+fn listeners_go_when_a_callback_ends_or_destroys_the_guard() {
     // onWarning signs out (an end from inside a callback), onSignOut destroys.
+    let clock = Clock::install();
     let (log, target) = (Log::default(), counting_target());
     let o = options(&log, &target);
     let holder = Object::new();
@@ -263,7 +282,7 @@ async fn listeners_go_when_a_callback_ends_or_destroys_the_guard() {
     let guard = SessionGuard::new(o.into()).unwrap();
     set(&holder, "guard", guard);
     assert_eq!(live(&target), ["ping"]);
-    sleep(300).await;
+    clock.tick(20);
     assert_eq!(log.count("onSignOut"), 1);
     assert_eq!(get(&log.first("onSignOut"), "reason"), "manual");
     assert_eq!(
@@ -271,32 +290,40 @@ async fn listeners_go_when_a_callback_ends_or_destroys_the_guard() {
         Vec::<String>::new(),
         "a listener survived a sign-out made by a callback"
     );
+    call(&get(&holder, "guard"), "destroy");
 }
 
 #[wasm_bindgen_test]
-async fn a_throwing_callback_is_reported_and_the_guard_goes_on() {
+fn a_throwing_callback_is_reported_and_the_guard_goes_on() {
+    let clock = Clock::install();
     let (log, target) = (Log::default(), EventTarget::new().unwrap());
     let o = options(&log, &target);
     let thrower = Function::new_no_args("throw new Error('boom')");
     set(&o, "onWarning", thrower);
     set(&o, "idleTimeoutMs", 80);
     set(&o, "warnBeforeMs", 60);
-    let _guard = SessionGuard::new(o.into()).unwrap();
-    sleep(600).await;
+    let guard = SessionGuard::new(o.into()).unwrap();
+    clock.tick(20);
     assert_eq!(log.count("onError"), 1);
     assert_eq!(error_message(log.first("onError")), "boom");
+    assert_eq!(guard.state(), "warning");
+    clock.tick(60);
     assert_eq!(log.count("onSignOut"), 1, "the guard stopped after a throw");
+    assert_eq!(get(&log.first("onSignOut"), "reason"), "idle");
+    guard.destroy();
 }
 
 #[wasm_bindgen_test]
-async fn callbacks_may_call_back_into_the_guard() {
+fn callbacks_may_call_back_into_the_guard() {
+    let clock = Clock::install();
     let (log, target) = (Log::default(), EventTarget::new().unwrap());
     let o = options(&log, &target);
-    // onWarning touches the guard (from JS), onSignOut reads its state.
+    // onWarning touches the guard (from JS) and reads its state at once;
+    // onSignOut reads its state and destroys it.
     let holder = Object::new();
     let touch = Function::new_with_args(
         "e",
-        "this.guard.touch(); this.touched = (this.touched || 0) + 1;",
+        "this.guard.touch(); this.touched = (this.touched || 0) + 1; this.after = this.guard.state();",
     );
     set(&o, "onWarning", touch.bind0(&holder));
     let read = Function::new_with_args(
@@ -309,10 +336,20 @@ async fn callbacks_may_call_back_into_the_guard() {
     set(&o, "warnBeforeMs", 50);
     let guard = SessionGuard::new(o.into()).unwrap();
     set(&holder, "guard", guard);
-    sleep(900).await;
+    // The idle warning at 50 ms: touch() moves the idle end to 150 ms.
+    clock.tick(50);
+    assert_eq!(get(&holder, "touched"), 1.0);
+    assert_eq!(
+        get(&holder, "after"),
+        "active",
+        "touch() from a callback is carried out at once"
+    );
+    // The idle warning again at 100 ms, then the absolute one at 250 ms;
+    // the touches never pass the absolute end, at 300 ms.
+    clock.tick(250);
     assert_eq!(log.count("onError"), 0, "{:?}", log.first("onError"));
-    assert!(get(&holder, "touched").as_f64().unwrap_or(0.0) >= 1.0);
     assert_eq!(get(&holder, "state"), "signedOut");
+    assert!(get(&holder, "touched").as_f64().unwrap() >= 2.0);
 }
 
 #[wasm_bindgen_test]
@@ -340,7 +377,8 @@ fn bad_options_throw_an_error_naming_the_option() {
 }
 
 #[wasm_bindgen_test]
-async fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
+fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
+    let clock = Clock::install();
     let (log, target) = (Log::default(), EventTarget::new().unwrap());
     let storage_proto = get(&js_sys::global(), "Storage")
         .dyn_into::<Object>()
@@ -354,12 +392,13 @@ async fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
     set(&o, "storageKey", "web-test-throwing-storage");
     set(&o, "idleTimeoutMs", 200);
     set(&o, "allowSyntheticEvents", true);
-    let _guard = SessionGuard::new(o.into()).unwrap();
+    let guard = SessionGuard::new(o.into()).unwrap();
     for _ in 0..4 {
-        sleep(40).await;
+        clock.tick(40);
         ping(&target);
     }
-    sleep(1200).await;
+    let end = clock.now() + 200;
+    clock.tick(200);
     Reflect::set(&proto, &JsValue::from_str("setItem"), &real).unwrap();
     assert_eq!(
         log.count("onError"),
@@ -368,6 +407,8 @@ async fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
     );
     assert_eq!(log.count("onSignOut"), 1, "the idle deadline did not hold");
     assert_eq!(get(&log.first("onSignOut"), "reason"), "idle");
+    assert_eq!(get(&log.first("onSignOut"), "at"), end as f64);
+    guard.destroy();
 }
 
 /// Bytes of wasm memory the module has grown to.

@@ -1,24 +1,12 @@
-//! The Rust API's [`Guard`]: it starts the shell and owns it; the JS class
-//! is a thin layer over it.
+//! The Rust API's [`Guard`]: a handle on the shell.
 
 use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
 use core::time::Duration;
 
-use wasm_bindgen::prelude::*;
-
-use super::api::OptionsError;
-use super::driver::{apply, call_back, handle};
-use super::io::Io;
-use super::locks::Locks;
-use super::{dom, listeners, now, Guarded, Inner, Life, Options, Resources, Setup, Shell};
-use crate::core::{Input, ServerSync, Session, Snapshot, State, SyncError};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = queueMicrotask)]
-    fn queue_microtask(callback: &JsValue);
-}
+use super::options::{Options, OptionsError};
+use super::setup::Setup;
+use super::shell::{Pending, Shell};
+use crate::core::{Input, ServerSync, Snapshot, State, SyncError};
 
 /// A running guard: it signs the user out when the session ends, and shares
 /// the session with every tab and reload of the origin.
@@ -43,15 +31,15 @@ extern "C" {
 /// ```
 #[must_use = "dropping a Guard stops it; call `forget()` to keep it running"]
 pub struct Guard {
-    inner: Inner,
+    shell: Rc<Shell>,
     /// `forget()` was called: dropping the handle leaves the guard running.
-    pub(super) forgotten: bool,
+    forgotten: bool,
 }
 
 impl core::fmt::Debug for Guard {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Guard")
-            .field("state", &self.inner.state.get())
+            .field("state", &self.state())
             .finish_non_exhaustive()
     }
 }
@@ -64,61 +52,13 @@ impl Guard {
     /// The first callbacks (the sign-out of a session that ended while no
     /// page was open, for one) run in a microtask, after `start` returns.
     pub fn start(options: Options) -> Result<Guard, OptionsError> {
-        Ok(Guard::from_setup(options.setup()?))
+        let setup = options.given().setup()?;
+        Ok(Guard::from_setup(setup))
     }
 
-    pub(super) fn from_setup(o: Setup) -> Guard {
-        let now = now();
-        let cross_tab = o.config.cross_tab;
-        let mut io = Io::new(o.storage_key.clone(), cross_tab);
-        let locks = if cross_tab {
-            Locks::new(&o.storage_key)
-        } else {
-            None
-        };
-        let core = Session::start(&o.config, locks.is_some(), now, &mut io);
-        let inner: Inner = Rc::new(Guarded {
-            state: Cell::new(core.state()),
-            shell: RefCell::new(Shell {
-                core,
-                callbacks: o.callbacks,
-                life: Life::Starting,
-            }),
-        });
-        let (activity, listeners) = listeners::attach(
-            &inner,
-            &o.target,
-            &o.events,
-            o.allow_synthetic,
-            cross_tab,
-            &io,
-        );
-        let calls = {
-            let mut shell = inner.shell.borrow_mut();
-            shell.life = Life::Running(Resources {
-                io,
-                locks,
-                timer: None,
-                hold: None,
-                presence: None,
-                keep_alive_lock: None,
-                activity,
-                _listeners: listeners,
-            });
-            shell.drain(&inner, now)
-        };
-        if !calls.is_empty() {
-            // Never call back from inside the constructor: the caller does
-            // not hold the guard yet. A microtask runs before any other task.
-            let i = inner.clone();
-            let later = dom::once(move |_| {
-                call_back(&i, calls);
-                JsValue::UNDEFINED
-            });
-            queue_microtask(&later);
-        }
+    pub(crate) fn from_setup(setup: Setup) -> Guard {
         Guard {
-            inner,
+            shell: Shell::start(setup),
             forgotten: false,
         }
     }
@@ -136,50 +76,48 @@ impl Guard {
     /// Counts as activity (an API call, a playing video...); closes an idle
     /// warning, also with `confirm_to_stay`.
     pub fn touch(&self) {
-        handle(&self.inner, Input::Touch);
+        self.input(Input::Touch);
     }
 
     /// Ends the session now with reason `Manual`, in every tab.
     pub fn sign_out(&self) {
-        handle(&self.inner, Input::SignOut);
+        self.input(Input::SignOut);
     }
 
     /// Switches the idle window to the remember-me period (or back), at
     /// once, in every tab.
     pub fn set_remember_me(&self, on: bool) {
-        handle(&self.inner, Input::RememberMe(on));
+        self.input(Input::RememberMe(on));
     }
 
     /// Stops idle enforcement, in every tab, until [`Guard::resume`]. The
     /// absolute deadline still holds.
     pub fn pause(&self) {
-        handle(&self.inner, Input::Pause);
+        self.input(Input::Pause);
     }
 
     /// Ends a pause; counts as activity.
     pub fn resume(&self) {
-        handle(&self.inner, Input::Resume);
+        self.input(Input::Resume);
     }
 
     /// Time until the session ends: zero once signed out, `None` while
     /// nothing ends it (paused with no absolute limit).
     pub fn remaining(&self) -> Option<Duration> {
-        self.read(|core| core.remaining_ms(now()))
+        self.shell
+            .view(|core, now| core.remaining_ms(now))
             .flatten()
             .map(Duration::from_millis)
     }
 
     /// Epoch ms of the end as it now stands (`None`: nothing ends it).
     pub fn expires_at(&self) -> Option<u64> {
-        self.read(Session::expires_at).flatten()
+        self.shell.view(|core, _| core.expires_at()).flatten()
     }
 
     /// Active, warning, paused or signed out.
     pub fn state(&self) -> State {
-        // While the shell is busy (never from a callback), the state it
-        // last showed.
-        self.read(Session::state)
-            .unwrap_or_else(|| self.inner.state.get())
+        self.shell.state()
     }
 
     /// Applies the server's deadlines (epoch ms on the server's clock): see
@@ -187,50 +125,39 @@ impl Guard {
     /// refused, and changes nothing; the error names the field as the
     /// server's JSON does (`expiresAt`, `idleExpiresAt`, `now`).
     pub fn sync(&self, server: ServerSync) -> Result<(), SyncError> {
-        let server = server.checked()?;
-        handle(&self.inner, Input::Sync(server));
+        self.input(Input::Sync(server.checked()?));
         Ok(())
     }
 
-    /// Everything a UI shows about the session, as it stands now.
+    /// Everything a UI shows about the session, as it stands now (while a
+    /// call of the guard's own is under way, only the state).
     pub fn snapshot(&self) -> Snapshot {
-        let now = now();
-        self.read(|core| core.snapshot(now))
-            .unwrap_or_else(|| Snapshot::of_state(self.inner.state.get()))
+        self.shell
+            .view(|core, now| core.snapshot(now))
+            .unwrap_or_else(|| Snapshot::of_state(self.state()))
     }
 
-    /// Removes every listener, timer, channel and lock without signing out.
-    pub(super) fn stop(&self) {
-        let calls = apply(&self.inner, Input::Leave);
-        drop(calls);
-        if let Some(mut s) = self.inner.try_borrow_mut() {
-            let gone = core::mem::replace(&mut s.life, Life::Destroyed);
-            drop(s);
-            drop(gone);
-        }
+    /// Hands `input` to the guard: now, or right after what it is doing.
+    pub(crate) fn input(&self, input: Input<'static>) {
+        self.shell.input(Pending::Input(input));
     }
 
-    /// The shell, for the JS class.
-    pub(super) fn inner(&self) -> &Inner {
-        &self.inner
+    pub(crate) fn shell(&self) -> &Rc<Shell> {
+        &self.shell
     }
 
-    /// Reads the core after folding in the latest quiet activity; `None`
-    /// while the shell is busy (never from a callback: see `apply`).
-    pub(super) fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> Option<T> {
-        let mut s = self.inner.try_borrow_mut()?;
-        let s = &mut *s;
-        if let Life::Running(res) = &mut s.life {
-            res.fold(&mut s.core, now());
-        }
-        Some(f(&s.core))
+    /// A guard whose handle may go (the JS object's garbage collection)
+    /// while it runs.
+    pub(crate) fn detached(mut self) -> Guard {
+        self.forgotten = true;
+        self
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         if !self.forgotten {
-            self.stop();
+            self.shell.destroy();
         }
     }
 }

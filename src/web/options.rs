@@ -1,246 +1,293 @@
-//! Reading the JS options object: known keys only, JS types checked here,
-//! numeric rules checked by the core. The JS functions become the shell's
-//! callbacks, which hand them the events as JS values.
+//! The Rust API's [`Options`] and [`OptionsError`]: the options, with the
+//! contract's defaults, read into the one setup (`setup.rs`) that the JS
+//! options object goes through too; and a refusal worded for the Rust
+//! fields.
 
-use alloc::{rc::Rc, string::String, string::ToString};
+use alloc::{borrow::Cow, rc::Rc, string::String, vec::Vec};
+use core::time::Duration;
 
-use js_sys::{Array, Function, Object, Reflect};
-use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::EventTarget;
 
-use super::{events, io, keep_alive, Callbacks, GuardError, Handler, KeepAliveReply, Setup};
-use crate::core::{decimal, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT_STORAGE_KEY};
+use super::error::GuardError;
+use super::events::{Activity, Callback, KeepAlive, KeepAliveReply, SignOut, Warning};
+use super::setup::{self, strings, Given, Handler};
+use crate::core::{decimal, problem, Opt, OptionError, RawOptions, DEFAULT_EVENTS, NOT_DURATION};
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `String(value)`: how JS prints any value.
-    #[wasm_bindgen(js_name = String)]
-    pub(super) fn js_string(value: &JsValue) -> String;
+/// The guard's options: [`Options::default`] holds the contract's defaults,
+/// and [`Guard::start`](crate::Guard::start) checks them as the JS
+/// constructor does. `None` disables a limit (`-1` in JS).
+///
+/// ```no_run
+/// # #[cfg(target_arch = "wasm32")] {
+/// use std::time::Duration;
+/// use session_guard::Options;
+///
+/// let options = Options {
+///     idle_timeout: Some(Duration::from_secs(15 * 60)),
+///     warn_before: Duration::from_secs(60),
+///     ..Options::default()
+/// }
+/// .on_sign_out(|e| web_sys::console::log_1(&e.reason.as_str().into()));
+/// # let _ = options; }
+/// ```
+pub struct Options {
+    /// Sign out after this long with no activity in any tab of the session.
+    /// Default: 5 minutes.
+    pub idle_timeout: Option<Duration>,
+    /// The absolute lifetime, counted from `started_at`; activity never
+    /// extends it. Default: 180 minutes.
+    pub max_duration: Option<Duration>,
+    /// While true, `remember_me_period` replaces `idle_timeout` as the idle
+    /// window. Default: false.
+    pub remember_me: bool,
+    /// The idle window while remember-me is on; it never carries the session
+    /// past `max_duration`. Default: 30 days.
+    pub remember_me_period: Option<Duration>,
+    /// `on_warning` runs this long before the session would end;
+    /// `Duration::ZERO` means no warning. Default: zero.
+    pub warn_before: Duration,
+    /// While true, activity events do not close an open warning: only
+    /// [`Guard::touch`](crate::Guard::touch) (the app's "Stay signed in"
+    /// button) or a sign-out does. Default: false.
+    pub confirm_to_stay: bool,
+    /// DOM event types that count as activity. Default: `pointerdown`,
+    /// `pointermove`, `keydown`, `wheel`, `touchstart` (not `scroll`: a
+    /// page that scrolls itself would keep an absent user signed in).
+    pub events: Vec<Cow<'static, str>>,
+    /// The `EventTarget` listened on (capture phase, passive listeners).
+    /// Default (`None`): the document.
+    pub target: Option<EventTarget>,
+    /// Events whose `isTrusted` is false (dispatched by scripts) count too.
+    /// Default: false.
+    pub allow_synthetic_events: bool,
+    /// Epoch ms at which the session began, e.g. the sign-in time from the
+    /// server. Default (`None`): the stored session's start, or now.
+    pub started_at: Option<u64>,
+    /// Names the shared session: the localStorage key and the
+    /// BroadcastChannel name. Default: `"session-guard"`.
+    pub storage_key: String,
+    /// Share the session with every tab and reload of the origin and
+    /// `storage_key`. Default: true.
+    pub cross_tab: bool,
+    /// The session ends when no page of it has been open for this long (a
+    /// reload, a navigation within the app or a new tab within it continues
+    /// the session). Default: `None` (off). Needs `cross_tab`.
+    pub closed_timeout: Option<Duration>,
+    /// While people are active, `on_keep_alive` runs at most once per this
+    /// period for the whole session. Default: `None` (no keep-alive).
+    pub keep_alive: Option<Duration>,
+    /// Called exactly once when the session ends, and once more
+    /// ([`SignOut::restored`]) when the back-forward cache shows the page
+    /// again after the end. Required.
+    pub on_sign_out: Option<Callback<SignOut>>,
+    /// Called when the warning window opens.
+    pub on_warning: Option<Callback<Warning>>,
+    /// Called (at most once a second) when activity moves the idle deadline.
+    pub on_activity: Option<Callback<Activity>>,
+    /// Receives what goes wrong without a panic ([`GuardError`]): storage
+    /// failures, rejected records or messages, a `started_at` ahead of the
+    /// clock, Web Locks failures, and failed or timed-out keep-alives.
+    /// Default (`None`): `console.error`.
+    pub on_error: Option<Callback<GuardError>>,
+    /// Tells the server the user is active; required with `keep_alive`. The
+    /// call is pending until its [`KeepAliveReply`] is answered or dropped.
+    pub on_keep_alive: Option<Callback<(KeepAlive, KeepAliveReply)>>,
 }
 
-/// A JS `Error` whose message names the option and the value.
-fn error(option: &str, problem: &str, value: &JsValue) -> JsValue {
-    js_sys::Error::new(&message(option, problem, value)).into()
+impl Default for Options {
+    fn default() -> Self {
+        const MINUTE: u64 = 60;
+        Options {
+            idle_timeout: Some(Duration::from_secs(5 * MINUTE)),
+            max_duration: Some(Duration::from_secs(180 * MINUTE)),
+            remember_me: false,
+            remember_me_period: Some(Duration::from_secs(30 * 24 * 60 * MINUTE)),
+            warn_before: Duration::ZERO,
+            confirm_to_stay: false,
+            events: DEFAULT_EVENTS.iter().map(|e| Cow::Borrowed(*e)).collect(),
+            target: None,
+            allow_synthetic_events: false,
+            started_at: None,
+            storage_key: crate::core::DEFAULT_STORAGE_KEY.into(),
+            cross_tab: true,
+            closed_timeout: None,
+            keep_alive: None,
+            on_sign_out: None,
+            on_warning: None,
+            on_activity: None,
+            on_error: None,
+            on_keep_alive: None,
+        }
+    }
 }
 
-/// The message that names the option and the value.
-fn message(option: &str, problem: &str, value: &JsValue) -> String {
-    let shown = match value.as_string() {
-        Some(s) => ["\"", &s, "\""].concat(),
-        // `String(["a", null])` would hide the null: arrays print as JSON.
-        None if Array::is_array(value) => js_sys::JSON::stringify(value)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| js_string(value)),
-        None => js_string(value),
-    };
-    [
-        "session-guard: ",
-        option,
-        " ",
-        problem,
-        " (got ",
-        &shown,
-        ")",
-    ]
-    .concat()
-}
-
-struct Reader<'a> {
-    options: &'a JsValue,
-}
-
-impl Reader<'_> {
-    /// The value, or `None` when absent or `undefined`.
-    fn get(&self, option: Opt) -> Option<JsValue> {
-        Reflect::get(self.options, &JsValue::from_str(option.name()))
-            .ok()
-            .filter(|v| !v.is_undefined())
+impl Options {
+    /// Sets `on_sign_out`.
+    pub fn on_sign_out(mut self, f: impl Fn(SignOut) + 'static) -> Self {
+        self.on_sign_out = Some(Rc::new(f));
+        self
     }
 
-    fn number(&self, key: Opt) -> Result<Option<f64>, JsValue> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => match v.as_f64() {
-                Some(n) => Ok(Some(n)),
-                None => Err(error(key.name(), "must be a number", &v)),
+    /// Sets `on_warning`.
+    pub fn on_warning(mut self, f: impl Fn(Warning) + 'static) -> Self {
+        self.on_warning = Some(Rc::new(f));
+        self
+    }
+
+    /// Sets `on_activity`.
+    pub fn on_activity(mut self, f: impl Fn(Activity) + 'static) -> Self {
+        self.on_activity = Some(Rc::new(f));
+        self
+    }
+
+    /// Sets `on_error`.
+    pub fn on_error(mut self, f: impl Fn(GuardError) + 'static) -> Self {
+        self.on_error = Some(Rc::new(f));
+        self
+    }
+
+    /// Sets `keep_alive` and `on_keep_alive`: `f` tells the server, then
+    /// answers the reply, at once or later (from a future).
+    pub fn keep_alive(
+        mut self,
+        period: Duration,
+        f: impl Fn(KeepAlive, KeepAliveReply) + 'static,
+    ) -> Self {
+        self.keep_alive = Some(period);
+        self.on_keep_alive = Some(Rc::new(move |(e, reply)| f(e, reply)));
+        self
+    }
+
+    /// The options as the one setup takes them (durations in ms, as JS
+    /// gives them: a fraction of a ms stays, and the rule refuses it).
+    pub(crate) fn given(self) -> Given {
+        let ms = |d: Duration| d.as_nanos() as f64 / 1e6;
+        // A limit in ms: `-1` when disabled.
+        let limit = |d: Option<Duration>| Some(d.map_or(-1.0, ms));
+        Given {
+            numbers: RawOptions {
+                idle_timeout_ms: limit(self.idle_timeout),
+                max_duration_ms: limit(self.max_duration),
+                remember_me_period_ms: limit(self.remember_me_period),
+                warn_before_ms: Some(ms(self.warn_before)),
+                started_at: self.started_at.map(|t| t as f64),
+                remember_me: self.remember_me,
+                cross_tab: self.cross_tab,
+                keep_alive_ms: self.keep_alive.map(ms),
+                on_keep_alive: self.on_keep_alive.is_some(),
+                confirm_to_stay: self.confirm_to_stay,
+                closed_timeout_ms: self.closed_timeout.map(ms),
             },
-        }
-    }
-
-    fn boolean(&self, key: Opt) -> Result<bool, JsValue> {
-        match self.get(key) {
-            None => Ok(key.default_flag()),
-            Some(v) => v
-                .as_bool()
-                .ok_or_else(|| error(key.name(), "must be true or false", &v)),
-        }
-    }
-
-    fn callback(&self, key: Opt) -> Result<Option<Function>, JsValue> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .dyn_into::<Function>()
-                .map(Some)
-                .map_err(|v| error(key.name(), "must be a function", &v)),
+            events: Some(strings(self.events.iter().map(|e| &**e))),
+            target: self.target,
+            allow_synthetic: self.allow_synthetic_events,
+            storage_key: Some(self.storage_key),
+            sign_out: self.on_sign_out.map(Handler::Rust),
+            warning: self.on_warning.map(Handler::Rust),
+            activity: self.on_activity.map(Handler::Rust),
+            error: self.on_error.map(Handler::Rust),
+            keep_alive: self.on_keep_alive.map(Handler::Rust),
         }
     }
 }
 
-/// A JS function as a callback of the shell: it gets the event as a JS
-/// value; what it throws comes back as `Err`.
-fn handler<T: Serialize + 'static>(f: Function) -> Handler<T> {
-    Rc::new(move |e: T| io::call(&f, &events::to_js(&e)).map(drop))
-}
-
-/// `onKeepAlive`: a Promise it returns is awaited, and an object it (or the
-/// call) gives is applied as `sync`; a throw, a rejection or a bad answer
-/// counts as a failed call and is reported (before the call ends).
-fn keep_alive_handler(f: Function) -> Handler<(super::KeepAlive, KeepAliveReply)> {
-    Rc::new(move |(e, reply)| {
-        match io::call(&f, &events::to_js(&e)) {
-            Err(thrown) => reply.failed(thrown),
-            Ok(value) if keep_alive::thenable(&value).is_none() => answer(reply, value),
-            Ok(promise) => keep_alive::when_settled(Ok(promise), move |outcome| match outcome {
-                Ok(value) => answer(reply, value),
-                Err(e) => reply.failed(e),
-            }),
-        }
-        Ok(())
-    })
-}
-
-/// What `onKeepAlive` gave: an object is the server's deadlines.
-fn answer(reply: KeepAliveReply, value: JsValue) {
-    if !value.is_object() {
-        return reply.done();
-    }
-    match keep_alive::read_sync(&value) {
-        Ok(sync) => reply.sync(sync),
-        Err(e) => reply.failed(e),
+impl core::fmt::Debug for Options {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Options")
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_duration", &self.max_duration)
+            .field("remember_me", &self.remember_me)
+            .field("remember_me_period", &self.remember_me_period)
+            .field("warn_before", &self.warn_before)
+            .field("confirm_to_stay", &self.confirm_to_stay)
+            .field("events", &self.events)
+            .field("allow_synthetic_events", &self.allow_synthetic_events)
+            .field("started_at", &self.started_at)
+            .field("storage_key", &self.storage_key)
+            .field("cross_tab", &self.cross_tab)
+            .field("closed_timeout", &self.closed_timeout)
+            .field("keep_alive", &self.keep_alive)
+            .finish_non_exhaustive()
     }
 }
 
-/// `onError`: what it throws goes to the console.
-fn error_handler(f: Function) -> super::Callback<GuardError> {
-    Rc::new(move |e: GuardError| {
-        if let Err(again) = io::call(&f, &e.to_js()) {
-            io::console_error(&again);
-        }
-    })
+/// An option [`Guard::start`](crate::Guard::start) refused, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionsError {
+    /// The option's field name in [`Options`], e.g. `"warn_before"`.
+    pub option: &'static str,
+    /// What is wrong, in words.
+    pub problem: String,
 }
 
-/// Reads and validates the options object.
-pub fn read(options: &JsValue) -> Result<Setup, JsValue> {
-    if !options.is_object() || options.is_function() {
-        return Err(error(
-            "options",
-            "must be an object with at least onSignOut",
-            options,
-        ));
+impl core::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "session-guard: {} {}", self.option, self.problem)
     }
-    let object: &Object = options.unchecked_ref();
-    // Every unknown option in one error: a typo hides no other.
-    let mut unknown = String::new();
-    for key in Object::keys(object).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if Opt::named(&name).is_none() {
-            let value = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
-            if !unknown.is_empty() {
-                unknown.push_str("; ");
+}
+
+impl core::error::Error for OptionsError {}
+
+/// The field of [`Options`] for an option of the contract.
+fn field(option: Opt) -> &'static str {
+    match option {
+        Opt::IdleTimeoutMs => "idle_timeout",
+        Opt::MaxDurationMs => "max_duration",
+        Opt::RememberMe => "remember_me",
+        Opt::RememberMePeriodMs => "remember_me_period",
+        Opt::WarnBeforeMs => "warn_before",
+        Opt::ConfirmToStay => "confirm_to_stay",
+        Opt::Events => "events",
+        Opt::Target => "target",
+        Opt::AllowSyntheticEvents => "allow_synthetic_events",
+        Opt::StartedAt => "started_at",
+        Opt::StorageKey => "storage_key",
+        Opt::CrossTab => "cross_tab",
+        Opt::OnSignOut => "on_sign_out",
+        Opt::OnWarning => "on_warning",
+        Opt::OnActivity => "on_activity",
+        Opt::OnError => "on_error",
+        Opt::ClosedTimeoutMs => "closed_timeout",
+        Opt::KeepAliveMs => "keep_alive",
+        Opt::OnKeepAlive => "on_keep_alive",
+    }
+}
+
+impl From<OptionError> for OptionsError {
+    /// A refusal in the words of [`Options`]: its fields, and `None` where
+    /// JS says `-1`.
+    fn from(e: OptionError) -> OptionsError {
+        let option = Opt::named(e.option).map_or(e.option, field);
+        let problem = match e.problem {
+            NOT_DURATION => "must be a whole number of milliseconds",
+            problem::NOTHING_TO_ENFORCE => {
+                "and max_duration are both None: there is nothing to enforce"
             }
-            unknown.push_str(&message(&name, "is not a known option", &value));
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(js_sys::Error::new(&unknown).into());
-    }
-    let r = Reader { options };
-    let on_keep_alive = r.callback(Opt::OnKeepAlive)?;
-    let raw = RawOptions {
-        idle_timeout_ms: r.number(Opt::IdleTimeoutMs)?,
-        max_duration_ms: r.number(Opt::MaxDurationMs)?,
-        remember_me_period_ms: r.number(Opt::RememberMePeriodMs)?,
-        warn_before_ms: r.number(Opt::WarnBeforeMs)?,
-        started_at: r.number(Opt::StartedAt)?,
-        remember_me: r.boolean(Opt::RememberMe)?,
-        cross_tab: r.boolean(Opt::CrossTab)?,
-        keep_alive_ms: r.number(Opt::KeepAliveMs)?,
-        on_keep_alive: on_keep_alive.is_some(),
-        confirm_to_stay: r.boolean(Opt::ConfirmToStay)?,
-        closed_timeout_ms: r.number(Opt::ClosedTimeoutMs)?,
-    };
-    let config = raw.validate().map_err(
-        |OptionError {
-             option,
-             problem,
-             compared,
-         }| {
-            let compared =
-                compared.map(|(other, value)| [" ", other.name(), " = ", &decimal(value)].concat());
-            let problem = [problem, compared.as_deref().unwrap_or_default()].concat();
-            error(
-                option,
-                &problem,
-                &Opt::named(option)
-                    .and_then(|o| r.get(o))
-                    .unwrap_or(JsValue::UNDEFINED),
-            )
-        },
-    )?;
-    let events = match r.get(Opt::Events) {
-        None => super::dom::strings(&DEFAULT_EVENTS),
-        // A copy: a later change to the caller's array changes nothing.
-        Some(v) => match v.dyn_ref::<Array>().map(|a| a.slice(0, a.length())) {
-            Some(list) if list.length() > 0 && list.iter().all(|e| e.is_string()) => list,
-            _ => {
-                return Err(error(
-                    "events",
-                    "must be a non-empty array of event type strings",
-                    &v,
-                ))
+            problem::IDLE_OVER_MAX => "may not exceed max_duration",
+            problem::WARN_NOT_BELOW_WINDOW => "must be smaller than the idle window in force,",
+            problem::KEEP_ALIVE_NOT_POSITIVE => {
+                "must be a positive integer number of milliseconds, or None for no keep-alive"
             }
-        },
-    };
-    let target = match r.get(Opt::Target) {
-        None => web_sys::window()
-            .and_then(|w| w.document())
-            .map(Into::into)
-            .ok_or_else(|| {
-                error(
-                    "target",
-                    "has no default: there is no document",
-                    &JsValue::NULL,
-                )
-            })?,
-        Some(v) => v
-            .dyn_into::<EventTarget>()
-            .map_err(|v| error("target", "must be an EventTarget", &v))?,
-    };
-    let storage_key = match r.get(Opt::StorageKey) {
-        None => DEFAULT_STORAGE_KEY.to_string(),
-        Some(v) => match v.as_string() {
-            Some(s) if !s.is_empty() => s,
-            _ => return Err(error("storageKey", "must be a non-empty string", &v)),
-        },
-    };
-    let on_sign_out = r
-        .callback(Opt::OnSignOut)?
-        .ok_or_else(|| error("onSignOut", "is required: a function", &JsValue::UNDEFINED))?;
-    Ok(Setup {
-        config,
-        events,
-        target,
-        allow_synthetic: r.boolean(Opt::AllowSyntheticEvents)?,
-        storage_key,
-        callbacks: Callbacks {
-            on_sign_out: handler(on_sign_out),
-            on_warning: r.callback(Opt::OnWarning)?.map(handler),
-            on_activity: r.callback(Opt::OnActivity)?.map(handler),
-            on_error: r.callback(Opt::OnError)?.map(error_handler),
-            on_keep_alive: on_keep_alive.map(keep_alive_handler),
-        },
-    })
+            problem::CLOSED_NOT_POSITIVE => {
+                "must be a positive integer number of milliseconds, or None to disable"
+            }
+            problem::CLOSED_ALONE => {
+                "needs cross_tab: a page alone cannot know whether another page is open"
+            }
+            problem::NO_KEEP_ALIVE_CALL => "needs an on_keep_alive function to call",
+            problem::KEEP_ALIVE_OFF => {
+                "is given while keep_alive is off (None): set keep_alive too"
+            }
+            setup::problem::EVENTS | setup::problem::STORAGE_KEY => "must not be empty",
+            setup::problem::SIGN_OUT => "is required",
+            other => other,
+        };
+        let mut problem = String::from(problem);
+        if let Some((other, value)) = e.compared {
+            for part in [" ", field(other), " = ", &decimal(value), " ms"] {
+                problem.push_str(part);
+            }
+        }
+        OptionsError { option, problem }
+    }
 }

@@ -1,14 +1,126 @@
-//! What the browser tests share.
+//! What the browser tests share: waiting for a condition (never a fixed
+//! sleep: the machine may be slow), and a fake clock that makes the guard's
+//! timers fire exactly when a test says.
+#![allow(dead_code)]
 
+use js_sys::Function;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Waits `ms` of real time (a `setTimeout`), letting the page run.
+/// Waits `ms` of real time (the real `setTimeout`, also under a fake
+/// clock), letting the page run.
 pub async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
+    let wait = Function::new_with_args(
+        "ms",
+        "const set = globalThis.__clock ? globalThis.__clock.real.set : setTimeout;
+         return new Promise((resolve) => set(resolve, ms));",
+    );
+    let promise = wait.call1(&JsValue::UNDEFINED, &ms.into()).unwrap();
+    JsFuture::from(promise.unchecked_into::<js_sys::Promise>())
+        .await
+        .unwrap();
+}
+
+/// Waits until `done()` holds, letting the page run; fails after a minute
+/// of real time (a bound for a hung test, not a timing assertion).
+pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..6_000 {
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("still waiting, after a minute, for {what}");
+}
+
+/// Waits until the page's clock has moved on from `from` (epoch ms).
+pub async fn until_clock_moves(from: f64) {
+    until("the clock to move", || js_sys::Date::now() > from).await;
+}
+
+/// A fake clock: while it lives, `Date.now()`, `setTimeout` and
+/// `clearTimeout` (what the guard reads and arms) run on it, and only
+/// [`Clock::tick`] moves it on. Dropping it puts the real ones back.
+pub struct Clock(JsValue);
+
+impl Clock {
+    pub fn install() -> Clock {
+        let install = Function::new_no_args(
+            r#"
+            const g = globalThis;
+            if (g.__clock) throw new Error("a fake clock is installed already");
+            const real = { now: Date.now, set: g.setTimeout, clear: g.clearTimeout };
+            let now = Math.floor(real.now());
+            let next = 1;
+            const timers = new Map();
+            Date.now = () => now;
+            g.setTimeout = (f, ms, ...args) => {
+              const id = next++;
+              timers.set(id, { id, at: now + Math.max(0, Number(ms) || 0), f, args });
+              return id;
+            };
+            g.clearTimeout = (id) => void timers.delete(id);
+            return (g.__clock = {
+              real,
+              now: () => now,
+              pending: () => timers.size,
+              tick(ms) {
+                const end = now + ms;
+                for (;;) {
+                  let first;
+                  for (const t of timers.values()) {
+                    if (t.at <= end && (!first || t.at < first.at || (t.at === first.at && t.id < first.id))) first = t;
+                  }
+                  if (!first) break;
+                  timers.delete(first.id);
+                  now = Math.max(now, first.at);
+                  first.f(...first.args);
+                }
+                now = end;
+              },
+              restore() {
+                Date.now = real.now;
+                g.setTimeout = real.set;
+                g.clearTimeout = real.clear;
+                delete g.__clock;
+              },
+            });
+            "#,
+        );
+        Clock(install.call0(&JsValue::UNDEFINED).unwrap())
+    }
+
+    fn method(&self, name: &str) -> Function {
+        js_sys::Reflect::get(&self.0, &name.into())
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unchecked_into()
+    }
+
+    /// Moves the clock on by `ms`, firing every timer that falls due, in
+    /// order, at its time.
+    pub fn tick(&self, ms: u64) {
+        self.method("tick")
+            .call1(&self.0, &(ms as f64).into())
             .unwrap();
-    });
-    JsFuture::from(p).await.unwrap();
+    }
+
+    /// The clock's time, epoch ms.
+    pub fn now(&self) -> u64 {
+        self.method("now").call0(&self.0).unwrap().as_f64().unwrap() as u64
+    }
+
+    /// Timers armed and not yet fired or cleared.
+    pub fn pending(&self) -> u32 {
+        self.method("pending")
+            .call0(&self.0)
+            .unwrap()
+            .as_f64()
+            .unwrap() as u32
+    }
+}
+
+impl Drop for Clock {
+    fn drop(&mut self) {
+        let _ = self.method("restore").call0(&self.0);
+    }
 }

@@ -1,5 +1,5 @@
 // The package's TypeScript declarations (pkg/session_guard.d.ts, generated from
-// the typescript_custom_section in src/web/mod.rs), checked with `tsc --strict`
+// the typescript_custom_section in src/web/class.rs), checked with `tsc --strict`
 // the way a user's code meets them: through the package name "session-guard"
 // and its "exports" (tsconfig.json here: moduleResolution "bundler").
 //

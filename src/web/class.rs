@@ -1,10 +1,11 @@
-//! The exported `SessionGuard` class: the JS contract's constructor and
-//! methods, each a call to the Rust [`Guard`] it wraps.
+//! The JS class `SessionGuard`: the contract's constructor and methods over
+//! the Rust API's [`Guard`], turning JS values into Rust ones and back.
 
 use wasm_bindgen::prelude::*;
 
-use super::driver::handle;
-use super::{events, keep_alive, now, options, Guard};
+use super::events::snapshot_js;
+use super::guard::Guard;
+use super::js_options;
 use crate::core::{Input, Session};
 
 /// Signs people out when they should be: idle and absolute timeouts, a warning
@@ -27,11 +28,10 @@ impl SessionGuard {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "SessionGuardOptions")] options: JsValue,
     ) -> Result<SessionGuard, JsValue> {
-        let mut guard = Guard::from_setup(options::read(&options)?);
-        // Garbage collection of the JS handle drops this value: it must
-        // leave the guard running (only `destroy()` stops it).
-        guard.forgotten = true;
-        Ok(SessionGuard { guard })
+        let setup = js_options::setup(&options)?;
+        Ok(SessionGuard {
+            guard: Guard::from_setup(setup).detached(),
+        })
     }
 
     /// Counts as activity (API calls, a playing video, ...).
@@ -67,13 +67,13 @@ impl SessionGuard {
     /// paused with no absolute limit.
     #[wasm_bindgen(js_name = remainingMs)]
     pub fn remaining_ms(&self) -> f64 {
-        self.number(|core| core.remaining_ms(now()))
+        self.number(|core, now| core.remaining_ms(now))
     }
 
     /// Epoch ms of the end as it now stands.
     #[wasm_bindgen(js_name = expiresAt)]
     pub fn expires_at(&self) -> f64 {
-        self.number(Session::expires_at)
+        self.number(|core, _| core.expires_at())
     }
 
     /// `"active"`, `"warning"`, `"paused"` or `"signedOut"`.
@@ -89,9 +89,9 @@ impl SessionGuard {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ServerDeadlines")] server: JsValue,
     ) -> Result<(), JsValue> {
-        let sync = keep_alive::read_sync(&server)?;
         // Checked by the reader already.
-        handle(self.guard.inner(), Input::Sync(sync));
+        self.guard
+            .input(Input::Sync(js_options::read_sync(&server)?));
         Ok(())
     }
 
@@ -99,16 +99,16 @@ impl SessionGuard {
     /// `SessionSnapshot` in the types).
     #[wasm_bindgen(unchecked_return_type = "SessionSnapshot")]
     pub fn snapshot(&self) -> JsValue {
-        let now = now();
-        self.guard
-            .read(|core| events::to_js(&core.snapshot(now)))
+        let shell = self.guard.shell();
+        shell
+            .view(|core, now| snapshot_js(&core.snapshot(now)))
             .unwrap_or(JsValue::NULL)
     }
 
     /// Removes every listener, timer and channel without signing out.
     /// Idempotent; no callback fires after it.
     pub fn destroy(&self) {
-        self.guard.stop();
+        self.guard.shell().destroy();
     }
 
     /// Stops the guard as `destroy()` does; `[Symbol.dispose]()` and `using`
@@ -121,9 +121,12 @@ impl SessionGuard {
         self.destroy();
     }
 
-    fn number(&self, f: impl FnOnce(&Session) -> Option<u64>) -> f64 {
+    /// A time or duration of the core as JS has it: `NaN` while the guard
+    /// is busy (a read from inside a storage wrapper), `Infinity` for none.
+    fn number(&self, f: impl FnOnce(&Session, u64) -> Option<u64>) -> f64 {
         self.guard
-            .read(f)
+            .shell()
+            .view(f)
             .map_or(f64::NAN, |v| v.map_or(f64::INFINITY, |v| v as f64))
     }
 }

@@ -1,0 +1,491 @@
+// The bottom layer of the browser shell: the few things it does in JS, each a
+// function that cannot throw (or that the Rust side imports with `catch`), so
+// no JS exception ever unwinds through a wasm frame. Bundled into
+// pkg/session_guard.js by scripts/build.sh; its Rust face is glue.rs.
+//
+// Everything that comes back to the guard later (an event, a lock's answer, a
+// settled keep-alive, a microtask) goes through one JS function, the guard's
+// port: `port(code, value)`, with the codes of glue.rs's `Code`.
+
+// ------------------------------------------------------------------ values
+
+/** `String(v)`, and when that throws (no `toString`, one that throws, a revoked Proxy) what still can be said. */
+export function text(v) {
+  try {
+    return String(v);
+  } catch {}
+  try {
+    return Object.prototype.toString.call(v);
+  } catch {}
+  return "[" + typeof v + "]";
+}
+
+/** How a message shows a value: a string in quotes, an array as JSON (so `null` shows), else as `text`. */
+export function describe(v) {
+  try {
+    if (typeof v === "string") return '"' + v + '"';
+    if (Array.isArray(v)) return JSON.stringify(v);
+  } catch {}
+  return text(v);
+}
+
+/** The JS Error of a refused option: `session-guard: <name> <problem> (got <value>)`. */
+export function refuse(name, problem, value) {
+  return new Error("session-guard: " + name + " " + problem + " (got " + describe(value) + ")");
+}
+
+/** A JS Error with this message. */
+export function error(message) {
+  return new Error(message);
+}
+
+/**
+ * Reads the options object for the option `names` (comma-separated), with
+ * the type each `kinds` letter says: n a number, b true or false, f a
+ * function, t an EventTarget; e (events) and s (a string) are checked by the
+ * rules. Returns the values by position (`undefined`: not given), and after
+ * them a copy of `events` when it is an array of strings; or the message of
+ * the Error to throw for an unknown option, a value of the wrong type, or an
+ * option that cannot be read (a getter or a Proxy that throws).
+ *
+ * (It returns the message rather than throwing the Error: an import that
+ * throws and is declared `catch` leaves one slot of wasm-bindgen's table of
+ * JS values behind each time it throws, when it returns a value.)
+ */
+export function read(o, names, kinds) {
+  try {
+    return values(o, names, kinds);
+  } catch (e) {
+    return e.message;
+  }
+}
+
+function values(o, names, kinds) {
+  if (typeof o !== "object" || o === null) throw refuse("options", "must be an object with at least onSignOut", o);
+  const known = names.split(",");
+  const unknown = [];
+  let name = "options";
+  try {
+    for (name of Object.keys(o)) {
+      if (!known.includes(name)) unknown.push(refuse(name, "is not a known option", o[name]).message);
+    }
+  } catch (e) {
+    throw unreadable(name, e);
+  }
+  if (unknown.length) throw new Error(unknown.join("; "));
+  const values = [];
+  known.forEach((name, i) => {
+    let v;
+    try {
+      v = o[name];
+    } catch (e) {
+      throw unreadable(name, e);
+    }
+    const kind = kinds[i];
+    if (v !== undefined) {
+      const problem =
+        kind === "n" && typeof v !== "number"
+          ? "must be a number"
+          : kind === "b" && typeof v !== "boolean"
+            ? "must be true or false"
+            : kind === "f" && typeof v !== "function"
+              ? "must be a function"
+              : kind === "t" && !target(v)
+                ? "must be an EventTarget"
+                : "";
+      if (problem) throw refuse(name, problem, v);
+    }
+    values.push(v);
+    if (kind === "e") values.events = strings(v);
+  });
+  values.push(values.events);
+  return values;
+}
+
+function unreadable(name, e) {
+  return new Error("session-guard: " + name + " could not be read (reading it threw " + text(e) + ")");
+}
+
+function target(v) {
+  try {
+    return v instanceof EventTarget;
+  } catch {
+    return false;
+  }
+}
+
+/** A copy of `v` when it is an array of strings (a later change to it changes nothing), else `undefined`. */
+function strings(v) {
+  try {
+    if (!Array.isArray(v)) return;
+    const out = [];
+    for (let i = 0, n = v.length; i < n; i++) {
+      const t = v[i];
+      if (typeof t !== "string") return;
+      out.push(t);
+    }
+    return out;
+  } catch {}
+}
+
+/**
+ * The numbers of `sync()`'s argument (or of what `onKeepAlive` resolved
+ * to): `[expiresAt, idleExpiresAt, now]`, `undefined` for one not given
+ * (`null` or `undefined`) and `NaN` for one that is no number, which the
+ * rule refuses; or the message of the Error to throw when `o` is no object
+ * or a field cannot be read.
+ */
+export function deadlines(o) {
+  if (typeof o !== "object" || o === null) {
+    return "session-guard: sync() takes an object { expiresAt, idleExpiresAt, now } of epoch ms";
+  }
+  const out = [];
+  for (const name of ["expiresAt", "idleExpiresAt", "now"]) {
+    let v;
+    try {
+      v = o[name];
+    } catch (e) {
+      return unreadable("sync() " + name, e).message;
+    }
+    out.push(v == null ? undefined : typeof v === "number" ? v : NaN);
+  }
+  return out;
+}
+
+/** Calls `f(arg)`: `undefined`, or `[what it threw]`. */
+export function call(f, arg) {
+  try {
+    f(arg);
+  } catch (e) {
+    return [e];
+  }
+}
+
+// ------------------------------------------------------------------ events
+
+export function signOutEvent(reason, at, remote, restored) {
+  return restored ? { reason, at, remote, restored } : { reason, at, remote };
+}
+
+export function warningEvent(reason, remainingMs, expiresAt) {
+  return { reason, remainingMs, expiresAt };
+}
+
+export function activityEvent(at, remote) {
+  return { at, remote };
+}
+
+export function keepAliveEvent(lastActivity) {
+  return { lastActivity };
+}
+
+/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`. */
+export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleAt, absoluteAt, serverAt, serverIdleAt, expiresAt, remainingMs, warned, warnedAt, held, ended, endedAt) {
+  const time = (t) => (t < 0 ? null : t);
+  const endless = (t) => (t < 0 ? Infinity : t);
+  return {
+    state,
+    startedAt,
+    lastActivity,
+    rememberMe,
+    idleWindowMs: time(idle),
+    idleExpiresAt: time(idleAt),
+    absoluteExpiresAt: time(absoluteAt),
+    serverExpiresAt: time(serverAt),
+    serverIdleExpiresAt: time(serverIdleAt),
+    expiresAt: endless(expiresAt),
+    remainingMs: endless(remainingMs),
+    warning: warned ? { reason: warned, expiresAt: warnedAt } : null,
+    held,
+    signedOut: ended ? { reason: ended, at: endedAt } : null,
+  };
+}
+
+/** Calls `onError` (else `console.error`) with `e`; what either throws goes to the console, or nowhere. */
+export function report(onError, e) {
+  try {
+    if (onError) return void onError(e);
+  } catch (thrown) {
+    e = thrown;
+  }
+  try {
+    console.error(e);
+  } catch {}
+}
+
+// ------------------------------------------------------------------ the port
+
+/**
+ * The guard's port: calls `f(code, value)` until `close(port)`, after which
+ * a late answer (a lock, a promise) finds nobody and does nothing.
+ */
+export function port(f) {
+  const p = (code, value) => p.f && p.f(code, value);
+  p.f = f;
+  return p;
+}
+
+export function close(p) {
+  p.f = null;
+}
+
+/** `port(code)` from a microtask: after the call that asked, before any other task. */
+export function soon(p, code) {
+  Promise.resolve().then(() => p(code));
+}
+
+/**
+ * Calls `onKeepAlive(event)` and hands what it gives, once settled, to
+ * `port(code, value)`, or what it threw or rejected with to `port(code + 1, e)`;
+ * always from a promise reaction, never from inside this call.
+ */
+export function keepAlive(f, event, p, code) {
+  new Promise((resolve) => resolve(f(event))).then(
+    (v) => p(code, v),
+    (e) => p(code + 1, e),
+  );
+}
+
+// ------------------------------------------------------------------ the page
+
+/** The default target, `document`, if there is one. */
+export function doc() {
+  return typeof document === "object" && document !== null ? document : undefined;
+}
+
+/**
+ * One passive listener for each of `types` on `target` (the activity
+ * events). An event that counts (trusted, or any with `synthetic`) before
+ * the handle's `q` (epoch ms, set by the guard) only records its time in
+ * `t`, which the guard takes before anything else it does; any other goes
+ * to `port(code)`. A type the target refuses is skipped.
+ */
+export function listen(target, types, synthetic, p, code) {
+  const h = { q: 0, t: 0 };
+  const f = (e) => {
+    if (synthetic || e.isTrusted) {
+      const now = Date.now();
+      if (now >= h.q) p(code);
+      else if (now > h.t) h.t = now;
+    }
+  };
+  return on(h, target, types, f, true);
+}
+
+/** Adds `f` for each type (passive; capture as said) and gives `h` a `stop()` that removes them. */
+function on(h, target, types, f, capture) {
+  const options = { capture, passive: true };
+  for (const type of types) {
+    try {
+      target.addEventListener(type, f, options);
+    } catch {}
+  }
+  h.stop = () => {
+    for (const type of types) {
+      try {
+        target.removeEventListener(type, f, capture);
+      } catch {}
+    }
+  };
+  return h;
+}
+
+/** Until when (epoch ms) an activity event of `listen()` only records its time. */
+export function quiet(h, until) {
+  h.q = until;
+}
+
+/** The latest time an activity event of `listen()` recorded (0: none). */
+export function recorded(h) {
+  return h.t;
+}
+
+export function stop(h) {
+  h.stop();
+}
+
+/**
+ * The page's comings and goings, and the other tabs' writes: focus and
+ * `visibilitychange` go to `port(code)`; with `crossTab`, `pagehide` to
+ * `port(code + 1, persisted)` and a `storage` event for `key` (or a
+ * `clear()`) to `port(code + 2, newValue)`. `pageshow` is `shown()`'s.
+ */
+export function page(p, code, crossTab, key) {
+  const h = {};
+  const w = typeof window === "object" && window !== null ? window : undefined;
+  const d = doc();
+  const parts = [];
+  const add = (target, type, f) => {
+    if (target) parts.push(on({}, target, [type], f, false));
+  };
+  add(w, "focus", () => p(code));
+  add(d, "visibilitychange", () => p(code));
+  if (crossTab) {
+    add(w, "pagehide", (e) => p(code + 1, !!e.persisted));
+    add(w, "storage", (e) => {
+      if (e.key === null || e.key === key) p(code + 2, e.newValue);
+    });
+  }
+  h.stop = () => parts.forEach((part) => part.stop());
+  return h;
+}
+
+/** `pageshow` (the one listener a guard keeps after the end): `port(code, persisted)`. */
+export function shown(p, code) {
+  const w = typeof window === "object" && window !== null ? window : undefined;
+  const h = { stop() {} };
+  return w ? on(h, w, ["pageshow"], (e) => p(code, !!e.persisted), false) : h;
+}
+
+// ------------------------------------------------------------------ storage and channel
+
+/** `localStorage[key]` (`null` when there is none or no storage); throws what storage throws. */
+export function load(key) {
+  const s = globalThis.localStorage;
+  return s ? s.getItem(key) : null;
+}
+
+/** Stores `value` at `localStorage[key]`; throws what storage throws. */
+export function save(key, value) {
+  const s = globalThis.localStorage;
+  if (s) s.setItem(key, value);
+}
+
+/**
+ * The session's BroadcastChannel, or `undefined` where there is none: its
+ * messages go to `port(code, data)` (data that is no string as `""`, which
+ * the guard rejects). `close()` and `open()` again for the back-forward
+ * cache (a cached page with an open channel is evicted by any message).
+ */
+export function channel(name, p, code) {
+  if (typeof BroadcastChannel !== "function") return;
+  const f = (e) => p(code, typeof e.data === "string" ? e.data : "");
+  const c = {
+    open() {
+      if (c.b) return;
+      try {
+        c.b = new BroadcastChannel(name);
+        c.b.addEventListener("message", f);
+      } catch {
+        c.b = null;
+      }
+    },
+    close() {
+      try {
+        c.b.removeEventListener("message", f);
+        c.b.close();
+      } catch {}
+      c.b = null;
+    },
+    post(text) {
+      try {
+        c.b?.postMessage(text);
+      } catch {}
+    },
+  };
+  c.open();
+  return c;
+}
+
+export function post(c, text) {
+  c.post(text);
+}
+
+export function shut(c) {
+  c.close();
+}
+
+export function reopen(c) {
+  c.open();
+}
+
+// ------------------------------------------------------------------ Web Locks
+
+/**
+ * The session's Web Locks, or `undefined` where there are none: the names
+ * are "session-guard:" + hold, presence or keep-alive + ":" + `key` (Web
+ * Locks reserve names that start with "-", and the prefix keeps the guard's
+ * locks apart from the page's own). Every request carries the set's signal,
+ * and `drop(set)` aborts them all: no answer comes after it.
+ */
+export function locks(key) {
+  const name = (what) => "session-guard:" + what + ":" + key;
+  try {
+    const m = navigator.locks;
+    if (m && typeof m.request === "function") {
+      return { m, a: new AbortController(), hold: name("hold"), presence: name("presence"), keepAlive: name("keep-alive") };
+    }
+  } catch {}
+}
+
+/** Aborts every request of the set; no answer comes after it. */
+export function unlock(l) {
+  l.dead = true;
+  try {
+    l.a.abort();
+  } catch {}
+}
+
+/** `port(code, value)` and `port(code + 1, error)`, unless the set was dropped. */
+function answer(l, p, code) {
+  return [(v) => l.dead || p(code, v), (e) => l.dead || p(code + 1, e)];
+}
+
+/**
+ * Takes a lock of the set (`what`: "hold" or "presence", shared; "keepAlive",
+ * exclusive and only if no tab holds it) and keeps it until `release(handle)`.
+ * Answers `port(code, true)` once granted, `port(code, false)` when another
+ * tab has the keep-alive lock, `port(code + 1, error)` when the request
+ * fails; with `code` 0, nothing.
+ */
+export function take(l, what, p, code) {
+  const h = {};
+  const [ok, failed] = answer(l, p, code);
+  const tell = code > 0;
+  try {
+    const options = what === "keepAlive" ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal };
+    l.m
+      .request(l[what], options, (lock) => {
+        if (h.done || l.dead) return;
+        if (tell) ok(!!lock);
+        return lock && new Promise((resolve) => (h.r = resolve));
+      })
+      .catch((e) => tell && !h.done && failed(e));
+  } catch (e) {
+    if (tell) Promise.resolve().then(() => failed(e));
+  }
+  return h;
+}
+
+/** Lets go of a lock of `take()`, or of its request if it is not granted yet. */
+export function release(h) {
+  h.done = true;
+  h.r?.();
+}
+
+/** Waits (an exclusive request that lets go at once) until no tab holds the hold lock: `port(code, true)`, or `port(code + 1, error)`. */
+export function wait(l, p, code) {
+  const [ok, failed] = answer(l, p, code);
+  try {
+    l.m.request(l.hold, { mode: "exclusive", signal: l.a.signal }, () => {}).then(() => ok(true), failed);
+  } catch (e) {
+    Promise.resolve().then(() => failed(e));
+  }
+}
+
+/** Whether the hold lock (bit 1) and the presence lock (bit 2) are held, from one `query()`: `port(code, bits)`, or `port(code + 1, error)`. */
+export function probe(l, p, code) {
+  const [ok, failed] = answer(l, p, code);
+  try {
+    l.m
+      .query()
+      .then((state) => {
+        let bits = 0;
+        for (const lock of state.held || []) bits |= lock.name === l.hold ? 1 : lock.name === l.presence ? 2 : 0;
+        return bits;
+      })
+      .then(ok, failed);
+  } catch (e) {
+    Promise.resolve().then(() => failed(e));
+  }
+}

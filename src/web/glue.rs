@@ -1,0 +1,243 @@
+//! The bottom layer: the shell's JS snippet (`glue.js`) as Rust sees it.
+//!
+//! Every JS call the shell makes that could throw is either a function of
+//! `glue.js` that cannot (it catches inside) or an import declared `catch`
+//! that returns nothing (see [`settled`] for why), so no JS exception
+//! unwinds through a wasm frame (which would leave the wasm stack pointer
+//! behind, and the shell's state borrowed). Everything that comes back
+//! later goes through the guard's one port (`port(code, value)`), with a
+//! [`Code`].
+
+use alloc::string::String;
+
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::EventTarget;
+
+#[wasm_bindgen(module = "/src/web/glue.js")]
+extern "C" {
+    /// `String(v)`, or what can still be said of `v` when that throws.
+    pub fn text(v: &JsValue) -> String;
+
+    /// The Error of a refused option, naming it and showing the value.
+    pub fn refuse(name: &str, problem: &str, value: &JsValue) -> JsValue;
+
+    /// A JS `Error` with this message.
+    pub fn error(message: &str) -> JsValue;
+
+    /// The options object's values by position (the names and the type of
+    /// each as `kinds` letters), then a copy of `events`; or the message of
+    /// the Error to throw for an unknown option, a wrong type or an
+    /// unreadable option. (No `catch` import here: see [`settled`].)
+    pub fn read(options: &JsValue, names: &str, kinds: &str) -> JsValue;
+
+    /// `[expiresAt, idleExpiresAt, now]` of `sync()`'s argument
+    /// (`undefined`: not given; `NaN`: no number); or the message of the
+    /// Error to throw.
+    pub fn deadlines(server: &JsValue) -> JsValue;
+
+    /// Calls `f(arg)`: `undefined`, or `[what it threw]`.
+    pub fn call(f: &Function, arg: &JsValue) -> JsValue;
+
+    #[wasm_bindgen(js_name = signOutEvent)]
+    pub fn sign_out_event(reason: &str, at: f64, remote: bool, restored: bool) -> JsValue;
+
+    #[wasm_bindgen(js_name = warningEvent)]
+    pub fn warning_event(reason: &str, remaining_ms: f64, expires_at: f64) -> JsValue;
+
+    #[wasm_bindgen(js_name = activityEvent)]
+    pub fn activity_event(at: f64, remote: bool) -> JsValue;
+
+    #[wasm_bindgen(js_name = keepAliveEvent)]
+    pub fn keep_alive_event(last_activity: f64) -> JsValue;
+
+    /// `snapshot()`'s object (a time of -1 is `null`, or `Infinity` for
+    /// the end; a reason of `""` is no warning or no end).
+    #[allow(clippy::too_many_arguments)]
+    pub fn snapshot(
+        state: &str,
+        started_at: f64,
+        last_activity: f64,
+        remember_me: bool,
+        idle_window: f64,
+        idle_at: f64,
+        absolute_at: f64,
+        server_at: f64,
+        server_idle_at: f64,
+        expires_at: f64,
+        remaining_ms: f64,
+        warned: &str,
+        warned_at: f64,
+        held: bool,
+        ended: &str,
+        ended_at: f64,
+    ) -> JsValue;
+
+    /// Calls `on_error` (`undefined`: `console.error`); never throws.
+    pub fn report(on_error: &JsValue, e: &JsValue);
+
+    /// The JS face of the guard's port (`port(code, value)` calls `f` until
+    /// `close`).
+    pub fn port(f: &JsValue) -> JsValue;
+
+    pub fn close(port: &JsValue);
+
+    /// `port(code)` from a microtask.
+    pub fn soon(port: &JsValue, code: u32);
+
+    /// Calls `onKeepAlive(event)`; its outcome goes to `port(code, value)`
+    /// or `port(code + 1, error)` once settled.
+    #[wasm_bindgen(js_name = keepAlive)]
+    pub fn keep_alive(f: &Function, event: &JsValue, port: &JsValue, code: u32);
+
+    /// `document`, or `undefined`.
+    pub fn doc() -> JsValue;
+
+    /// The activity listeners (see `glue.js`).
+    pub fn listen(
+        target: &EventTarget,
+        types: &Array,
+        synthetic: bool,
+        port: &JsValue,
+        code: u32,
+    ) -> JsValue;
+
+    pub fn quiet(handle: &JsValue, until: f64);
+
+    pub fn recorded(handle: &JsValue) -> f64;
+
+    pub fn stop(handle: &JsValue);
+
+    /// The page's focus, `visibilitychange`, `pagehide` and `storage`.
+    pub fn page(port: &JsValue, code: u32, cross_tab: bool, key: &str) -> JsValue;
+
+    /// The page's `pageshow`.
+    pub fn shown(port: &JsValue, code: u32) -> JsValue;
+
+    #[wasm_bindgen(catch)]
+    pub fn load(key: &str) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(catch)]
+    pub fn save(key: &str, value: &str) -> Result<(), JsValue>;
+
+    /// The session's BroadcastChannel (`undefined` where there is none).
+    pub fn channel(name: &str, port: &JsValue, code: u32) -> JsValue;
+
+    pub fn post(channel: &JsValue, text: &str);
+
+    pub fn shut(channel: &JsValue);
+
+    pub fn reopen(channel: &JsValue);
+
+    /// The session's Web Locks (`undefined` where there are none).
+    pub fn locks(key: &str) -> JsValue;
+
+    pub fn unlock(locks: &JsValue);
+
+    /// Takes `what` ("hold", "presence" or "keepAlive") until `release`;
+    /// answers `port(code, granted)` or `port(code + 1, error)` (code `0`:
+    /// nothing).
+    pub fn take(locks: &JsValue, what: &str, port: &JsValue, code: u32) -> JsValue;
+
+    pub fn release(handle: &JsValue);
+
+    pub fn wait(locks: &JsValue, port: &JsValue, code: u32);
+
+    pub fn probe(locks: &JsValue, port: &JsValue, code: u32);
+}
+
+/// What `read` or `deadlines` gave: the values, or the `Error` to throw.
+///
+/// An import declared `catch` that returns a value leaves one slot of
+/// wasm-bindgen's table of JS values behind each time it throws (the value
+/// it would have returned is never taken back): a page that made guards
+/// with bad options over and over would grow that table without end. So
+/// the snippet's functions that can fail return the failure instead.
+pub fn settled(value: JsValue) -> Result<Array, JsValue> {
+    match value.as_string() {
+        Some(message) => Err(error(&message)),
+        None => Ok(value.unchecked_into()),
+    }
+}
+
+/// Calls the JS function `f` with `arg`: what it threw comes back as `Err`.
+pub fn call_with(f: &Function, arg: &JsValue) -> Result<(), JsValue> {
+    let thrown = call(f, arg);
+    if thrown.is_undefined() {
+        return Ok(());
+    }
+    Err(thrown.unchecked_into::<Array>().get(0))
+}
+
+/// What comes through the port: the `code` of `port(code, value)`. An
+/// answer that can fail has the next code for its failure; `0` is no code
+/// (a lock request that answers nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Code {
+    /// An activity event that needs the core (no value).
+    Activity = 1,
+    /// Focus or `visibilitychange`: check the clock (no value).
+    Wake = 2,
+    /// `pagehide` (`page()`'s code + 1): whether the page goes into the
+    /// back-forward cache.
+    Hide = 3,
+    /// Another tab wrote (`page()`'s code + 2): the new value, `null` when
+    /// removed.
+    Storage = 4,
+    /// `pageshow`: whether the page comes from the back-forward cache.
+    Show = 5,
+    /// A channel message: its text.
+    Message = 6,
+    /// The microtask after the constructor: the first callbacks.
+    Start = 7,
+    /// The hold lock is granted (its failure: `HoldFailed`).
+    Held = 8,
+    HoldFailed = 9,
+    /// No tab holds the session any more.
+    Released = 10,
+    ReleaseFailed = 11,
+    /// Which of the hold and presence locks are held (bits 1 and 2).
+    Probed = 12,
+    ProbeFailed = 13,
+    /// Whether the keep-alive lock was free and is now this tab's.
+    Claimed = 14,
+    ClaimFailed = 15,
+    /// `onKeepAlive` settled: its answer, as `KeepAlive + 2 × call` (its
+    /// failure, one more).
+    KeepAlive = 16,
+}
+
+impl Code {
+    /// Every code but `KeepAlive`'s, which stands for many.
+    pub const ALL: [Code; 15] = [
+        Code::Activity,
+        Code::Wake,
+        Code::Hide,
+        Code::Storage,
+        Code::Show,
+        Code::Message,
+        Code::Start,
+        Code::Held,
+        Code::HoldFailed,
+        Code::Released,
+        Code::ReleaseFailed,
+        Code::Probed,
+        Code::ProbeFailed,
+        Code::Claimed,
+        Code::ClaimFailed,
+    ];
+
+    /// The code a JS call answers with.
+    pub fn get(self) -> u32 {
+        self as u32
+    }
+
+    /// The code of a settled `onKeepAlive` call. (The call id wraps at
+    /// 2³⁰, so the code never wraps into another one; an id that comes back
+    /// wrong after 2³⁰ calls is one the core does not wait for.)
+    pub fn keep_alive(call: u32) -> u32 {
+        Code::KeepAlive as u32 + 2 * (call % (1 << 30))
+    }
+}

@@ -1,0 +1,133 @@
+//! The JS options object, read into the one setup (`setup.rs`): `glue.js`
+//! reads it (unknown names, JS types, getters and Proxies that throw are its
+//! part, and its errors name the option), the rules are the setup's, and a
+//! refusal becomes the JS `Error` naming the option and showing its value.
+//! Also `sync()`'s argument.
+
+use alloc::string::String;
+
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::error::sync_message;
+use super::glue;
+use super::setup::{Given, Handler, Setup};
+use crate::core::{decimal, Opt, OptionError, RawOptions, ServerSync};
+
+/// How `glue.js`'s reader checks an option: a number, true or false, a
+/// function, an EventTarget; `events` and the key are the rules' to check.
+fn kind(option: Opt) -> char {
+    match option {
+        Opt::IdleTimeoutMs
+        | Opt::MaxDurationMs
+        | Opt::RememberMePeriodMs
+        | Opt::WarnBeforeMs
+        | Opt::StartedAt
+        | Opt::ClosedTimeoutMs
+        | Opt::KeepAliveMs => 'n',
+        Opt::RememberMe | Opt::ConfirmToStay | Opt::AllowSyntheticEvents | Opt::CrossTab => 'b',
+        Opt::OnSignOut | Opt::OnWarning | Opt::OnActivity | Opt::OnError | Opt::OnKeepAlive => 'f',
+        Opt::Target => 't',
+        Opt::Events => 'e',
+        Opt::StorageKey => 's',
+    }
+}
+
+/// The options object's values, by the core's table of options.
+struct Values(Array);
+
+impl Values {
+    fn get(&self, option: Opt) -> JsValue {
+        let at = Opt::ALL.iter().position(|o| *o == option).unwrap_or(0);
+        self.0.get(at as u32)
+    }
+
+    fn number(&self, option: Opt) -> Option<f64> {
+        self.get(option).as_f64()
+    }
+
+    fn flag(&self, option: Opt) -> bool {
+        self.get(option).as_bool().unwrap_or(option.default_flag())
+    }
+
+    /// A function the reader checked.
+    fn handler<T>(&self, option: Opt) -> Option<Handler<T>> {
+        let f = self.get(option);
+        f.is_function().then(|| Handler::Js(f.unchecked_into()))
+    }
+}
+
+/// Reads and checks the options object: the setup, or the `Error` to throw.
+pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
+    let (mut names, mut kinds) = (String::new(), String::new());
+    for option in Opt::ALL {
+        if !names.is_empty() {
+            names.push(',');
+        }
+        names.push_str(option.name());
+        kinds.push(kind(option));
+    }
+    let values = Values(glue::settled(glue::read(options, &names, &kinds))?);
+    let given_events = values.get(Opt::Events);
+    let key = values.get(Opt::StorageKey);
+    let given = Given {
+        numbers: RawOptions {
+            idle_timeout_ms: values.number(Opt::IdleTimeoutMs),
+            max_duration_ms: values.number(Opt::MaxDurationMs),
+            remember_me_period_ms: values.number(Opt::RememberMePeriodMs),
+            warn_before_ms: values.number(Opt::WarnBeforeMs),
+            started_at: values.number(Opt::StartedAt),
+            remember_me: values.flag(Opt::RememberMe),
+            cross_tab: values.flag(Opt::CrossTab),
+            keep_alive_ms: values.number(Opt::KeepAliveMs),
+            on_keep_alive: values.get(Opt::OnKeepAlive).is_function(),
+            confirm_to_stay: values.flag(Opt::ConfirmToStay),
+            closed_timeout_ms: values.number(Opt::ClosedTimeoutMs),
+        },
+        // The reader's copy, after the values: none when `events` was no
+        // array of strings, which is then refused as an empty list.
+        events: (!given_events.is_undefined()).then(|| {
+            let copy = values.0.get(Opt::ALL.len() as u32);
+            if copy.is_undefined() {
+                Array::new()
+            } else {
+                copy.unchecked_into()
+            }
+        }),
+        target: Some(values.get(Opt::Target))
+            .filter(|t| !t.is_undefined())
+            .map(JsCast::unchecked_into),
+        allow_synthetic: values.flag(Opt::AllowSyntheticEvents),
+        storage_key: (!key.is_undefined()).then(|| key.as_string().unwrap_or_default()),
+        sign_out: values.handler(Opt::OnSignOut),
+        warning: values.handler(Opt::OnWarning),
+        activity: values.handler(Opt::OnActivity),
+        error: values.handler(Opt::OnError),
+        keep_alive: values.handler(Opt::OnKeepAlive),
+    };
+    given.setup().map_err(|e| refusal(&e, &values))
+}
+
+/// The `Error` of a refused option: its name, the problem, the option it was
+/// compared with, and the value it was given.
+fn refusal(e: &OptionError, values: &Values) -> JsValue {
+    let mut problem = String::from(e.problem);
+    if let Some((other, value)) = e.compared {
+        for part in [" ", other.name(), " = ", &decimal(value)] {
+            problem.push_str(part);
+        }
+    }
+    let value = Opt::named(e.option).map_or(JsValue::UNDEFINED, |o| values.get(o));
+    glue::refuse(e.option, &problem, &value)
+}
+
+/// Reads `sync()`'s argument (or an object `onKeepAlive` resolved to):
+/// `expiresAt`, `idleExpiresAt`, `now`, each `null` or `undefined` when not
+/// given; unknown fields are ignored. Bad input is a JS `Error` naming the
+/// field.
+pub(crate) fn read_sync(server: &JsValue) -> Result<ServerSync, JsValue> {
+    let numbers = glue::settled(glue::deadlines(server))?;
+    let number = |i| numbers.get(i).as_f64();
+    ServerSync::from_numbers(number(0), number(1), number(2))
+        .map_err(|e| glue::error(&sync_message(e.field)))
+}
