@@ -65,7 +65,7 @@ enum Call {
 pub(crate) struct Shell {
     page: RefCell<Page>,
     /// Inputs that came while a step ran, in order.
-    pending: Cell<VecDeque<Pending>>,
+    pending: RefCell<VecDeque<Pending>>,
     /// A step runs (the core is borrowed): new inputs wait in `pending`.
     busy: Cell<bool>,
     /// `destroy()` was called: no callback runs any more.
@@ -103,7 +103,7 @@ impl Shell {
                 pageshow: None,
                 res: None,
             }),
-            pending: Cell::default(),
+            pending: RefCell::default(),
             busy: Cell::new(true),
             destroyed: Cell::new(false),
             handlers,
@@ -143,9 +143,11 @@ impl Shell {
     }
 
     fn queue(&self, p: Pending) {
-        let mut queue = self.pending.take();
-        queue.push_back(p);
-        self.pending.set(queue);
+        // The queue is borrowed only here and in `run`, never across a call
+        // out: the borrow is always free.
+        if let Ok(mut queue) = self.pending.try_borrow_mut() {
+            queue.push_back(p);
+        }
     }
 
     /// Stops the guard without signing out; no callback runs after it.
@@ -162,9 +164,7 @@ impl Shell {
             return;
         }
         loop {
-            let mut queue = self.pending.take();
-            let next = queue.pop_front();
-            self.pending.set(queue);
+            let next = self.pending.try_borrow_mut().ok().and_then(|mut q| q.pop_front());
             match next {
                 Some(Pending::Report(e)) => self.report(e),
                 Some(p) => {
