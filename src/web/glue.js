@@ -290,20 +290,6 @@ function on(h, target, types, f, capture) {
   return h;
 }
 
-/** Until when (epoch ms) an activity event of `listen()` only records its time. */
-export function quiet(h, until) {
-  h.q = until;
-}
-
-/** The latest time an activity event of `listen()` recorded (0: none). */
-export function recorded(h) {
-  return h.t;
-}
-
-export function stop(h) {
-  h.stop();
-}
-
 /**
  * The page's comings and goings, and the other tabs' writes: focus and
  * `visibilitychange` go to `port(code)`; with `crossTab`, `pagehide` to
@@ -385,18 +371,6 @@ export function channel(name, p, code) {
   };
   c.open();
   return c;
-}
-
-export function post(c, text) {
-  c.post(text);
-}
-
-export function shut(c) {
-  c.close();
-}
-
-export function reopen(c) {
-  c.open();
 }
 
 // ------------------------------------------------------------------ Web Locks

@@ -81,7 +81,8 @@ extern "C" {
     /// `close`).
     pub fn port(f: &JsValue) -> JsValue;
 
-    pub fn close(port: &JsValue);
+    #[wasm_bindgen(js_name = close)]
+    pub fn close_port(port: &JsValue);
 
     /// `port(code)` from a microtask.
     pub fn soon(port: &JsValue, code: u32);
@@ -101,19 +102,28 @@ extern "C" {
         synthetic: bool,
         port: &JsValue,
         code: u32,
-    ) -> JsValue;
+    ) -> Listening;
 
-    pub fn quiet(handle: &JsValue, until: f64);
+    /// A handle of `listen`, `page` or `shown`.
+    pub type Listening;
 
-    pub fn recorded(handle: &JsValue) -> f64;
+    /// Until when (epoch ms) an activity event only records its time.
+    #[wasm_bindgen(method, setter = q)]
+    pub fn set_quiet_until(this: &Listening, until: f64);
 
-    pub fn stop(handle: &JsValue);
+    /// The latest time a quiet activity event recorded (`0`: none).
+    #[wasm_bindgen(method, getter = t)]
+    pub fn recorded(this: &Listening) -> f64;
+
+    /// Removes the listeners.
+    #[wasm_bindgen(method)]
+    pub fn stop(this: &Listening);
 
     /// The page's focus, `visibilitychange`, `pagehide` and `storage`.
-    pub fn page(port: &JsValue, code: u32, cross_tab: bool, key: &str) -> JsValue;
+    pub fn page(port: &JsValue, code: u32, cross_tab: bool, key: &str) -> Listening;
 
     /// The page's `pageshow`.
-    pub fn shown(port: &JsValue, code: u32) -> JsValue;
+    pub fn shown(port: &JsValue, code: u32) -> Listening;
 
     #[wasm_bindgen(catch)]
     pub fn load(key: &str) -> Result<Option<String>, JsValue>;
@@ -124,11 +134,17 @@ extern "C" {
     /// The session's BroadcastChannel (`undefined` where there is none).
     pub fn channel(name: &str, port: &JsValue, code: u32) -> JsValue;
 
-    pub fn post(channel: &JsValue, text: &str);
+    /// A handle of `channel`.
+    pub type Channel;
 
-    pub fn shut(channel: &JsValue);
+    #[wasm_bindgen(method)]
+    pub fn post(this: &Channel, text: &str);
 
-    pub fn reopen(channel: &JsValue);
+    #[wasm_bindgen(method)]
+    pub fn close(this: &Channel);
+
+    #[wasm_bindgen(method)]
+    pub fn open(this: &Channel);
 
     /// The session's Web Locks (`undefined` where there are none).
     pub fn locks(key: &str) -> JsValue;

@@ -5,14 +5,13 @@
 //! into wasm (the shell hands that time to the core before anything else).
 
 use js_sys::Array;
-use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 
 use super::glue::{self, Code};
 use super::port::Port;
 
 /// Listeners on one or more targets, until `Drop`.
-pub struct Listener(JsValue);
+pub struct Listener(glue::Listening);
 
 impl Listener {
     /// The activity listeners: each of `events` on `target` (capture,
@@ -41,17 +40,17 @@ impl Listener {
 
     /// Until when (epoch ms) an activity event only records its time.
     pub fn quiet_until(&self, until: u64) {
-        glue::quiet(&self.0, until as f64);
+        self.0.set_quiet_until(until as f64);
     }
 
     /// The latest time a quiet activity event recorded (`0`: none yet).
     pub fn recorded(&self) -> u64 {
-        glue::recorded(&self.0) as u64
+        self.0.recorded() as u64
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        glue::stop(&self.0);
+        self.0.stop();
     }
 }

@@ -34,6 +34,6 @@ impl Port {
 
 impl Drop for Port {
     fn drop(&mut self) {
-        glue::close(&self.js);
+        glue::close_port(&self.js);
     }
 }

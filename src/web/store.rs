@@ -6,7 +6,7 @@
 
 use alloc::string::String;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::glue::{self, Code};
 use super::port::Port;
@@ -17,7 +17,7 @@ pub struct Store {
     /// The session is shared (`crossTab`): without it, nothing is read or
     /// written.
     shared: bool,
-    channel: JsValue,
+    channel: Option<glue::Channel>,
     /// The latest JS error storage threw, for the report.
     pub failure: Option<JsValue>,
 }
@@ -27,7 +27,7 @@ impl Store {
         Store {
             key,
             shared,
-            channel: JsValue::UNDEFINED,
+            channel: None,
             failure: None,
         }
     }
@@ -41,27 +41,30 @@ impl Store {
     /// without it).
     pub fn open_channel(&mut self, port: &Port) {
         if self.shared {
-            self.channel = glue::channel(&self.key, port.js(), Code::Message.get());
+            let channel = glue::channel(&self.key, port.js(), Code::Message.get());
+            if !channel.is_undefined() {
+                self.channel = Some(channel.unchecked_into());
+            }
         }
     }
 
     /// Posts `text` to the other tabs.
     pub fn post(&self, text: &str) {
-        if !self.channel.is_undefined() {
-            glue::post(&self.channel, text);
+        if let Some(c) = &self.channel {
+            c.post(text);
         }
     }
 
     /// Closes the channel until `reopen` (the back-forward cache).
     pub fn close_channel(&self) {
-        if !self.channel.is_undefined() {
-            glue::shut(&self.channel);
+        if let Some(c) = &self.channel {
+            c.close();
         }
     }
 
     pub fn reopen_channel(&self) {
-        if !self.channel.is_undefined() {
-            glue::reopen(&self.channel);
+        if let Some(c) = &self.channel {
+            c.open();
         }
     }
 
