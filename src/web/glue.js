@@ -236,12 +236,13 @@ export function soon(p, code) {
 
 /**
  * Calls `onKeepAlive(event)` and hands what it gives, once settled, to
- * `port(code, value)`, or what it threw or rejected with to `port(code + 1, e)`;
+ * `port(code, value)` (an object: the server's deadlines; anything else as
+ * `undefined`), or what it threw or rejected with to `port(code + 1, e)`;
  * always from a promise reaction, never from inside this call.
  */
 export function keepAlive(f, event, p, code) {
   new Promise((resolve) => resolve(f(event))).then(
-    (v) => p(code, v),
+    (v) => p(code, typeof v === "object" && v !== null ? v : undefined),
     (e) => p(code + 1, e),
   );
 }

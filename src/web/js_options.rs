@@ -46,14 +46,19 @@ impl Values {
         self.get(option).as_f64()
     }
 
+    /// A flag the reader checked (true, false, or not given).
     fn flag(&self, option: Opt) -> bool {
-        self.get(option).as_bool().unwrap_or(option.default_flag())
+        let v = self.get(option);
+        match v.is_undefined() {
+            true => option.default_flag(),
+            false => v.is_truthy(),
+        }
     }
 
-    /// A function the reader checked.
+    /// A function the reader checked (or not given).
     fn handler<T>(&self, option: Opt) -> Option<Handler<T>> {
         let f = self.get(option);
-        f.is_function().then(|| Handler::Js(f.unchecked_into()))
+        (!f.is_undefined()).then(|| Handler::Js(f.unchecked_into()))
     }
 }
 
@@ -80,7 +85,7 @@ pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
             remember_me: values.flag(Opt::RememberMe),
             cross_tab: values.flag(Opt::CrossTab),
             keep_alive_ms: values.number(Opt::KeepAliveMs),
-            on_keep_alive: values.get(Opt::OnKeepAlive).is_function(),
+            on_keep_alive: !values.get(Opt::OnKeepAlive).is_undefined(),
             confirm_to_stay: values.flag(Opt::ConfirmToStay),
             closed_timeout_ms: values.number(Opt::ClosedTimeoutMs),
         },

@@ -431,8 +431,9 @@ impl Shell {
             let (call, failed) = ((code - first) / 2, (code - first) % 2 == 1);
             let outcome = if failed {
                 Some(Err(GuardError::KeepAliveFailed(value)))
-            } else if value.is_object() {
-                // An object is the server's deadlines.
+            } else if !value.is_undefined() {
+                // An object is the server's deadlines (`glue.js` hands over
+                // nothing else).
                 Some(read_sync(&value).map_err(GuardError::KeepAliveFailed))
             } else {
                 None
