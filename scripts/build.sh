@@ -38,6 +38,11 @@ if [[ -x node_modules/.bin/esbuild ]]; then
   rm -rf pkg/snippets
   # Short import names in the .wasm and the glue (the hashed ones do not compress).
   node scripts/short-imports.mjs pkg/session_guard_bg.wasm pkg/session_guard.js
+  # Once more through esbuild: what the short import object no longer names
+  # (the snippet's functions only its namespace object kept) goes.
+  node_modules/.bin/esbuild pkg/session_guard.js --minify --format=esm --log-level=warning \
+    --outfile=pkg/session_guard.min.js
+  mv pkg/session_guard.min.js pkg/session_guard.js
   grep -q 'new URL("session_guard_bg.wasm",import.meta.url)' pkg/session_guard.js || {
     echo "build: error: bundling lost the glue's new URL('session_guard_bg.wasm', import.meta.url)" >&2
     exit 1

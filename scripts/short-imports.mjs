@@ -12,9 +12,10 @@
 //
 // A function of the crate's JS snippet (src/web/glue.js) that needs no
 // conversion is imported straight from the snippet's module
-// ("./snippets/session-guard-<hash>/src/web/glue.js", under its own export
-// name): that module gets a short name too ("s"), and the bundled glue's
-// import object names it once.
+// ("./snippets/session-guard-<hash>/src/web/glue.js", under its export
+// name): that module gets a short name too ("s"), and so does each of those
+// imports; the bundled glue's import object lists just them, in place of
+// the namespace object esbuild makes of the whole snippet.
 //
 // The exports get short names too ($a, $b, …; `memory` keeps its name), in
 // the .wasm and in the glue's `.name` accesses.
@@ -140,6 +141,8 @@ const SHORT_MODULE = "w";
 const SNIPPETS = "./snippets/";
 const SHORT_SNIPPET = "s";
 let snippet;
+/** The snippet's functions the wasm imports straight: [short name, export name]. */
+const direct = [];
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const out = [wasm.subarray(0, 8)];
@@ -171,10 +174,12 @@ while (pos < wasm.length) {
     const description = wasm.subarray(p, descEnd);
     p = descEnd;
     if (module.startsWith(SNIPPETS)) {
-      // Straight from the snippet: its export name stays, its module is "s".
+      // Straight from the snippet: module "s", a short name of its own.
       if (snippet !== undefined && snippet !== module) fail(`${wasmPath}: imports from two snippets, ${snippet} and ${module}`);
       snippet = module;
-      entries.push(name(SHORT_SNIPPET), name(field), description);
+      const short = shortName(direct.length);
+      direct.push([short, field]);
+      entries.push(name(SHORT_SNIPPET), name(short), description);
       continue;
     }
     if (module !== MODULE) fail(`${wasmPath}: an import from "${module}", not "${MODULE}"`);
@@ -196,16 +201,40 @@ const moduleUses = js.match(moduleKey)?.length ?? 0;
 if (moduleUses !== 1) fail(`${jsPath} names the module "${MODULE}" ${moduleUses} times, not once`);
 js = js.replace(moduleKey, SHORT_MODULE);
 if (snippet !== undefined) {
-  // The bundled glue names the snippet's module once per import (the same
-  // namespace object each time): once is enough.
+  // The bundled glue names the snippet's module once per import, as the
+  // namespace object esbuild builds for it (a getter for each of its
+  // exports): `var ns={};define(ns,{name:()=>local,...})`. The import object
+  // gets the few functions the wasm imports, under their short names, and
+  // the namespace object goes.
   const entry = new RegExp(`,?"${escape(snippet)}":([\\w$]+)`, "g");
   const objects = new Set([...js.matchAll(entry)].map((m) => m[1]));
   if (objects.size !== 1) fail(`${jsPath} does not name the module ${snippet} as one object`);
   const [object] = objects;
   js = js.replace(entry, "");
+  const ns = new RegExp(`var ${escape(object)}=\\{\\};([\\w$]+)\\(${escape(object)},\\{([^}]*)\\}\\);?`);
+  const found = ns.exec(js);
+  if (!found) fail(`${jsPath}: no namespace object ${object} of the snippet's exports`);
+  const locals = new Map(found[2].split(",").map((pair) => pair.split(":()=>")));
+  const fields = direct.map(([short, field]) => {
+    if (!locals.has(field)) fail(`${jsPath}: the snippet exports no ${field}`);
+    return `${short}:${locals.get(field)}`;
+  });
+  // (Nothing else uses it: esbuild makes it for the import object alone.)
+  js = js.replace(found[0], "");
   const end = `${SHORT_MODULE}:{`;
   if (!js.includes(end)) fail(`${jsPath}: no import object ${SHORT_MODULE}`);
-  js = js.replace(end, `${SHORT_SNIPPET}:${object},${end}`);
+  js = js.replace(end, `${SHORT_SNIPPET}:{${fields.join(",")}},${end}`);
+  // esbuild's helper for namespace objects, and what it uses, when nothing else does.
+  const helper = found[1];
+  const define = new RegExp(`var ${escape(helper)}=\\(([\\w$]+),([\\w$]+)\\)=>\\{for\\(var ([\\w$]+) in \\2\\)([\\w$]+)\\(\\1,\\3,\\{get:\\2\\[\\3\\],enumerable:!0\\}\\)\\};?`);
+  const helperFound = define.exec(js);
+  if (helperFound && !new RegExp(`(?<![\\w$.])${escape(helper)}\\(`).test(js.replace(helperFound[0], ""))) {
+    js = js.replace(helperFound[0], "");
+    const defineProperty = helperFound[4];
+    const decl = new RegExp(`var ${escape(defineProperty)}=Object\\.defineProperty;?`);
+    const rest = js.replace(decl, "");
+    if (decl.test(js) && !new RegExp(`(?<![\\w$.])${escape(defineProperty)}(?![\\w$])`).test(rest)) js = rest;
+  }
 }
 
 writeFileSync(wasmPath, Buffer.concat(out));
