@@ -93,6 +93,32 @@ export default function init(module_or_path?: { module_or_path: InitInput | Prom
 `;
 }
 
+// Strings go to the wasm with TextEncoder.encodeInto, which every supported
+// browser and Node have (docs/browsers.md): the polyfill for it goes, and so
+// does the path for a caller without `realloc` (every call passes one), as
+// wasm-bindgen's `--encode-into always` would have them (wasm-pack has no
+// way to pass it).
+js = replaceOnce(
+  js,
+  jsPath,
+  "\nif (!('encodeInto' in cachedTextEncoder)) {\n    cachedTextEncoder.encodeInto = function (arg, view) {\n" +
+    "        const buf = cachedTextEncoder.encode(arg);\n        view.set(buf);\n        return {\n" +
+    "            read: arg.length,\n            written: buf.length\n        };\n    };\n}\n",
+  "\n",
+);
+js = replaceOnce(
+  js,
+  jsPath,
+  "    if (realloc === undefined) {\n        const buf = cachedTextEncoder.encode(arg);\n" +
+    "        const ptr = malloc(buf.length, 1) >>> 0;\n" +
+    "        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);\n" +
+    "        WASM_VECTOR_LEN = buf.length;\n        return ptr;\n    }\n\n",
+  "",
+);
+for (const [, args] of js.matchAll(/passStringToWasm0\(([^()]*)\)/g)) {
+  if (args.split(",").length !== 3) fail(`${jsPath}: a call of passStringToWasm0 without realloc: (${args})`);
+}
+
 // Nothing of wasm-bindgen's internals may be left in the declarations.
 const internal = /__wbg|__wbindgen|_invoke__|__externref|sessionguard_|wasm_bindgen/;
 const hit = internal.exec(dts);
