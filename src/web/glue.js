@@ -6,6 +6,10 @@
 // Everything that comes back to the guard later (an event, a lock's answer, a
 // settled keep-alive, a microtask) goes through one JS function, the guard's
 // port: `port(code, value)`, with the codes of glue.rs's `Code`.
+//
+// A function here that can fail returns the message of its Error rather than
+// throwing it: an import declared `catch` that returns a value leaves one slot
+// of wasm-bindgen's table of JS values behind each time it throws.
 
 // ------------------------------------------------------------------ values
 
@@ -21,7 +25,7 @@ export function text(v) {
 }
 
 /** How a message shows a value: a string in quotes, an array as JSON (so `null` shows), else as `text`. */
-export function describe(v) {
+function describe(v) {
   try {
     if (typeof v === "string") return '"' + v + '"';
     if (Array.isArray(v)) return JSON.stringify(v);
@@ -29,9 +33,19 @@ export function describe(v) {
   return text(v);
 }
 
-/** The JS Error of a refused option: `session-guard: <name> <problem> (got <value>)`. */
+/** The message of a refused option: `session-guard: <name> <problem> (got <value>)`. */
+function message(name, problem, value) {
+  return "session-guard: " + name + " " + problem + " (got " + describe(value) + ")";
+}
+
+/** The message of an option (or a field) that threw when read. */
+function unreadable(name, e) {
+  return "session-guard: " + name + " could not be read (reading it threw " + text(e) + ")";
+}
+
+/** The JS Error of a refused option, naming it and showing its value. */
 export function refuse(name, problem, value) {
-  return new Error("session-guard: " + name + " " + problem + " (got " + describe(value) + ")");
+  return new Error(message(name, problem, value));
 }
 
 /** A JS Error with this message. */
@@ -39,71 +53,46 @@ export function error(message) {
   return new Error(message);
 }
 
+/** What a type letter of `read` wants: n a number, b true or false, f a function. */
+const TYPES = { n: ["number", "must be a number"], b: ["boolean", "must be true or false"], f: ["function", "must be a function"] };
+
 /**
- * Reads the options object for the option `names` (comma-separated), with
- * the type each `kinds` letter says: n a number, b true or false, f a
- * function, t an EventTarget; e (events) and s (a string) are checked by the
- * rules. Returns the values by position (`undefined`: not given), and after
- * them a copy of `events` when it is an array of strings; or the message of
- * the Error to throw for an unknown option, a value of the wrong type, or an
- * option that cannot be read (a getter or a Proxy that throws).
- *
- * (It returns the message rather than throwing the Error: an import that
- * throws and is declared `catch` leaves one slot of wasm-bindgen's table of
- * JS values behind each time it throws, when it returns a value.)
+ * Reads the options object for the option `names` (comma-separated), each
+ * of the type its letter in `kinds` says (`TYPES`, or t an EventTarget; e,
+ * the events, and s, the key, are the rules' to check). Returns the values
+ * by position (`undefined`: not given) and after them a copy of `events` if
+ * it is an array of strings; or the message of the Error to throw for an
+ * unknown option, a value of the wrong type, or an option whose getter (or
+ * Proxy) throws.
  */
 export function read(o, names, kinds) {
-  try {
-    return values(o, names, kinds);
-  } catch (e) {
-    return e.message;
-  }
-}
-
-function values(o, names, kinds) {
-  if (typeof o !== "object" || o === null) throw refuse("options", "must be an object with at least onSignOut", o);
-  const known = names.split(",");
-  const unknown = [];
   let name = "options";
   try {
+    if (typeof o !== "object" || o === null) return message(name, "must be an object with at least onSignOut", o);
+    const known = names.split(",");
+    const unknown = [];
     for (name of Object.keys(o)) {
-      if (!known.includes(name)) unknown.push(refuse(name, "is not a known option", o[name]).message);
+      if (!known.includes(name)) unknown.push(message(name, "is not a known option", o[name]));
     }
+    if (unknown.length) return unknown.join("; ");
+    const values = [];
+    let events;
+    for (let i = 0; i < known.length; i++) {
+      name = known[i];
+      const v = o[name];
+      const kind = kinds[i];
+      const type = TYPES[kind];
+      if (v !== undefined && (type ? typeof v !== type[0] : kind === "t" && !target(v))) {
+        return message(name, type ? type[1] : "must be an EventTarget", v);
+      }
+      if (kind === "e") events = strings(v);
+      values.push(v);
+    }
+    values.push(events);
+    return values;
   } catch (e) {
-    throw unreadable(name, e);
+    return unreadable(name, e);
   }
-  if (unknown.length) throw new Error(unknown.join("; "));
-  const values = [];
-  known.forEach((name, i) => {
-    let v;
-    try {
-      v = o[name];
-    } catch (e) {
-      throw unreadable(name, e);
-    }
-    const kind = kinds[i];
-    if (v !== undefined) {
-      const problem =
-        kind === "n" && typeof v !== "number"
-          ? "must be a number"
-          : kind === "b" && typeof v !== "boolean"
-            ? "must be true or false"
-            : kind === "f" && typeof v !== "function"
-              ? "must be a function"
-              : kind === "t" && !target(v)
-                ? "must be an EventTarget"
-                : "";
-      if (problem) throw refuse(name, problem, v);
-    }
-    values.push(v);
-    if (kind === "e") values.events = strings(v);
-  });
-  values.push(values.events);
-  return values;
-}
-
-function unreadable(name, e) {
-  return new Error("session-guard: " + name + " could not be read (reading it threw " + text(e) + ")");
 }
 
 function target(v) {
@@ -139,17 +128,15 @@ export function deadlines(o) {
   if (typeof o !== "object" || o === null) {
     return "session-guard: sync() takes an object { expiresAt, idleExpiresAt, now } of epoch ms";
   }
-  const out = [];
-  for (const name of ["expiresAt", "idleExpiresAt", "now"]) {
-    let v;
-    try {
-      v = o[name];
-    } catch (e) {
-      return unreadable("sync() " + name, e).message;
-    }
-    out.push(v == null ? undefined : typeof v === "number" ? v : NaN);
+  let name;
+  try {
+    return ["expiresAt", "idleExpiresAt", "now"].map((field) => {
+      const v = o[(name = field)];
+      return v == null ? undefined : typeof v === "number" ? v : NaN;
+    });
+  } catch (e) {
+    return unreadable("sync() " + name, e);
   }
-  return out;
 }
 
 /** Calls `f(arg)`: `undefined`, or `[what it threw]`. */
@@ -159,6 +146,18 @@ export function call(f, arg) {
   } catch (e) {
     return [e];
   }
+}
+
+/** Calls `onError` (else `console.error`) with `e`; what either throws goes to the console, or nowhere. */
+export function report(onError, e) {
+  try {
+    if (onError) return void onError(e);
+  } catch (thrown) {
+    e = thrown;
+  }
+  try {
+    console.error(e);
+  } catch {}
 }
 
 // ------------------------------------------------------------------ events
@@ -201,18 +200,6 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
   };
 }
 
-/** Calls `onError` (else `console.error`) with `e`; what either throws goes to the console, or nowhere. */
-export function report(onError, e) {
-  try {
-    if (onError) return void onError(e);
-  } catch (thrown) {
-    e = thrown;
-  }
-  try {
-    console.error(e);
-  } catch {}
-}
-
 // ------------------------------------------------------------------ the port
 
 /**
@@ -241,7 +228,7 @@ export function soon(p, code) {
  * always from a promise reaction, never from inside this call.
  */
 export function keepAlive(f, event, p, code) {
-  new Promise((resolve) => resolve(f(event))).then(
+  (async () => f(event))().then(
     (v) => p(code, typeof v === "object" && v !== null ? v : undefined),
     (e) => p(code + 1, e),
   );
@@ -254,40 +241,45 @@ export function doc() {
   return typeof document === "object" && document !== null ? document : undefined;
 }
 
-/**
- * One passive listener for each of `types` on `target` (the activity
- * events). An event that counts (trusted, or any with `synthetic`) before
- * the handle's `q` (epoch ms, set by the guard) only records its time in
- * `t`, which the guard takes before anything else it does; any other goes
- * to `port(code)`. A type the target refuses is skipped.
- */
-export function listen(target, types, synthetic, p, code) {
-  const h = { q: 0, t: 0 };
-  const f = (e) => {
-    if (synthetic || e.isTrusted) {
-      const now = Date.now();
-      if (now >= h.q) p(code);
-      else if (now > h.t) h.t = now;
-    }
-  };
-  return on(h, target, types, f, true);
-}
+const win = () => (typeof window === "object" ? window : null);
 
-/** Adds `f` for each type (passive; capture as said) and gives `h` a `stop()` that removes them. */
-function on(h, target, types, f, capture) {
-  const options = { capture, passive: true };
+/** Adds `f` for each of `types` (passive; in the capture phase if said); returns what removes them. */
+function on(target, types, f, capture) {
   for (const type of types) {
     try {
-      target.addEventListener(type, f, options);
+      target.addEventListener(type, f, { capture, passive: true });
     } catch {}
   }
-  h.stop = () => {
+  return () => {
     for (const type of types) {
       try {
         target.removeEventListener(type, f, capture);
       } catch {}
     }
   };
+}
+
+/**
+ * One listener for each of `types` on `target` (the activity events, in the
+ * capture phase). An event that counts (trusted, or any with `synthetic`)
+ * before the handle's `q` (epoch ms, set by the guard) only records its time
+ * in `t`, which the guard takes before anything else it does; any other goes
+ * to `port(code)`. A type the target refuses is skipped.
+ */
+export function listen(target, types, synthetic, p, code) {
+  const h = { q: 0, t: 0 };
+  h.stop = on(
+    target,
+    types,
+    (e) => {
+      if (synthetic || e.isTrusted) {
+        const now = Date.now();
+        if (now >= h.q) p(code);
+        else if (now > h.t) h.t = now;
+      }
+    },
+    true,
+  );
   return h;
 }
 
@@ -298,30 +290,23 @@ function on(h, target, types, f, capture) {
  * `clear()`) to `port(code + 2, newValue)`. `pageshow` is `shown()`'s.
  */
 export function page(p, code, crossTab, key) {
-  const h = {};
-  const w = typeof window === "object" && window !== null ? window : undefined;
+  const w = win();
   const d = doc();
-  const parts = [];
-  const add = (target, type, f) => {
-    if (target) parts.push(on({}, target, [type], f, false));
-  };
+  const stops = [];
+  const add = (target, type, f) => target && stops.push(on(target, [type], f, false));
   add(w, "focus", () => p(code));
   add(d, "visibilitychange", () => p(code));
   if (crossTab) {
     add(w, "pagehide", (e) => p(code + 1, !!e.persisted));
-    add(w, "storage", (e) => {
-      if (e.key === null || e.key === key) p(code + 2, e.newValue);
-    });
+    add(w, "storage", (e) => (e.key === null || e.key === key) && p(code + 2, e.newValue));
   }
-  h.stop = () => parts.forEach((part) => part.stop());
-  return h;
+  return { stop: () => stops.forEach((stop) => stop()) };
 }
 
 /** `pageshow` (the one listener a guard keeps after the end): `port(code, persisted)`. */
 export function shown(p, code) {
-  const w = typeof window === "object" && window !== null ? window : undefined;
-  const h = { stop() {} };
-  return w ? on(h, w, ["pageshow"], (e) => p(code, !!e.persisted), false) : h;
+  const w = win();
+  return { stop: w ? on(w, ["pageshow"], (e) => p(code, !!e.persisted), false) : () => {} };
 }
 
 // ------------------------------------------------------------------ storage and channel
@@ -347,26 +332,26 @@ export function save(key, value) {
 export function channel(name, p, code) {
   if (typeof BroadcastChannel !== "function") return;
   const f = (e) => p(code, typeof e.data === "string" ? e.data : "");
+  let b;
   const c = {
     open() {
-      if (c.b) return;
       try {
-        c.b = new BroadcastChannel(name);
-        c.b.addEventListener("message", f);
-      } catch {
-        c.b = null;
-      }
+        if (!b) {
+          b = new BroadcastChannel(name);
+          b.addEventListener("message", f);
+        }
+      } catch {}
     },
     close() {
       try {
-        c.b.removeEventListener("message", f);
-        c.b.close();
+        b.removeEventListener("message", f);
+        b.close();
       } catch {}
-      c.b = null;
+      b = null;
     },
     post(text) {
       try {
-        c.b?.postMessage(text);
+        b.postMessage(text);
       } catch {}
     },
   };
@@ -381,7 +366,7 @@ export function channel(name, p, code) {
  * are "session-guard:" + hold, presence or keep-alive + ":" + `key` (Web
  * Locks reserve names that start with "-", and the prefix keeps the guard's
  * locks apart from the page's own). Every request carries the set's signal,
- * and `drop(set)` aborts them all: no answer comes after it.
+ * and `unlock(set)` aborts them all: no answer comes after it.
  */
 export function locks(key) {
   const name = (what) => "session-guard:" + what + ":" + key;
@@ -401,9 +386,16 @@ export function unlock(l) {
   } catch {}
 }
 
-/** `port(code, value)` and `port(code + 1, error)`, unless the set was dropped. */
-function answer(l, p, code) {
-  return [(v) => l.dead || p(code, v), (e) => l.dead || p(code + 1, e)];
+/**
+ * Runs `f` and hands what it gives, once settled, to `port(code, value)`,
+ * or what it threw or rejected with to `port(code + 1, error)`; always from
+ * a promise reaction, and never once the set is dropped.
+ */
+function answer(l, p, code, f) {
+  (async () => f())().then(
+    (v) => l.dead || p(code, v),
+    (e) => l.dead || p(code + 1, e),
+  );
 }
 
 /**
@@ -415,20 +407,12 @@ function answer(l, p, code) {
  */
 export function take(l, what, p, code) {
   const h = {};
-  const [ok, failed] = answer(l, p, code);
-  const tell = code > 0;
-  try {
-    const options = what === "keepAlive" ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal };
-    l.m
-      .request(l[what], options, (lock) => {
-        if (h.done || l.dead) return;
-        if (tell) ok(!!lock);
-        return lock && new Promise((resolve) => (h.r = resolve));
-      })
-      .catch((e) => tell && !h.done && failed(e));
-  } catch (e) {
-    if (tell) Promise.resolve().then(() => failed(e));
-  }
+  (async () =>
+    l.m.request(l[what], what === "keepAlive" ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal }, (lock) => {
+      if (h.done || l.dead) return;
+      if (code) p(code, !!lock);
+      return lock && new Promise((resolve) => (h.r = resolve));
+    }))().catch((e) => code && !h.done && !l.dead && p(code + 1, e));
   return h;
 }
 
@@ -438,29 +422,19 @@ export function release(h) {
   h.r?.();
 }
 
-/** Waits (an exclusive request that lets go at once) until no tab holds the hold lock: `port(code, true)`, or `port(code + 1, error)`. */
+/** Waits (an exclusive request that lets go at once) until no tab holds the hold lock: `port(code, true)`, or the failure. */
 export function wait(l, p, code) {
-  const [ok, failed] = answer(l, p, code);
-  try {
-    l.m.request(l.hold, { mode: "exclusive", signal: l.a.signal }, () => {}).then(() => ok(true), failed);
-  } catch (e) {
-    Promise.resolve().then(() => failed(e));
-  }
+  answer(l, p, code, async () => {
+    await l.m.request(l.hold, { mode: "exclusive", signal: l.a.signal }, () => {});
+    return true;
+  });
 }
 
-/** Whether the hold lock (bit 1) and the presence lock (bit 2) are held, from one `query()`: `port(code, bits)`, or `port(code + 1, error)`. */
+/** Whether the hold lock (bit 1) and the presence lock (bit 2) are held, from one `query()`: `port(code, bits)`, or the failure. */
 export function probe(l, p, code) {
-  const [ok, failed] = answer(l, p, code);
-  try {
-    l.m
-      .query()
-      .then((state) => {
-        let bits = 0;
-        for (const lock of state.held || []) bits |= lock.name === l.hold ? 1 : lock.name === l.presence ? 2 : 0;
-        return bits;
-      })
-      .then(ok, failed);
-  } catch (e) {
-    Promise.resolve().then(() => failed(e));
-  }
+  answer(l, p, code, async () => {
+    let bits = 0;
+    for (const lock of (await l.m.query()).held || []) bits |= lock.name === l.hold ? 1 : lock.name === l.presence ? 2 : 0;
+    return bits;
+  });
 }
