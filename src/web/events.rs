@@ -75,27 +75,28 @@ pub(crate) trait ToJs {
 
 impl ToJs for SignOut {
     fn to_js(&self) -> JsValue {
-        let (r, at) = (self.reason.as_str(), self.at as f64);
-        glue::sign_out_event(r, at, self.remote, self.restored)
+        let flags = u32::from(self.remote) | u32::from(self.restored) << 1;
+        glue::event(0, self.reason.as_str(), self.at as f64, 0.0, flags)
     }
 }
 
 impl ToJs for Warning {
     fn to_js(&self) -> JsValue {
         let remaining = self.remaining.as_millis() as f64;
-        glue::warning_event(self.reason.as_str(), remaining, self.expires_at as f64)
+        let at = self.expires_at as f64;
+        glue::event(1, self.reason.as_str(), remaining, at, 0)
     }
 }
 
 impl ToJs for Activity {
     fn to_js(&self) -> JsValue {
-        glue::activity_event(self.at as f64, self.remote)
+        glue::event(2, "", self.at as f64, 0.0, u32::from(self.remote))
     }
 }
 
 impl ToJs for KeepAlive {
     fn to_js(&self) -> JsValue {
-        glue::keep_alive_event(self.last_activity as f64)
+        glue::event(3, "", self.last_activity as f64, 0.0, 0)
     }
 }
 

@@ -162,20 +162,23 @@ export function report(onError, e) {
 
 // ------------------------------------------------------------------ events
 
-export function signOutEvent(reason, at, remote, restored) {
-  return restored ? { reason, at, remote, restored } : { reason, at, remote };
-}
-
-export function warningEvent(reason, remainingMs, expiresAt) {
-  return { reason, remainingMs, expiresAt };
-}
-
-export function activityEvent(at, remote) {
-  return { at, remote };
-}
-
-export function keepAliveEvent(lastActivity) {
-  return { lastActivity };
+/**
+ * The object a callback receives: `onSignOut` (kind 0: `{ reason, at,
+ * remote }`, and `restored: true` with bit 2 of `flags`), `onWarning` (1:
+ * `{ reason, remainingMs, expiresAt }`), `onActivity` (2: `{ at, remote }`)
+ * or `onKeepAlive` (3: `{ lastActivity }`); `remote` is bit 1 of `flags`.
+ */
+export function event(kind, reason, a, b, flags) {
+  const remote = !!(flags & 1);
+  return kind === 0
+    ? flags & 2
+      ? { reason, at: a, remote, restored: true }
+      : { reason, at: a, remote }
+    : kind === 1
+      ? { reason, remainingMs: a, expiresAt: b }
+      : kind === 2
+        ? { at: a, remote }
+        : { lastActivity: a };
 }
 
 /** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`. */
@@ -204,21 +207,19 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
 
 /**
  * The guard's port: calls `f(code, value)` until `close(port)`, after which
- * a late answer (a lock, a promise) finds nobody and does nothing.
+ * a late answer (a lock, a promise) finds nobody and does nothing. It first
+ * calls `f(start)` from a microtask: after the call that made it (the
+ * constructor), before any other task.
  */
-export function port(f) {
+export function port(f, start) {
   const p = (code, value) => p.f && p.f(code, value);
   p.f = f;
+  Promise.resolve().then(() => p(start));
   return p;
 }
 
 export function close(p) {
   p.f = null;
-}
-
-/** `port(code)` from a microtask: after the call that asked, before any other task. */
-export function soon(p, code) {
-  Promise.resolve().then(() => p(code));
 }
 
 /**

@@ -40,17 +40,10 @@ extern "C" {
     /// Calls `f(arg)`: `undefined`, or `[what it threw]`.
     pub fn call(f: &Function, arg: &JsValue) -> JsValue;
 
-    #[wasm_bindgen(js_name = signOutEvent)]
-    pub fn sign_out_event(reason: &str, at: f64, remote: bool, restored: bool) -> JsValue;
-
-    #[wasm_bindgen(js_name = warningEvent)]
-    pub fn warning_event(reason: &str, remaining_ms: f64, expires_at: f64) -> JsValue;
-
-    #[wasm_bindgen(js_name = activityEvent)]
-    pub fn activity_event(at: f64, remote: bool) -> JsValue;
-
-    #[wasm_bindgen(js_name = keepAliveEvent)]
-    pub fn keep_alive_event(last_activity: f64) -> JsValue;
+    /// The object a callback receives (see `glue.js`): `kind` 0 `onSignOut`,
+    /// 1 `onWarning`, 2 `onActivity`, 3 `onKeepAlive`; `flags` bit 1
+    /// `remote`, bit 2 `restored`.
+    pub fn event(kind: u32, reason: &str, a: f64, b: f64, flags: u32) -> JsValue;
 
     /// `snapshot()`'s object (a time of -1 is `null`, or `Infinity` for
     /// the end; a reason of `""` is no warning or no end).
@@ -78,14 +71,11 @@ extern "C" {
     pub fn report(on_error: &JsValue, e: &JsValue);
 
     /// The JS face of the guard's port (`port(code, value)` calls `f` until
-    /// `close`).
-    pub fn port(f: &JsValue) -> JsValue;
+    /// `close`); it calls `f(start)` from a microtask first.
+    pub fn port(f: &JsValue, start: u32) -> JsValue;
 
     #[wasm_bindgen(js_name = close)]
     pub fn close_port(port: &JsValue);
-
-    /// `port(code)` from a microtask.
-    pub fn soon(port: &JsValue, code: u32);
 
     /// Calls `onKeepAlive(event)`; its outcome goes to `port(code, value)`
     /// or `port(code + 1, error)` once settled.

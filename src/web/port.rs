@@ -8,7 +8,7 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
-use super::glue;
+use super::glue::{self, Code};
 
 /// The port, from creation until `Drop`, after which a late call (a lock
 /// answer, a promise) finds nobody and does nothing.
@@ -18,10 +18,13 @@ pub struct Port {
 }
 
 impl Port {
+    /// The port to `f`, which it first calls with [`Code::Start`] from a
+    /// microtask (after the call that makes the port, before any other
+    /// task).
     pub fn new(f: impl Fn(u32, JsValue) + 'static) -> Port {
         let closure = Closure::<dyn Fn(u32, JsValue)>::new(f);
         Port {
-            js: glue::port(closure.as_ref()),
+            js: glue::port(closure.as_ref(), Code::Start.get()),
             _closure: closure,
         }
     }

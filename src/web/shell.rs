@@ -127,7 +127,6 @@ impl Shell {
         };
         if let Ok(mut page) = shell.page.try_borrow_mut() {
             page.pageshow = Some(Listener::shown(&port));
-            glue::soon(port.js(), Code::Start.get());
             page.port = Some(port);
             page.res = Some(res);
             shell.settle(&mut page, now);
@@ -164,7 +163,11 @@ impl Shell {
             return;
         }
         loop {
-            let next = self.pending.try_borrow_mut().ok().and_then(|mut q| q.pop_front());
+            let next = self
+                .pending
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut q| q.pop_front());
             match next {
                 Some(Pending::Report(e)) => self.report(e),
                 Some(p) => {
