@@ -3,8 +3,10 @@
 //!
 //! - 1 (on every idle warning and every idle end a tab reaches by itself):
 //!   no tab acts on idleness while the session had activity within its
-//!   window; slack: a message's delay, and the lateness of the timers of
-//!   the tab the activity came from (a tab tells the others from a timer).
+//!   window (the shorter, when the call switched remember-me); slack: a
+//!   message's delay. Activity in a tab whose timers run late binds the
+//!   others only once that tab has posted it (a tab tells the others from a
+//!   timer).
 //! - a (all the time, and on every call): no tab is still signed in later
 //!   than its due end plus its own timers' lateness, and a tab that takes
 //!   any news or wakes after its end was due ends in that call.
@@ -44,6 +46,7 @@ pub const JOIN_MS: u64 = 100;
 
 /// What the checks of a call need from before it.
 pub struct Before {
+    pub remember_me: bool,
     sid: Sid,
     abs_end: Option<u64>,
     /// The latest time the guard was given, when this call's is more than
@@ -60,6 +63,7 @@ impl World {
     pub fn before_call(&self, i: usize) -> Before {
         let t = &self.tabs[i];
         Before {
+            remember_me: self.view(i).remember_me,
             sid: t.sid,
             abs_end: t.abs_end,
             behind: (t.latest_now > self.wall() + CLOCK_TOLERANCE_MS).then_some(t.latest_now),
@@ -92,16 +96,29 @@ impl World {
     /// Invariant 1.
     fn check_idle(&self, i: usize, warning: bool) -> Result<(), String> {
         let tab = &self.tabs[i];
-        let window = tab.opts.window(self.view(i).remember_me);
+        // A call that switches remember-me settles what was due before.
+        let window = tab
+            .opts
+            .window(self.view(i).remember_me)
+            .min(tab.opts.window(tab.remember_before));
         let span = if warning {
             window.saturating_sub(tab.opts.warn)
         } else {
             window
         };
         let t = self.now;
-        if let Some((a, what, from)) = self.model.latest_before(tab.sid, i, t) {
-            let slack = MAX_DELAY_MS + from.map_or(0, |j| self.tabs[j].opts.late);
-            if a + span > t + slack {
+        // A tab tells the others of its activity from a timer: one whose
+        // timers run late cannot be heard before it has written or posted.
+        let unheard = |a: u64, j: usize| {
+            let wall = a - self.back;
+            self.tabs[j].opts.late > 0
+                && !self
+                    .io
+                    .iter()
+                    .any(|r| r.tab == j && r.last_activity >= wall)
+        };
+        if let Some((a, what)) = self.model.latest_before(tab.sid, i, t, unheard) {
+            if a + span > t + MAX_DELAY_MS {
                 let did = if warning { "warned" } else { "ended" };
                 return Err(self.fail(format!(
                     "invariant 1: tab {i} (page {}) {did} for idleness at {} with idle window \

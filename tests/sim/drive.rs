@@ -215,6 +215,7 @@ impl World {
         let now = self.wall();
         let before = self.before_call(i);
         let tab = &mut self.tabs[i];
+        tab.remember_before = before.remember_me;
         tab.latest_now = tab.latest_now.max(now);
         tab.session.record_activity(tab.recorded);
         let mut port = Port {

@@ -74,6 +74,13 @@ impl Model {
         }
     }
 
+    /// Remember-me as session `sid` has it now.
+    pub fn remember_me_of(&self, sid: Sid) -> Option<bool> {
+        let first = self.sessions.get(&sid)?.remember_me;
+        let last = self.remember.get(&sid).and_then(|v| v.last());
+        Some(last.map_or(first, |s| s.1))
+    }
+
     pub fn first_end(&mut self, sid: Sid, at: u64) {
         self.first_end.entry(sid).or_insert(at);
     }
@@ -88,22 +95,23 @@ impl Model {
     }
 
     /// The latest moment before `t` at which session `sid` had activity that
-    /// binds `tab`, where it came from, and the tab it came from (`None`
-    /// for a pause). A hold counts as activity over its whole span, from the
+    /// binds `tab`, and where it came from. A hold counts as activity over
+    /// its whole span, from the
     /// moment every other tab has been told of it (`from + MAX_DELAY_MS`) to
     /// its end.
+    /// Activity for which `unheard(time, tab)` holds does not count.
     pub fn latest_before(
         &self,
         sid: Sid,
         tab: usize,
         t: u64,
-    ) -> Option<(u64, String, Option<usize>)> {
-        let mut best: Option<(u64, String, Option<usize>)> = None;
+        unheard: impl Fn(u64, usize) -> bool,
+    ) -> Option<(u64, String)> {
+        let mut best: Option<(u64, String)> = None;
         if let Some(list) = self.activity.get(&sid) {
             let n = list.partition_point(|&(a, _)| a < t);
-            if n > 0 {
-                let (a, j) = list[n - 1];
-                best = Some((a, format!("activity in tab {j} at {}", a - T0), Some(j)));
+            if let Some(&(a, j)) = list[..n].iter().rev().find(|&&(a, j)| !unheard(a, j)) {
+                best = Some((a, format!("activity in tab {j} at {}", a - T0)));
             }
         }
         for h in &self.holds {
@@ -118,7 +126,6 @@ impl Model {
                 best = Some((
                     to,
                     format!("a pause in tab {} from {} ({until})", h.tab, h.from - T0),
-                    None,
                 ));
             }
         }

@@ -51,6 +51,8 @@ pub struct Tab {
     pub latest_now: u64,
     /// Its absolute end as of the last call (wall clock).
     pub abs_end: Option<u64>,
+    /// Remember-me as the core had it before the call under way.
+    pub remember_before: bool,
     /// `(model shrinks, sid, bound)` of the last bound computed.
     pub due_cache: Cell<Option<(u64, Sid, Option<u64>)>>,
 }
@@ -77,6 +79,7 @@ impl Tab {
             opened: real,
             latest_now: wall,
             abs_end: None,
+            remember_before: false,
             due_cache: Cell::new(None),
         }
     }
@@ -127,18 +130,25 @@ impl World {
         }
         let v = self.view(i);
         self.tabs[i].abs_end = self.tabs[i].opts.max.map(|m| v.started_at + m);
+        // Two guards that begin a session in the same millisecond may give
+        // it one identity and different remember-me settings: from now on
+        // the session has this guard's.
+        if !fresh && self.model.remember_me_of(v.sid) != Some(v.remember_me) {
+            self.model.remember_me(v.sid, v.remember_me, self.now);
+        }
     }
 
     /// Logs what a call wrote and sends its messages and `storage` events.
     pub fn flush(&mut self, i: usize, call: Call, ops: Vec<Op>) {
         for (io, text, changed) in ops {
-            let ends = parse(&text).is_some_and(|r| r.ended.is_some());
+            let record = parse(&text);
             self.io.push(IoRec {
                 at: self.now,
                 tab: i,
                 call,
                 io,
-                ends,
+                ends: record.is_some_and(|r| r.ended.is_some()),
+                last_activity: record.map_or(0, |r| r.last_activity),
             });
             let what = brief(Some(&text));
             if io == Io::Store {

@@ -66,6 +66,8 @@ pub struct IoRec {
     pub io: Io,
     /// The record written says the session has ended.
     pub ends: bool,
+    /// The last activity the record written holds (wall clock).
+    pub last_activity: u64,
 }
 
 /// A keep-alive call that never settles.
