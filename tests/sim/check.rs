@@ -3,8 +3,10 @@
 //!
 //! - 1 (on every idle warning and every idle end a tab reaches by itself):
 //!   no tab acts on idleness while the session had activity within its
-//!   window (the shorter, when the call switched remember-me); slack: a
-//!   message's delay. Activity in a tab whose timers run late binds the
+//!   window (the shorter, when the call switched remember-me), judged at
+//!   the moment the core gave the warning or the end (its `at`, which a
+//!   late timer puts before the time it comes out); slack: a message's
+//!   delay. Activity in a tab whose timers run late binds the
 //!   others only once that tab has posted it (a tab tells the others from a
 //!   timer).
 //! - a (all the time, and on every call): no tab is still signed in later
@@ -74,8 +76,8 @@ impl World {
     /// The checks of one effect.
     pub fn check_effect(&self, i: usize, out: Out) -> Result<(), String> {
         match out {
-            Out::IdleWarning => self.check_idle(i, true),
-            Out::Ended { idle, remote } => {
+            Out::IdleWarning { at } => self.check_idle(i, true, at),
+            Out::Ended { idle, remote, at } => {
                 let n = self.tabs[i].ends.len();
                 if n > 1 {
                     return Err(self.fail(format!("tab {i} ended {n} times")));
@@ -84,7 +86,7 @@ impl World {
                     self.check_own_end(i)?;
                 }
                 if idle && !remote {
-                    return self.check_idle(i, false);
+                    return self.check_idle(i, false, at);
                 }
                 Ok(())
             }
@@ -93,8 +95,12 @@ impl World {
         }
     }
 
-    /// Invariant 1.
-    fn check_idle(&self, i: usize, warning: bool) -> Result<(), String> {
+    /// Invariant 1, for a warning or an end the core gave at `at` (wall
+    /// clock): judged at that moment, not at the time it came out. A tab
+    /// whose timers ran late ends at its deadline, on the facts it had
+    /// then (news counts from the moment its facts happened), and activity
+    /// at or after that moment never revives it.
+    fn check_idle(&self, i: usize, warning: bool, at: u64) -> Result<(), String> {
         let tab = &self.tabs[i];
         // A call that switches remember-me settles what was due before.
         let window = tab
@@ -106,7 +112,7 @@ impl World {
         } else {
             window
         };
-        let t = self.now;
+        let t = at + self.back;
         // A tab tells the others of its activity from a timer: one whose
         // timers run late cannot be heard before it has written or posted.
         let unheard = |a: u64, j: usize| {

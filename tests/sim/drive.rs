@@ -166,9 +166,20 @@ pub struct View {
 /// An effect as the checks see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Out {
-    IdleWarning,
-    Ended { idle: bool, remote: bool },
-    KeepAlive { last_activity: u64 },
+    /// An idle warning, and the moment (wall clock) the core gave it at:
+    /// its end less the time left.
+    IdleWarning {
+        at: u64,
+    },
+    /// The end, and its moment (wall clock).
+    Ended {
+        idle: bool,
+        remote: bool,
+        at: u64,
+    },
+    KeepAlive {
+        last_activity: u64,
+    },
     Other,
 }
 
@@ -352,11 +363,15 @@ impl World {
             let out = match e {
                 Event::Warning {
                     reason: Reason::Idle,
-                    ..
-                } => Out::IdleWarning,
-                Event::SignedOut { reason, remote, .. } => Out::Ended {
+                    remaining_ms,
+                    expires_at,
+                } => Out::IdleWarning {
+                    at: expires_at - remaining_ms,
+                },
+                Event::SignedOut { reason, remote, at } => Out::Ended {
                     idle: reason == Reason::Idle,
                     remote,
+                    at,
                 },
                 Event::KeepAlive { last_activity, .. } => Out::KeepAlive { last_activity },
                 _ => Out::Other,

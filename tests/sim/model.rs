@@ -43,6 +43,18 @@ impl HoldSpan {
     }
 }
 
+/// A guard's end, as its `onSignOut` was told.
+#[derive(Clone, Copy, Debug)]
+pub struct Ended {
+    pub sid: Sid,
+    pub tab: usize,
+    pub reason: &'static str,
+    /// Wall clock.
+    pub at: u64,
+    /// Learned from another tab.
+    pub remote: bool,
+}
+
 #[derive(Default)]
 pub struct Model {
     pub sessions: BTreeMap<Sid, SessionInfo>,
@@ -54,6 +66,8 @@ pub struct Model {
     /// Per session: when a tab of it first ended. Activity after that, in a
     /// tab that has not heard yet, is not activity of a live session.
     pub first_end: BTreeMap<Sid, u64>,
+    /// Every guard's end, in the order they came out.
+    pub ends: Vec<Ended>,
     /// Counts the facts that may bring a due end nearer (a remember-me
     /// switch, the end of a hold); other facts only move it later. A cache
     /// key for `due`.

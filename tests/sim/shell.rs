@@ -345,6 +345,15 @@ impl World {
         let (page, doc, opts) = (t.page, t.doc, t.opts);
         self.model.end_hold(i, now);
         self.model.first_end(sid, now);
+        if let Some(&(reason, at, remote)) = self.tabs[i].ends.last() {
+            self.model.ends.push(crate::model::Ended {
+                sid,
+                tab: i,
+                reason,
+                at,
+                remote,
+            });
+        }
         if let Some(with_start) = opts.sign_in_again {
             if self.tabs[i].open && self.pages.get(page) == Some(&i) {
                 let opts = Opts {

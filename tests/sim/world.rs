@@ -352,7 +352,7 @@ impl World {
     /// Invariant 2. Activity stops: the app resumes every pause (a paused
     /// session with no absolute limit never ends), time runs far ahead, and
     /// then every page's guard has ended exactly once, and the guards of one
-    /// session all with the same reason.
+    /// session all with the same end (see `same_end`).
     pub fn finish(&mut self) -> Result<(), String> {
         for page in 0..self.pages.len() {
             if self.tab(page).live && self.view(self.pages[page]).paused {
@@ -360,7 +360,6 @@ impl World {
             }
         }
         self.advance_to(self.now + 2 * 24 * 3_600_000)?;
-        let mut reasons: BTreeMap<Sid, Vec<(usize, &str)>> = BTreeMap::new();
         for page in 0..self.pages.len() {
             let i = self.pages[page];
             let outs = &self.tabs[i].ends;
@@ -371,17 +370,41 @@ impl World {
                     outs.len()
                 )));
             }
-            reasons
-                .entry(self.tabs[i].sid)
-                .or_default()
-                .push((i, outs[0].0));
         }
-        for (sid, ends) in reasons {
-            if ends.iter().any(|e| e.1 != ends[0].1) {
+        self.same_end()
+    }
+
+    /// Invariant 2's "same end": a guard that learns its session's end from
+    /// another tab ends as that tab did (the same reason and time), and a
+    /// guard that ends by itself after another of its session has ended
+    /// does so with the same reason, unless its own end fell due before
+    /// that one: a tab settles what is due before it takes news, so one
+    /// whose timers ran late ends at its own earlier deadline, with its
+    /// reason, whatever end it then hears of.
+    fn same_end(&self) -> Result<(), String> {
+        let ends = &self.model.ends;
+        for (k, e) in ends.iter().enumerate() {
+            let before = ends[..k].iter().filter(|b| b.sid == e.sid);
+            let wrong = if e.remote {
+                !ends[..k]
+                    .iter()
+                    .any(|b| b.sid == e.sid && !b.remote && (b.reason, b.at) == (e.reason, e.at))
+            } else {
+                before.clone().any(|b| b.reason != e.reason && e.at >= b.at)
+            };
+            if wrong {
+                let all: Vec<_> = ends
+                    .iter()
+                    .filter(|b| b.sid == e.sid)
+                    .map(|b| (b.tab, b.reason, b.at as i64 - T0 as i64, b.remote))
+                    .collect();
                 return Err(self.fail(format!(
-                    "invariant 2: the tabs of session {} ended with different reasons: \
-                     {ends:?}",
-                    sid.wrapping_sub(T0) as i64
+                    "invariant 2: tab {} ended ({}, at {}, remote {}) unlike the session's \
+                     earlier ends; its ends (tab, reason, at, remote) in order: {all:?}",
+                    e.tab,
+                    e.reason,
+                    e.at as i64 - T0 as i64,
+                    e.remote
                 )));
             }
         }
