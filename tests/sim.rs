@@ -1,16 +1,18 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! A multi-tab simulator: 2 to 20 guards of one origin, driven the way the
-//! browser shell drives the core, over one simulated `localStorage`, a
-//! `BroadcastChannel` whose messages take up to `MAX_DELAY_MS` to arrive,
-//! `storage` events, Web Locks, late timers and a wall clock that may be set
-//! back (`sim/world.rs`; every call into a core goes through `sim/drive.rs`).
-//! Random plans (proptest, `sim/plan.rs`) of activity, idle gaps, focus
+//! A multi-tab simulator: 2 to 20 guards of one origin in the simulated
+//! browser every native test shares (`tests/common`: the guards driven the
+//! way the browser shell drives the core, one `localStorage`, a
+//! `BroadcastChannel` and `storage` events whose messages take up to
+//! `MAX_DELAY_MS` to arrive, Web Locks, late timers and a wall clock that
+//! may be set back), watched by the simulator's own model and invariants
+//! (`sim/watch.rs`, `sim/model.rs`, `sim/check.rs`). Random plans (proptest,
+//! `sim/plan.rs`, run by `sim/run.rs`) of activity, idle gaps, focus
 //! rechecks, reloads, late tabs, remember-me, pause/resume and sign-out run
 //! with and without Web Locks, with the same options in every tab and with
 //! different idle windows and warning leads per tab; the widened plans add
 //! pages whose timers fire late by up to minutes, `localStorage.clear()`,
-//! `onSignOut` that signs in again, the clock set back and keep-alives that
-//! never settle.
+//! `onSignOut` that signs in again, the clock set back, keep-alives that
+//! never settle and the server's deadlines (`sync`).
 //!
 //! Invariants (see `sim/check.rs` for each one precisely):
 //! 1. No tab warns or ends for idleness while the session had activity
@@ -41,25 +43,31 @@
 
 #[path = "sim/check.rs"]
 mod check;
+mod common;
 #[path = "sim/cost.rs"]
 mod cost;
-#[path = "sim/drive.rs"]
-mod drive;
 #[path = "sim/model.rs"]
 mod model;
-#[path = "sim/opts.rs"]
-mod opts;
 #[path = "sim/plan.rs"]
 mod plan;
-#[path = "sim/shell.rs"]
-mod shell;
-#[path = "sim/world.rs"]
-mod world;
+#[path = "sim/run.rs"]
+mod run;
+#[path = "sim/watch.rs"]
+mod watch;
 
-use opts::Opts;
-use plan::{plan, run, wide_plan, Kind};
+use common::{Opts, World, T0};
+use plan::{plan, wide_plan, Kind};
 use proptest::prelude::*;
-use world::{World, MAX_DELAY_MS, T0};
+use run::{finish, run, world};
+use session_guard::core::Reason;
+
+/// The longest a channel message or `storage` event takes to reach another
+/// tab. The model's only slack: a tab cannot know what it has not been told
+/// yet.
+pub const MAX_DELAY_MS: u64 = 50;
+/// How long the simulated app's `onKeepAlive` takes to settle (unless its
+/// page's never does).
+pub const ANSWER_MS: u64 = 120;
 
 fn config(default_cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -143,6 +151,12 @@ proptest! {
     ) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
+
+    #[test]
+    #[ignore = "fails on the core: a sync whose server end lies before the session's start ends it there, and the other tabs reject that end (before the start) and report it"]
+    fn the_server_deadlines_end_every_tab_in_time(plan in wide_plan(Kind::Server)) {
+        run(&plan).map_err(TestCaseError::fail)?;
+    }
 }
 
 proptest! {
@@ -156,8 +170,8 @@ proptest! {
 
 // ------------------------------------------------ the scenarios
 
-fn ok<T>(r: Result<T, String>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
+fn ok(w: &World) {
+    w.failure().unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Two tabs, a 1000 ms window, a key press in one of them at 800 ms: neither
@@ -169,20 +183,20 @@ fn two_tabs_a_key_press_200_ms_before_the_deadline_keeps_both() {
             for active in [0, 1] {
                 let ctx =
                     format!("locks {locks}, high first {high_first}, key press in tab {active}");
-                let mut w = World::new(locks, high_first, &[MAX_DELAY_MS]);
-                ok(w.open(Opts::idle(1_000)));
-                ok(w.open(Opts::idle(1_000)));
-                ok(w.advance_to(T0 + 800));
-                ok(w.activity(active));
-                w.advance_to(T0 + 1_799)
-                    .unwrap_or_else(|e| panic!("{ctx}: {e}"));
-                for page in 0..2 {
-                    assert_eq!(w.tab(page).ends, vec![], "{ctx}: page {page}");
+                let mut w = world(true, locks, high_first, &[MAX_DELAY_MS]);
+                w.open(Opts::idle(1_000), true);
+                w.open(Opts::idle(1_000), true);
+                w.advance_to(T0 + 800);
+                w.activity(active);
+                w.advance_to(T0 + 1_799);
+                w.failure().unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                for tab in 0..2 {
+                    assert_eq!(w.tabs[tab].sign_outs(), vec![], "{ctx}: tab {tab}");
                 }
-                ok(w.finish());
-                for page in 0..2 {
-                    let (reason, at, _) = w.tab(page).ends[0];
-                    assert_eq!((reason, at), ("idle", T0 + 1_800), "{ctx}");
+                finish(&mut w).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                for tab in 0..2 {
+                    let (reason, at, _) = w.tabs[tab].sign_outs()[0];
+                    assert_eq!((reason, at), (Reason::Idle, T0 + 1_800), "{ctx}");
                 }
             }
         }
@@ -200,19 +214,20 @@ fn a_warning_closed_in_one_tab_closes_in_the_other_within_100_ms() {
                 warn: 300,
                 ..Opts::idle(1_000)
             };
-            let mut w = World::new(locks, false, &[MAX_DELAY_MS]);
-            ok(w.open(opts));
-            ok(w.open(opts));
-            ok(w.advance_to(T0 + 750));
-            for page in 0..2 {
-                assert!(w.view(w.pages[page]).warning, "{ctx}: page {page}");
+            let mut w = world(true, locks, false, &[MAX_DELAY_MS]);
+            w.open(opts, true);
+            w.open(opts, true);
+            w.advance_to(T0 + 750);
+            ok(&w);
+            for tab in 0..2 {
+                assert!(w.view(tab).warning, "{ctx}: tab {tab}");
             }
-            ok(w.activity(active));
-            assert!(!w.view(w.pages[active]).warning, "{ctx}");
-            w.advance_to(T0 + 850)
-                .unwrap_or_else(|e| panic!("{ctx}: {e}"));
-            let other = 1 - active;
-            let view = w.view(w.pages[other]);
+            w.activity(active);
+            ok(&w);
+            assert!(!w.view(active).warning, "{ctx}");
+            w.advance_to(T0 + 850);
+            w.failure().unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            let view = w.view(1 - active);
             assert!(!view.warning && !view.ended, "{ctx}: the other tab");
             assert_eq!(view.expires_at, Some(T0 + 1_750), "{ctx}");
         }
@@ -226,17 +241,17 @@ fn twenty_tabs_one_key_press_keeps_them_all() {
     for locks in [false, true] {
         for high_first in [false, true] {
             let ctx = format!("locks {locks}, high first {high_first}");
-            let mut w = World::new(locks, high_first, &[0, MAX_DELAY_MS, 17, 33]);
+            let mut w = world(true, locks, high_first, &[0, MAX_DELAY_MS, 17, 33]);
             for _ in 0..20 {
-                ok(w.open(Opts::idle(1_000)));
+                w.open(Opts::idle(1_000), true);
             }
-            ok(w.advance_to(T0 + 800));
-            ok(w.activity(0));
-            w.advance_to(T0 + 1_799)
-                .unwrap_or_else(|e| panic!("{ctx}: {e}"));
-            let ended: Vec<usize> = (0..20).filter(|&p| !w.tab(p).ends.is_empty()).collect();
+            w.advance_to(T0 + 800);
+            w.activity(0);
+            w.advance_to(T0 + 1_799);
+            w.failure().unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            let ended: Vec<usize> = (0..20).filter(|&t| w.is_signed_out(t)).collect();
             assert_eq!(ended, Vec::<usize>::new(), "{ctx}: ended before 1800 ms");
-            ok(w.finish());
+            finish(&mut w).unwrap_or_else(|e| panic!("{ctx}: {e}"));
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use proptest::prelude::*;
 
-use crate::drive::{Call, Io};
-use crate::opts::Opts;
+use crate::common::{parse, Call, Logged, Op, Opts, World, T0};
 use crate::plan::opts_with;
-use crate::world::{IoRec, World, MAX_DELAY_MS, T0};
+use crate::run::world;
+use crate::MAX_DELAY_MS;
 
 /// Constant activity in one tab (an event every 16 ms, a frame, for 30 s) with
 /// windows of a minute or more, and now and then a remember-me switch in any
@@ -71,14 +71,26 @@ pub fn cost_plan() -> impl Strategy<Value = CostPlan> {
 /// apart, and no two posts: any
 /// 1000 ms of the run hold at most one of each.
 fn check_cost(w: &World) -> Result<(), String> {
-    let activity_cost =
-        |io: &IoRec| matches!(io.call, Call::Activity | Call::Tick | Call::Receive) && !io.ends;
-    for (what, kind) in [("writes", Io::Store), ("posts", Io::Post)] {
-        let times: Vec<(u64, usize)> =
-            w.io.iter()
-                .filter(|io| activity_cost(io) && io.io == kind)
-                .map(|io| (io.at, io.tab))
-                .collect();
+    let activity_cost = |l: &Logged| {
+        let ends = match &l.op {
+            Op::Write(text) | Op::Post(text) => parse(text).is_some_and(|r| r.ended.is_some()),
+            Op::Read => false,
+        };
+        matches!(l.by, Call::Activity | Call::Tick | Call::Receive) && !ends
+    };
+    for (what, kind) in [("writes", true), ("posts", false)] {
+        let times: Vec<(u64, usize)> = w
+            .bus
+            .log
+            .iter()
+            .filter(|l| match l.op {
+                Op::Write(_) => kind,
+                Op::Post(_) => !kind,
+                Op::Read => false,
+            })
+            .filter(|l| activity_cost(l))
+            .map(|l| (l.at, l.tab))
+            .collect();
         for pair in times.windows(2) {
             if pair[1].0 < pair[0].0 + 1_000 {
                 return Err(format!(
@@ -97,25 +109,26 @@ fn check_cost(w: &World) -> Result<(), String> {
 }
 
 pub fn run_cost(plan: &CostPlan) -> Result<(), String> {
-    let mut w = World::new(plan.locks, plan.high_first, &plan.delays);
+    let mut w = world(false, plan.locks, plan.high_first, &plan.delays);
     for o in &plan.tabs {
-        w.open(*o)?;
+        w.open(*o, true);
     }
     let active = plan.active % w.pages.len();
     let mut switches = plan.remember_me.iter().peekable();
     let mut t = T0;
     while t <= T0 + COST_RUN_MS {
         while let Some(&&(at, page, on)) = switches.peek().filter(|s| T0 + s.0 <= t) {
-            w.advance_to(T0 + at)?;
-            w.set_remember_me(page % w.pages.len(), on)?;
+            w.advance_to(T0 + at);
+            w.set_remember_me(w.pages[page % w.pages.len()], on);
             switches.next();
         }
-        w.advance_to(t)?;
-        w.activity(active)?;
+        w.advance_to(t);
+        w.activity(w.pages[active]);
         t += FRAME_MS;
     }
-    w.advance_to(t + 1_000)?;
-    if w.tabs.iter().any(|tab| !tab.ends.is_empty()) {
+    w.advance_to(t + 1_000);
+    w.failure()?;
+    if w.tabs.iter().any(|tab| !tab.sign_outs().is_empty()) {
         return Err("a tab ended under constant activity".into());
     }
     check_cost(&w)

@@ -6,17 +6,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::opts::Opts;
-use crate::world::{MAX_DELAY_MS, T0};
+use crate::common::{Opts, T0};
+use crate::MAX_DELAY_MS;
 
 /// A session: the `id` its record carries.
 pub type Sid = u64;
 
 /// What the simulator knows of a session from the moment it began.
 pub struct SessionInfo {
-    /// Real time at which it began: the idle window first runs from here,
-    /// and the absolute lifetime counts from here.
+    /// Real time at which it began: the idle window first runs from here
+    /// (a guard's beginning of a session is its first activity).
     pub begun: u64,
+    /// Real time of its start: the `startedAt` of the guard that began it,
+    /// if earlier, else `begun`. The absolute lifetime and the first
+    /// keep-alive period count from here.
+    pub start: u64,
     /// Remember-me as the guard that began it had it.
     pub remember_me: bool,
     /// Begun by a guard given its own `startedAt` (a sign-in).
@@ -55,6 +59,15 @@ pub struct Ended {
     pub remote: bool,
 }
 
+/// What one `sync` told a session: the server's deadlines (real time, on
+/// the page's clock), and when.
+#[derive(Clone, Copy, Debug)]
+pub struct Sync {
+    pub at: u64,
+    pub end: Option<u64>,
+    pub idle_end: Option<u64>,
+}
+
 #[derive(Default)]
 pub struct Model {
     pub sessions: BTreeMap<Sid, SessionInfo>,
@@ -68,6 +81,8 @@ pub struct Model {
     pub first_end: BTreeMap<Sid, u64>,
     /// Every guard's end, in the order they came out.
     pub ends: Vec<Ended>,
+    /// Per session: the server's deadlines of every `sync`, in order.
+    pub server: BTreeMap<Sid, Vec<Sync>>,
     /// Counts the facts that may bring a due end nearer (a remember-me
     /// switch, the end of a hold); other facts only move it later. A cache
     /// key for `due`.
@@ -93,6 +108,36 @@ impl Model {
         let first = self.sessions.get(&sid)?.remember_me;
         let last = self.remember.get(&sid).and_then(|v| v.last());
         Some(last.map_or(first, |s| s.1))
+    }
+
+    /// A `sync` in a tab of session `sid`.
+    pub fn sync(&mut self, sid: Sid, sync: Sync) {
+        if !self.first_end.contains_key(&sid) {
+            self.server.entry(sid).or_default().push(sync);
+            self.shrinks += 1;
+        }
+    }
+
+    /// The server's deadlines of session `sid` as they stand: a sync
+    /// replaces those it names.
+    pub fn server_now(&self, sid: Sid) -> (Option<u64>, Option<u64>) {
+        let syncs = self.server.get(&sid).map_or(&[][..], |v| &v[..]);
+        let last = |f: fn(&Sync) -> Option<u64>| syncs.iter().rev().find_map(f);
+        (last(|s| s.end), last(|s| s.idle_end))
+    }
+
+    /// Whether `end` (real time) is the server's idle end of session `sid`
+    /// for a tab at `now`: the one in force, or one a later sync replaced
+    /// less than a message's delay ago (the tab may not have heard yet).
+    pub fn server_idle_end(&self, sid: Sid, end: u64, now: u64) -> bool {
+        let syncs = self.server.get(&sid).map_or(&[][..], |v| &v[..]);
+        syncs.iter().enumerate().any(|(k, s)| {
+            s.idle_end == Some(end)
+                && syncs[k + 1..]
+                    .iter()
+                    .find(|later| later.idle_end.is_some())
+                    .map_or(true, |later| now < later.at + MAX_DELAY_MS)
+        })
     }
 
     pub fn first_end(&mut self, sid: Sid, at: u64) {
@@ -151,12 +196,12 @@ impl Model {
     /// had no activity for the idle window in force (remember-me as the
     /// session has it just before `T`), counting the session's beginning
     /// and every hold that binds `tab` as activity (and the end of every
-    /// hold of the session), or its absolute end.
+    /// hold of the session), or its absolute end, or the server's.
     /// Activity or a switch at `T` itself does not count: a due end is
     /// never extended. Only moments after the tab opened count.
     pub fn due(&self, sid: Sid, tab: usize, opts: &Opts, opened: u64) -> Option<u64> {
         let info = self.sessions.get(&sid)?;
-        let absolute = opts.max.map(|m| info.begun + m);
+        let absolute = opts.max_ms().map(|m| info.start + m);
         let spans: Vec<(u64, u64)> = self
             .holds
             .iter()
@@ -195,10 +240,11 @@ impl Model {
                 break;
             }
         }
-        match (idle, absolute) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let (server_end, server_idle_end) = self.server_now(sid);
+        [idle, absolute, server_end, server_idle_end]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -219,7 +265,7 @@ fn first_due(
         .map_or(first, |s| s.1);
     let from = lo;
     for &(s, v) in switches.iter().filter(|s| s.0 >= from && s.0 < next) {
-        let t = lo.max(p + opts.window(on));
+        let t = lo.max(p.saturating_add(opts.window(on)));
         if t <= s {
             return Some(t);
         }

@@ -1,9 +1,9 @@
-//! The plans the properties of `tests/sim.rs` draw, and how one runs.
+//! The plans the properties of `tests/sim.rs` draw (`run.rs` runs one).
 
 use proptest::prelude::*;
 
-use crate::opts::Opts;
-use crate::world::{World, MAX_DELAY_MS, T0};
+use crate::common::Opts;
+use crate::{ANSWER_MS, MAX_DELAY_MS};
 
 /// What happens in one step of a plan.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +29,14 @@ pub enum Act {
     Clear,
     /// The system clock is set back by this many ms (every page sees it).
     ClockBack(u64),
+    /// `sync()` in the step's page with the server's deadlines this far
+    /// from now (on the server's clock; a negative one has passed), from a
+    /// server whose clock is `skew` ms ahead of the page's.
+    Sync {
+        expires_in: Option<i64>,
+        idle_in: Option<i64>,
+        skew: i64,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -101,12 +109,27 @@ impl std::fmt::Debug for Plan {
                     pages += 1;
                 }
                 Act::Clear => writeln!(f, "calls localStorage.clear()")?,
+                Act::Sync {
+                    expires_in,
+                    idle_in,
+                    skew,
+                } => writeln!(
+                    f,
+                    "syncs: expiresAt now{}, idleExpiresAt now{}, the server's clock {skew:+} ms",
+                    offset(expires_in),
+                    offset(idle_in)
+                )?,
                 Act::Touch => writeln!(f, "calls touch()")?,
                 act => writeln!(f, "{act:?}")?,
             }
         }
         write!(f, "}}")
     }
+}
+
+/// A server deadline relative to now, in a plan's script.
+fn offset(d: Option<i64>) -> String {
+    d.map_or(" (not given)".into(), |d| format!("{d:+} ms"))
 }
 
 /// Short windows (1 to 5 s, often exactly 1 s) and long ones (1 to 10 min).
@@ -125,12 +148,13 @@ pub fn opts_with(window: impl Strategy<Value = u64> + Clone) -> impl Strategy<Va
     )
         .prop_map(
             |(idle, remember, warn_permille, max, remember_me, keep_alive)| Opts {
-                remember,
+                remember: remember as i64,
                 // Below both windows, so it stays valid whatever remember-me does.
-                warn: idle.min(remember) * warn_permille / 1000,
-                max: max.map(|k| idle * k),
+                warn: (idle.min(remember) * warn_permille / 1000) as i64,
+                max: max.map_or(-1, |k| (idle * k) as i64),
                 remember_me,
                 keep_alive,
+                answer_after: Some(ANSWER_MS),
                 ..Opts::idle(idle)
             },
         )
@@ -169,6 +193,8 @@ pub enum Kind {
     PauseKeepAlive,
     /// Keep-alives that never settle (in every page), with Web Locks (bug 6).
     HungKeepAlive,
+    /// The server's deadlines (`sync`), with activity, pauses and reloads.
+    Server,
 }
 
 fn act(kind: Kind) -> BoxedStrategy<Act> {
@@ -176,6 +202,23 @@ fn act(kind: Kind) -> BoxedStrategy<Act> {
         (1u64..=40, 1u64..=50).prop_map(|(events, every_ms)| Act::Burst { events, every_ms });
     let back = prop_oneof![Just(7_200_000u64), 60_001u64..=7_200_000].prop_map(Act::ClockBack);
     let remember = any::<bool>().prop_map(Act::RememberMe);
+    let deadline = || {
+        prop_oneof![
+            1 => Just(None),
+            2 => (-2_000i64..=5_000).prop_map(Some),
+            1 => (0i64..=600_000).prop_map(Some),
+        ]
+    };
+    let sync = (
+        deadline(),
+        deadline(),
+        prop_oneof![Just(0i64), -120_000i64..=120_000],
+    )
+        .prop_map(|(expires_in, idle_in, skew)| Act::Sync {
+            expires_in,
+            idle_in,
+            skew,
+        });
     use Act::*;
     match kind {
         Kind::Activity => prop_oneof![
@@ -192,7 +235,7 @@ fn act(kind: Kind) -> BoxedStrategy<Act> {
         Kind::Wide => prop_oneof![
             30 => Just(Activity), 10 => burst, 3 => Just(Touch), 5 => Just(Recheck),
             5 => Just(Reload), 5 => remember, 4 => Just(Pause), 4 => Just(Resume),
-            1 => Just(SignOut), 3 => Just(Open), 1 => Just(Clear), 1 => back,
+            1 => Just(SignOut), 3 => Just(Open), 1 => Just(Clear), 1 => back, 1 => sync,
         ]
         .boxed(),
         Kind::LateTimers => prop_oneof![
@@ -224,6 +267,11 @@ fn act(kind: Kind) -> BoxedStrategy<Act> {
             3 => Just(Open),
         ]
         .boxed(),
+        Kind::Server => prop_oneof![
+            30 => Just(Activity), 10 => burst, 5 => Just(Recheck), 3 => Just(Reload),
+            3 => Just(Pause), 3 => Just(Resume), 3 => Just(Open), 5 => sync,
+        ]
+        .boxed(),
     }
 }
 
@@ -252,7 +300,7 @@ pub fn plan(kind: Kind) -> impl Strategy<Value = Plan> {
                 tabs.iter_mut().for_each(|o| *o = first);
             }
             if matches!(kind, Kind::Activity) {
-                tabs.iter_mut().for_each(|o| o.max = None);
+                tabs.iter_mut().for_each(|o| o.max = -1);
             }
             Plan {
                 widened: WIDENED_INVARIANTS_ON_FIRST_PLANS,
@@ -283,24 +331,25 @@ fn wide_opts(kind: Kind) -> impl Strategy<Value = Opts> {
     (opts_with(window()), late, again, any::<bool>(), keep_alive).prop_map(
         move |(o, late, sign_in_again, hangs, keep_alive)| {
             let keep_alive = match kind {
-                Kind::Wide => o.keep_alive,
+                Kind::Wide | Kind::Server => o.keep_alive,
                 Kind::PauseKeepAlive | Kind::HungKeepAlive => keep_alive,
                 _ => None,
+            };
+            // Every page's, where hung calls are the point: the pages whose
+            // calls settle would only hide them.
+            let hangs = match kind {
+                Kind::Wide => hangs,
+                Kind::HungKeepAlive => true,
+                _ => false,
             };
             Opts {
                 late,
                 sign_in_again,
-                // Every page's, where hung calls are the point: the pages
-                // whose calls settle would only hide them.
-                hangs: match kind {
-                    Kind::Wide => hangs,
-                    Kind::HungKeepAlive => true,
-                    _ => false,
-                },
+                answer_after: (!hangs).then_some(ANSWER_MS),
                 keep_alive,
                 // An absolute limit where clearing storage could stretch it.
                 max: match kind {
-                    Kind::ClearStorage => Some(o.max.unwrap_or(o.idle * 3)),
+                    Kind::ClearStorage if o.max < 0 => o.idle * 3,
                     _ => o.max,
                 },
                 ..o
@@ -335,50 +384,4 @@ pub fn wide_plan(kind: Kind) -> impl Strategy<Value = Plan> {
                 steps,
             },
         )
-}
-
-pub fn run(plan: &Plan) -> Result<(), String> {
-    let mut w = World::new(plan.locks, plan.high_first, &plan.delays);
-    w.storage_events = plan.storage_events;
-    w.widened = plan.widened;
-    for o in &plan.tabs {
-        w.open(*o)?;
-    }
-    let mut t = T0;
-    for s in &plan.steps {
-        t += s.gap_ms;
-        w.advance_to(t)?;
-        let page = s.page % w.pages.len();
-        match s.act {
-            Act::Activity => w.activity(page)?,
-            Act::Burst { events, every_ms } => {
-                for k in 0..events {
-                    if k > 0 {
-                        t += every_ms;
-                        w.advance_to(t)?;
-                    }
-                    w.activity(page)?;
-                }
-            }
-            Act::Touch => w.touch(page)?,
-            Act::Recheck => w.recheck(page)?,
-            Act::Reload => w.reload(page)?,
-            Act::RememberMe(on) => w.set_remember_me(page, on)?,
-            // Without Web Locks a hold message does not say whose pause it
-            // is, so the end of one tab's pause ends the hold in every tab
-            // even while another tab is paused: a documented limit of the
-            // fallback (README, "Sessions, tabs and reloads"). Plans without
-            // locks pause one tab at a time.
-            Act::Pause if !plan.locks && w.paused_elsewhere(page) => {}
-            Act::Pause => w.pause(page)?,
-            Act::Resume => w.resume(page)?,
-            Act::SignOut => w.sign_out(page)?,
-            Act::Open => {
-                w.open_like(page)?;
-            }
-            Act::Clear => w.clear(page)?,
-            Act::ClockBack(ms) => w.set_clock_back(ms),
-        }
-    }
-    w.finish()
 }
