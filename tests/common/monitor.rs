@@ -17,6 +17,8 @@ pub enum Fact {
     RememberMe(bool),
     /// The page went away.
     Closed,
+    /// The app's code in the page called `localStorage.clear()`.
+    Cleared,
 }
 
 /// Hooks into the world; every one does nothing unless a test says.

@@ -282,6 +282,7 @@ impl World {
             if w.bus.store.take().is_some() && w.bus.storage_events {
                 w.storage_event(tab, None);
             }
+            w.fact(tab, Fact::Cleared);
             Ok(())
         });
     }

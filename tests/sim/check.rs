@@ -37,7 +37,7 @@
 
 use session_guard::core::{Event, Input, Reason};
 
-use crate::common::{describe, World, T0};
+use crate::common::{describe, parse, Logged, Op, World, T0};
 use crate::watch::{Before, Checks};
 use crate::MAX_DELAY_MS;
 
@@ -110,8 +110,12 @@ impl Checks {
         let t = at + w.back;
         // A tab tells the others of its activity from a timer: one whose
         // timers run late cannot be heard before it has written or posted.
-        let unheard =
-            |a: u64, j: usize| w.tabs[j].opts.late > 0 && w.tabs[j].published < a - w.back;
+        // And activity that a `localStorage.clear()` wiped from storage is
+        // heard only from its message, which may take a delay to arrive.
+        let unheard = |a: u64, j: usize| {
+            (w.tabs[j].opts.late > 0 && w.tabs[j].published < a - w.back)
+                || self.wiped(w, a).is_some_and(|p| w.now < p + MAX_DELAY_MS)
+        };
         if let Some((a, what)) = self.model.latest_before(tab.sid, i, t, unheard) {
             if a + span > t + MAX_DELAY_MS {
                 let did = if warning { "warned" } else { "ended" };
@@ -125,6 +129,27 @@ impl Checks {
             }
         }
         Ok(())
+    }
+
+    /// When activity at `a` (real time) was stored, if a
+    /// `localStorage.clear()` wiped it since, with no store of it after
+    /// the clear: then only its message tells the other tabs.
+    fn wiped(&self, w: &World, a: u64) -> Option<u64> {
+        let &(_, cut) = self.clears.iter().rev().find(|c| c.0 >= a)?;
+        let wall = a - w.back;
+        let holds = |l: &&Logged| match &l.op {
+            Op::Write(text) => parse(text).is_some_and(|r| r.last_activity >= wall),
+            _ => false,
+        };
+        let log = &w.bus.log;
+        if log[cut..].iter().any(|l| holds(&l)) {
+            return None;
+        }
+        log[..cut]
+            .iter()
+            .filter(|l| l.at >= a)
+            .find(holds)
+            .map(|l| l.at)
     }
 
     /// Invariant c.

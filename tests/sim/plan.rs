@@ -161,11 +161,8 @@ pub fn opts_with(window: impl Strategy<Value = u64> + Clone) -> impl Strategy<Va
 }
 
 /// Whether the plans of the first simulator check the widened invariants
-/// too (a to d, the clock, `lastActivity` during a pause). Off while the
-/// current core fails them (issue 19: bugs 1 and 5 show on those plans as
-/// well), so that those properties stay a running guard of the first
-/// invariants; turn it on with the new core.
-pub const WIDENED_INVARIANTS_ON_FIRST_PLANS: bool = false;
+/// too (a to d, the clock, `lastActivity` during a pause).
+pub const WIDENED_INVARIANTS_ON_FIRST_PLANS: bool = true;
 
 /// Which plans a property draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

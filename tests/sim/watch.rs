@@ -62,6 +62,9 @@ pub struct Checks {
     /// The time of the activity being handed to a core (a keep-alive it
     /// causes counts it).
     pub acting: Option<u64>,
+    /// Every `localStorage.clear()`: its real time, and how many storage
+    /// and channel operations came before it.
+    pub clears: Vec<(u64, usize)>,
 }
 
 impl Checks {
@@ -83,10 +86,18 @@ impl Monitor for Checks {
         let v = w.view(i);
         let fresh = !self.model.sessions.contains_key(&v.sid);
         self.see(w, i);
-        if let (true, Some(at)) = (fresh, w.tabs[i].opts.started_at) {
+        // A guard given a `startedAt` that is in a session begun at this
+        // instant began it, or one with the same identity: two guards that
+        // begin a session in one millisecond (after the same end, or on no
+        // record) give it one id.
+        if let Some(at) = w.tabs[i].opts.started_at {
             if let Some(s) = self.model.sessions.get_mut(&v.sid) {
-                s.sign_in = true;
-                s.start = s.begun.min(at + w.back);
+                if s.begun == w.now {
+                    s.sign_in = true;
+                }
+                if fresh {
+                    s.start = s.begun.min(at + w.back);
+                }
             }
         }
         self.tabs.push(Watch {
@@ -236,6 +247,7 @@ impl Monitor for Checks {
             Fact::Activity if w.tabs[i].live => self.model.activity(sid, i, w.now),
             Fact::RememberMe(on) if w.tabs[i].live => self.model.remember_me(sid, on, w.now),
             Fact::Closed => self.model.end_hold(i, w.now),
+            Fact::Cleared => self.clears.push((w.now, w.bus.log.len())),
             _ => {}
         }
     }
