@@ -23,6 +23,14 @@ export interface SessionView {
   expiresAt: number | null;
   /** The open warning (its reason, and the time left when it opened); null when none is open. */
   warning: WarningEvent | null;
+  /**
+   * While a warning is open, the time left as a screen reader should hear it,
+   * for a polite live region: `"3 minutes"` (whole minutes, rounded up) above
+   * one minute, then `"1 minute"`, `"40 seconds"`, `"20 seconds"`. It changes
+   * only at those steps (about once a minute, then every 20 seconds), never
+   * every second; null when no warning is open.
+   */
+  announcement: `${number} minutes` | "1 minute" | "40 seconds" | "20 seconds" | null;
   /** How the session ended, once it has: the guard's event, or `reason: "error"` after a failed start. */
   signedOut: SignOutEvent | StartFailedEvent | { reason: "manual"; at: number; remote: false } | null;
   /** Why the guard could not start (status `"error"`); null otherwise. */

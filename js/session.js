@@ -11,10 +11,23 @@ export const CHECKING = Object.freeze({
   remainingMs: null,
   expiresAt: null,
   warning: null,
+  announcement: null,
   signedOut: null,
   error: null,
   guard: null,
 });
+
+/**
+ * The time left as a screen reader should hear it while a warning is open:
+ * whole minutes ("3 minutes") above one minute, then "1 minute", "40
+ * seconds", "20 seconds" (the GOV.UK/HMRC timeout dialog's steps). Each text
+ * holds until the time left reaches the next step, so the text changes about
+ * once a minute, then every 20 seconds: never every second.
+ */
+function announce(ms) {
+  const s = Math.ceil(ms / 1000);
+  return s > 60 ? `${Math.ceil(s / 60)} minutes` : s > 40 ? "1 minute" : s > 20 ? "40 seconds" : "20 seconds";
+}
 
 /** Loads the wasm once per page (init() keeps the first load; a failed one is retried). */
 export function load(wasm) {
@@ -126,6 +139,7 @@ export function createSession(options) {
       remainingMs: snap.remainingMs,
       expiresAt: snap.expiresAt,
       warning,
+      announcement: warning && announce(snap.remainingMs),
       signedOut: snap.state === "signedOut" ? (signedOut ?? { ...snap.signedOut, remote: false }) : null,
       error: null,
       guard,

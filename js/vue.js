@@ -6,7 +6,7 @@ import { computed, inject, onBeforeUnmount, onMounted, provide, shallowRef } fro
 import { CHECKING, createSession } from "./session.js";
 
 const KEY = Symbol("session-guard");
-const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "signedOut", "error", "guard"];
+const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "announcement", "signedOut", "error", "guard"];
 const ACTIONS = ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"];
 
 /**

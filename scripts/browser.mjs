@@ -1,5 +1,6 @@
-// The system Chromium the tests and the benchmark drive through
-// playwright-core (never a downloaded browser).
+// The system browsers the tests drive: Chromium through playwright-core (the
+// tests and the benchmark), Firefox through puppeteer-core (the tests in a
+// second browser). Never a downloaded browser.
 
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -20,21 +21,35 @@ export const LAUNCH_ARGS = [
 
 /** `$CHROME_PATH`, else the first Chromium or Chrome on PATH. */
 export function findBrowser() {
-  if (process.env.CHROME_PATH) {
-    if (!existsSync(process.env.CHROME_PATH)) {
-      throw new Error(`CHROME_PATH is set to ${process.env.CHROME_PATH}, which does not exist`);
-    }
-    return process.env.CHROME_PATH;
+  return find(
+    "CHROME_PATH",
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"],
+    "No Chromium found: set CHROME_PATH, or install one " +
+      "(chromium, chromium-browser, google-chrome or google-chrome-stable on PATH).",
+  );
+}
+
+/** `$FIREFOX_PATH`, else Firefox ESR or Firefox on PATH. */
+export function findFirefox() {
+  return find(
+    "FIREFOX_PATH",
+    ["firefox-esr", "firefox"],
+    "No Firefox found: set FIREFOX_PATH, or install one (Debian: apt-get install firefox-esr).",
+  );
+}
+
+function find(variable, names, missing) {
+  const given = process.env[variable];
+  if (given) {
+    if (!existsSync(given)) throw new Error(`${variable} is set to ${given}, which does not exist`);
+    return given;
   }
   const dirs = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
-  for (const name of ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) {
+  for (const name of names) {
     for (const dir of dirs) {
       const candidate = path.join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
   }
-  throw new Error(
-    "No Chromium found: set CHROME_PATH, or install one " +
-      "(chromium, chromium-browser, google-chrome or google-chrome-stable on PATH).",
-  );
+  throw new Error(missing);
 }

@@ -125,7 +125,7 @@ if [[ "$installed_bindgen" != "$bindgen_version" ]] || ! have wasm-bindgen-test-
       "Make sure $CARGO_BIN comes first in PATH."
 fi
 
-# --- browser and driver -------------------------------------------------------
+# --- browsers and drivers: Chromium, and Firefox as the second browser -------
 # (wasm-opt is not taken from the system: it comes from the pinned npm package
 # `binaryen`, because Debian 12's binaryen 108 writes a broken wasm for
 # wasm-bindgen output; scripts/build.sh explains.)
@@ -141,9 +141,27 @@ find_browser() {
   return 1
 }
 
+# The browser tests and the most important end-to-end tests also run in
+# Firefox. The browser comes from the system package manager (Debian's
+# firefox-esr), the driver for wasm-pack's tests from crates.io (pinned; the
+# end-to-end tests drive Firefox with puppeteer-core over WebDriver BiDi and
+# need no driver).
+GECKODRIVER_VERSION=0.37.1
+find_firefox() {
+  if [[ -n "${FIREFOX_PATH:-}" ]]; then
+    [[ -x "$FIREFOX_PATH" ]] && return 0
+    die "FIREFOX_PATH is set to '$FIREFOX_PATH', which is not an executable file."
+  fi
+  local name
+  for name in firefox-esr firefox; do
+    have "$name" && return 0
+  done
+  return 1
+}
 missing_pkgs=()
 find_browser || missing_pkgs+=(chromium)
 have chromedriver || missing_pkgs+=(chromium-driver)
+find_firefox || missing_pkgs+=(firefox-esr)
 
 if ((${#missing_pkgs[@]} > 0)); then
   if [[ "$(id -u)" == 0 ]] && have apt-get; then
@@ -159,6 +177,22 @@ if ((${#missing_pkgs[@]} > 0)); then
       "Elsewhere: install Chrome or Chromium and its chromedriver, put both on PATH" \
       "(or point CHROME_PATH at the browser)."
   fi
+  find_firefox || die "Firefox is needed for the tests in a second browser." \
+    "Debian/Ubuntu: sudo apt-get install firefox-esr" \
+    "Elsewhere: install Firefox and put it on PATH (or point FIREFOX_PATH at it)."
+fi
+
+# geckodriver, for wasm-pack's browser tests in Firefox.
+installed_gecko=""
+if have geckodriver; then
+  installed_gecko="$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" || true
+fi
+if [[ "$installed_gecko" != "$GECKODRIVER_VERSION" ]]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (cargo install, takes a few minutes)"
+  run_quiet cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force ||
+    die "could not install geckodriver $GECKODRIVER_VERSION." \
+      "Run: cargo install geckodriver --version =$GECKODRIVER_VERSION --locked"
+  have geckodriver || die "geckodriver was installed but is not on PATH." "Add $CARGO_BIN to PATH."
 fi
 
 # --- npm dependencies -----------------------------------------------------------

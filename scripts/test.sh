@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The full check, in order, stopping at the first failure:
 #   formatting, clippy (native and wasm32), native tests, crate docs and
-#   package, browser tests (the JS class and the Rust API), the Rust-only example,
-#   the package build and its size budget, the end-to-end suite (with the demo), the TypeScript
+#   package, browser tests (the JS class and the Rust API; Chrome and Firefox),
+#   the Rust-only example,
+#   the package build, its size budget and the minimum browser versions it
+#   needs, the end-to-end suite (with the demo)
+#   and its most important tests in Firefox, the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
 #   the npm package (npm pack, installed and bundled, run in Chromium), and
 #   the framework bindings (entry points, Vitest, four Vite apps in Chromium).
@@ -35,6 +38,28 @@ elif [[ -z "${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-}" && ! -f webdriver.json ]]; th
     "$CHROME_PATH" >"$TMP_DIR/webdriver.json"
   export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$TMP_DIR/webdriver.json"
 fi
+
+# Firefox for the browser tests and the end-to-end tests in a second browser:
+# `$FIREFOX_PATH`, else firefox-esr or firefox on PATH (geckodriver finds the
+# latter itself; an explicit one goes to it through a capabilities file).
+if [[ -z "${FIREFOX_PATH:-}" ]]; then
+  for name in firefox-esr firefox; do
+    if command -v "$name" >/dev/null 2>&1; then
+      FIREFOX_PATH="$(command -v "$name")"
+      break
+    fi
+  done
+fi
+export FIREFOX_PATH
+
+# wasm-pack's browser tests in Firefox (geckodriver on PATH), with Firefox's
+# own capabilities file: the one above, if any, names a Chromium binary.
+wasm_pack_test_firefox() {
+  local caps="$TMP_DIR/webdriver-firefox.json"
+  node -e 'process.stdout.write(JSON.stringify({ "moz:firefoxOptions": { binary: process.argv[1] } }))' \
+    "$FIREFOX_PATH" >"$caps"
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$caps" wasm-pack test --headless --firefox --mode no-install
+}
 
 # A browser test may run longer than wasm-bindgen-test's default 20 s on a
 # loaded 2-core machine (the memory test makes 2,000 guards in a debug build).
@@ -88,11 +113,14 @@ STEPS=(
   "cargo doc (wasm32 and native, warnings denied)|check_docs"
   "cargo package (the crate builds from what it ships)|check_package"
   "wasm-pack test (headless Chrome)|wasm-pack test --headless --chrome --mode no-install"
+  "wasm-pack test (headless Firefox)|wasm_pack_test_firefox"
   "build (scripts/build.sh)|bash scripts/build.sh"
   "size budget (gzip -9 of pkg/)|node --test tests/size/size.test.mjs"
+  "browser support: the .wasm's features and the JS syntax against docs/browsers.md|node --test tests/browsers/support.test.mjs"
   "Rust-only example: build (scripts/build-example.sh)|bash scripts/build-example.sh"
   "Rust-only example in Chromium|node --test tests/example/example.test.mjs"
   "end-to-end tests (node --test tests/e2e)|run_e2e"
+  "end-to-end tests in Firefox (puppeteer-core, WebDriver BiDi)|node --test tests/firefox/firefox.test.mjs"
   "TypeScript types and README recipes (tsc)|node --test tests/types/types.test.mjs tests/recipes/recipes.test.mjs"
   "build for bundlers (scripts/build-bundler.sh)|bash scripts/build-bundler.sh"
   "bundler build test|node --test tests/package/bundler.test.mjs"

@@ -1202,8 +1202,11 @@ fn run(mode: Mode, opts: Opts, steps: &[Step]) -> Result<(), TestCaseError> {
                     }
                 }
                 Effect::SignedOut { .. } | Effect::Activity { .. } | Effect::Hold(_) => {}
-                Effect::ProbeHold => prop_assert!(mode.locks, "{}: unexpected {:?}", ctx(), e),
+                Effect::Probe | Effect::Presence(_) => {
+                    prop_assert!(mode.locks, "{}: unexpected {:?}", ctx(), e)
+                }
                 Effect::Rejected(_)
+                | Effect::Restored { .. }
                 | Effect::AwaitRelease
                 | Effect::ClaimKeepAlive
                 | Effect::KeepAlive { .. }

@@ -92,7 +92,8 @@ pub use output::{Command, Event, Problem, Snapshot};
 pub use record::{End, Horizon, Learned, Record, RecordError, ServerDeadlines, VERSION};
 pub use session::{
     Answer, Input, ServerSync, Session, Storage, StorageFailed, SyncError,
-    ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, KEEP_ALIVE_RETRY_MS, PUBLISH_INTERVAL_MS,
+    ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, KEEP_ALIVE_RETRY_MS, PING_WAIT_MS,
+    PUBLISH_INTERVAL_MS,
 };
 
 /// Why a session ended.
@@ -104,23 +105,32 @@ pub enum Reason {
     Absolute,
     /// `signOut()` was called.
     Manual,
+    /// No page of the session was open for `closedTimeoutMs`.
+    Closed,
 }
 
 impl Reason {
-    /// The contract's name: `"idle"`, `"absolute"` or `"manual"`.
+    /// The contract's name: `"idle"`, `"absolute"`, `"manual"` or
+    /// `"closed"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::Idle => "idle",
             Reason::Absolute => "absolute",
             Reason::Manual => "manual",
+            Reason::Closed => "closed",
         }
     }
 
     /// The reason with this contract name.
     pub fn parse(s: &str) -> Option<Reason> {
-        [Reason::Idle, Reason::Absolute, Reason::Manual]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Reason::Idle,
+            Reason::Absolute,
+            Reason::Manual,
+            Reason::Closed,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 

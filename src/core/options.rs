@@ -18,14 +18,16 @@ pub const FUTURE_TOLERANCE_MS: u64 = 60_000;
 pub const MIN_EPOCH_MS: u64 = 100_000_000_000;
 /// The largest integer a JS number holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-/// The DOM event types that count as activity by default.
-pub const DEFAULT_EVENTS: [&str; 6] = [
+/// The DOM event types that count as activity by default. Not `scroll`: a
+/// scroll that a script makes (an auto-scrolling log, a live feed) is a
+/// trusted event too, and would keep an absent user signed in; a user's own
+/// scrolling comes with a wheel, touch, key or pointer event.
+pub const DEFAULT_EVENTS: [&str; 5] = [
     "pointerdown",
     "pointermove",
     "keydown",
     "wheel",
     "touchstart",
-    "scroll",
 ];
 /// The default `storageKey`.
 pub const DEFAULT_STORAGE_KEY: &str = "session-guard";
@@ -68,6 +70,8 @@ pub enum Opt {
     OnActivity,
     /// `onError`
     OnError,
+    /// `closedTimeoutMs`
+    ClosedTimeoutMs,
     /// `keepAliveMs`
     KeepAliveMs,
     /// `onKeepAlive`
@@ -95,7 +99,7 @@ pub enum OptDefault {
 
 impl Opt {
     /// Every option, in the contract's order.
-    pub const ALL: [Opt; 18] = [
+    pub const ALL: [Opt; 19] = [
         Opt::IdleTimeoutMs,
         Opt::MaxDurationMs,
         Opt::RememberMe,
@@ -112,6 +116,7 @@ impl Opt {
         Opt::OnWarning,
         Opt::OnActivity,
         Opt::OnError,
+        Opt::ClosedTimeoutMs,
         Opt::KeepAliveMs,
         Opt::OnKeepAlive,
     ];
@@ -135,6 +140,7 @@ impl Opt {
             Opt::OnWarning => "onWarning",
             Opt::OnActivity => "onActivity",
             Opt::OnError => "onError",
+            Opt::ClosedTimeoutMs => "closedTimeoutMs",
             Opt::KeepAliveMs => "keepAliveMs",
             Opt::OnKeepAlive => "onKeepAlive",
         }
@@ -156,7 +162,7 @@ impl Opt {
             Opt::CrossTab => Flag(true),
             Opt::OnSignOut => Words("required"),
             Opt::OnWarning | Opt::OnActivity | Opt::OnKeepAlive => Words("none"),
-            Opt::KeepAliveMs => Off,
+            Opt::KeepAliveMs | Opt::ClosedTimeoutMs => Off,
             Opt::OnError => Js("console.error"),
         }
     }
@@ -220,6 +226,9 @@ pub struct Config {
     pub keep_alive: Option<u64>,
     /// Activity events do not close an open warning (`confirmToStay`).
     pub confirm_to_stay: bool,
+    /// The session ends when no page of it has been open for this long
+    /// (`closedTimeoutMs`; `None`: off).
+    pub closed: Option<u64>,
 }
 
 /// Options as read from JS, before validation. `None` means "not given".
@@ -245,6 +254,8 @@ pub struct RawOptions {
     pub on_keep_alive: bool,
     /// `confirmToStay`
     pub confirm_to_stay: bool,
+    /// `closedTimeoutMs`
+    pub closed_timeout_ms: Option<f64>,
 }
 
 /// A rejected option: which one, and what is wrong with it. The shell adds the
@@ -365,15 +376,22 @@ impl RawOptions {
             }
             Some(v) => Some(v as u64),
         };
-        let keep_alive =
-            match self.keep_alive_ms {
-                None | Some(-1.0) => None,
-                Some(v) if is_whole(v) && v > 0.0 => Some(v as u64),
-                Some(_) => return Err(err(
-                    Opt::KeepAliveMs.name(),
-                    "must be a positive integer number of milliseconds, or -1 for no keep-alive",
-                )),
-            };
+        let keep_alive = positive(
+            Opt::KeepAliveMs,
+            self.keep_alive_ms,
+            "must be a positive integer number of milliseconds, or -1 for no keep-alive",
+        )?;
+        let closed = positive(
+            Opt::ClosedTimeoutMs,
+            self.closed_timeout_ms,
+            "must be a positive integer number of milliseconds, or -1 to disable",
+        )?;
+        if closed.is_some() && !self.cross_tab {
+            return Err(err(
+                Opt::ClosedTimeoutMs.name(),
+                "needs crossTab: a page alone cannot know whether another page is open",
+            ));
+        }
         match (keep_alive, self.on_keep_alive) {
             (Some(_), false) => {
                 return Err(err(
@@ -396,167 +414,23 @@ impl RawOptions {
             cross_tab: self.cross_tab,
             keep_alive,
             confirm_to_stay: self.confirm_to_stay,
+            closed,
         })
+    }
+}
+
+/// A positive duration, or `-1` (or nothing) for off.
+fn positive(
+    option: Opt,
+    value: Option<f64>,
+    problem: &'static str,
+) -> Result<Option<u64>, OptionError> {
+    match value {
+        None | Some(-1.0) => Ok(None),
+        Some(v) if is_whole(v) && v > 0.0 => Ok(Some(v as u64)),
+        Some(_) => Err(err(option.name(), problem)),
     }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    const NOW: u64 = 1_700_000_000_000;
-
-    fn with(f: impl FnOnce(&mut RawOptions)) -> Result<Config, OptionError> {
-        let mut raw = RawOptions::new();
-        f(&mut raw);
-        raw.validate()
-    }
-
-    #[test]
-    fn defaults_match_the_contract() {
-        let c = with(|_| {}).unwrap();
-        assert_eq!(c.limits.idle, Some(300_000));
-        assert_eq!(c.limits.max, Some(10_800_000));
-        assert_eq!(c.limits.remember_window, Some(2_592_000_000));
-        assert_eq!(c.limits.warn, 0);
-        assert!(!c.remember_me);
-        assert!(c.cross_tab);
-        assert_eq!(c.started_at, None);
-        assert_eq!(c.keep_alive, None);
-    }
-
-    #[test]
-    fn keep_alive_rules() {
-        let on = |ms: f64, callback: bool| {
-            with(|r| {
-                r.keep_alive_ms = Some(ms);
-                r.on_keep_alive = callback;
-            })
-        };
-        assert_eq!(on(60_000.0, true).unwrap().keep_alive, Some(60_000));
-        assert_eq!(on(-1.0, false).unwrap().keep_alive, None);
-        for bad in [0.0, -2.0, 1.5, f64::NAN, f64::INFINITY] {
-            assert_eq!(on(bad, true).unwrap_err().option, "keepAliveMs", "{bad}");
-        }
-        assert_eq!(on(60_000.0, false).unwrap_err().option, "keepAliveMs");
-        assert_eq!(on(-1.0, true).unwrap_err().option, "onKeepAlive");
-        let e = with(|r| r.on_keep_alive = true).unwrap_err();
-        assert_eq!(e.option, "onKeepAlive");
-    }
-
-    #[test]
-    fn bad_durations_name_their_option() {
-        for bad in [
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            1.5,
-            -2.0,
-            -0.5,
-            1e300,
-        ] {
-            let e = with(|r| r.idle_timeout_ms = Some(bad)).unwrap_err();
-            assert_eq!(e.option, "idleTimeoutMs");
-            let e = with(|r| r.max_duration_ms = Some(bad)).unwrap_err();
-            assert_eq!(e.option, "maxDurationMs");
-            let e = with(|r| r.remember_me_period_ms = Some(bad)).unwrap_err();
-            assert_eq!(e.option, "rememberMePeriodMs");
-            let e = with(|r| r.warn_before_ms = Some(bad)).unwrap_err();
-            assert_eq!(e.option, "warnBeforeMs");
-        }
-    }
-
-    #[test]
-    fn minus_one_disables_one_limit_but_not_both() {
-        assert_eq!(
-            with(|r| r.idle_timeout_ms = Some(-1.0))
-                .unwrap()
-                .limits
-                .idle,
-            None
-        );
-        assert_eq!(
-            with(|r| r.max_duration_ms = Some(-1.0)).unwrap().limits.max,
-            None
-        );
-        let e = with(|r| {
-            r.idle_timeout_ms = Some(-1.0);
-            r.max_duration_ms = Some(-1.0);
-        })
-        .unwrap_err();
-        assert_eq!(e.option, "idleTimeoutMs");
-    }
-
-    #[test]
-    fn idle_may_not_exceed_max() {
-        let e = with(|r| {
-            r.idle_timeout_ms = Some(2000.0);
-            r.max_duration_ms = Some(1000.0);
-        })
-        .unwrap_err();
-        assert_eq!(e.option, "idleTimeoutMs");
-        assert!(with(|r| {
-            r.idle_timeout_ms = Some(1000.0);
-            r.max_duration_ms = Some(1000.0);
-        })
-        .is_ok());
-    }
-
-    #[test]
-    fn warning_must_fit_in_the_idle_window_in_force() {
-        let e = with(|r| {
-            r.idle_timeout_ms = Some(1000.0);
-            r.warn_before_ms = Some(1000.0);
-        })
-        .unwrap_err();
-        assert_eq!(e.option, "warnBeforeMs");
-        assert!(with(|r| {
-            r.idle_timeout_ms = Some(1000.0);
-            r.warn_before_ms = Some(999.0);
-        })
-        .is_ok());
-        // With remember-me on, the remember-me window is the one in force.
-        assert!(with(|r| {
-            r.idle_timeout_ms = Some(1000.0);
-            r.warn_before_ms = Some(5000.0);
-            r.remember_me = true;
-        })
-        .is_ok());
-        let e = with(|r| {
-            r.remember_me_period_ms = Some(5000.0);
-            r.warn_before_ms = Some(5000.0);
-            r.remember_me = true;
-        })
-        .unwrap_err();
-        assert_eq!(e.option, "warnBeforeMs");
-    }
-
-    #[test]
-    fn started_at_rules() {
-        assert_eq!(
-            with(|r| r.started_at = Some(NOW as f64))
-                .unwrap()
-                .started_at,
-            Some(NOW)
-        );
-        // Ahead of the page's clock is no error (the session takes it as
-        // now, see Session::start), however far.
-        for ahead in [60_000, 60_001, 86_400_000] {
-            let c = with(|r| r.started_at = Some((NOW + ahead) as f64)).unwrap();
-            assert_eq!(c.started_at, Some(NOW + ahead));
-        }
-        // Seconds (a JWT iat) are rejected, not taken for 1970.
-        for seconds in [1_700_000_000.0, 99_999_999_999.0, 0.0] {
-            let e = with(|r| r.started_at = Some(seconds)).unwrap_err();
-            assert_eq!(e.option, "startedAt");
-            assert!(e.problem.contains("seconds"), "{}", e.problem);
-        }
-        assert!(with(|r| r.started_at = Some(100_000_000_000.0)).is_ok());
-        for bad in [f64::NAN, -1.0, 1.5, f64::INFINITY] {
-            assert_eq!(
-                with(|r| r.started_at = Some(bad)).unwrap_err().option,
-                "startedAt"
-            );
-        }
-    }
-}
+mod tests;

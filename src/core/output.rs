@@ -26,7 +26,9 @@ pub enum Event {
         expires_at: u64,
     },
     /// Call `onSignOut`: the session ended (the shell then drops every
-    /// listener, timer, channel and lock).
+    /// listener, timer, channel and lock but the `pageshow` listener). Once
+    /// more, `restored`, when the back-forward cache shows the page again
+    /// after the end.
     SignedOut {
         /// Which deadline ended it.
         reason: Reason,
@@ -34,6 +36,10 @@ pub enum Event {
         at: u64,
         /// Learned from another tab.
         remote: bool,
+        /// The page was shown again after the end ([`Input::Shown`]).
+        ///
+        /// [`Input::Shown`]: super::Input::Shown
+        restored: bool,
     },
     /// Call `onActivity` (already throttled).
     Activity {
@@ -66,10 +72,14 @@ pub enum Command {
     /// Lock) and answer [`Answer::HoldGranted`](super::Answer::HoldGranted)
     /// once it is granted. `false`: drop the hold.
     Hold(bool),
-    /// The stored record says a tab holds the session: find out whether one
-    /// still does, and answer
-    /// [`Answer::HoldProbed`](super::Answer::HoldProbed).
-    ProbeHold,
+    /// Find out whether a tab holds the session (its hold lock) and whether
+    /// another page of it is open (its presence lock), and answer
+    /// [`Answer::Probed`](super::Answer::Probed). (Issued only where the
+    /// shell has Web Locks.)
+    Probe,
+    /// This page is open (`true`: take the session's presence lock, a
+    /// shared Web Lock; nothing to answer) or goes away (`false`: drop it).
+    Presence(bool),
     /// Another tab holds the session: wait until no tab does, then answer
     /// [`Answer::HoldReleased`](super::Answer::HoldReleased).
     AwaitRelease,

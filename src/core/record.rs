@@ -38,6 +38,11 @@
 //!   was learned: the later one wins.
 //! - `keepAliveAt`: the latest keep-alive call of the session (one caller
 //!   per period across tabs).
+//! - `leftAt`: when a page of the session last went away (`pagehide`); a
+//!   page that opens later and finds no page open judges `closedTimeoutMs`
+//!   by it. Where Web Locks (which say so at once) are missing, a page asks
+//!   whether another page is open with `"ping":true`, and each open page
+//!   answers with `"ping":false`.
 //! - While a tab holds the session (a pause) the record also says
 //!   `"held":true`. A channel message is the same object, optionally with
 //!   `"hold":true|false` (the sender's pause began or ended).
@@ -133,6 +138,13 @@ pub struct Record {
     pub id: u64,
     /// The session began with a sign-in (`login`).
     pub login: bool,
+    /// When a page of the session last went away (`leftAt`, epoch ms; `0`:
+    /// none yet): with `closedTimeoutMs`, how long no page has been open.
+    pub left_at: u64,
+    /// Where Web Locks are missing: the writer asks every open page of the
+    /// session whether it is there (`ping: true`), or answers that it is
+    /// (`false`).
+    pub ping: Option<bool>,
     /// The ended session this one began after, as its first guard found it
     /// stored (`after`; `0`: none): that end, and older ones, are not this
     /// session's.
@@ -193,7 +205,7 @@ impl core::fmt::Display for RecordError {
         f.write_str(self.as_str())
     }
 }
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 22] = [
     "v",
     "id",
     "startedAt",
@@ -214,6 +226,8 @@ const KEYS: [&str; 20] = [
     "keepAliveAt",
     "login",
     "after",
+    "leftAt",
+    "ping",
 ];
 
 impl Record {
@@ -279,14 +293,23 @@ impl Record {
         let keep_alive_at = optional(f[17])?.unwrap_or(started_at);
         let login = flag(f[18])?.unwrap_or(false);
         let after = optional(f[19])?.unwrap_or(0);
+        let left_at = optional(f[20])?.unwrap_or(0);
+        let ping = flag(f[21])?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
         let times_ok = started_at <= last_activity
             && started_at <= keep_alive_at
-            && [id, started_at, last_activity, remember_at, keep_alive_at]
-                .iter()
-                .chain(&learned_at)
-                .all(|t| *t <= latest)
+            && [
+                id,
+                started_at,
+                last_activity,
+                remember_at,
+                keep_alive_at,
+                left_at,
+            ]
+            .iter()
+            .chain(&learned_at)
+            .all(|t| *t <= latest)
             && ended.map_or(true, |e| e.at >= started_at && e.at <= latest);
         if !times_ok {
             return Err(RecordError::Time);
@@ -306,6 +329,8 @@ impl Record {
             sign_in,
             login,
             after,
+            left_at,
+            ping,
         })
     }
 
@@ -359,6 +384,16 @@ impl Record {
             }
         }
         int(&mut s, ",\"keepAliveAt\":", self.keep_alive_at);
+        if self.left_at > 0 {
+            int(&mut s, ",\"leftAt\":", self.left_at);
+        }
+        if let Some(p) = self.ping {
+            s.push_str(if p {
+                ",\"ping\":true"
+            } else {
+                ",\"ping\":false"
+            });
+        }
         if self.held {
             s.push_str(",\"held\":true");
         }

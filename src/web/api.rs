@@ -191,7 +191,8 @@ pub struct Options {
     /// button) or a sign-out does. Default: false.
     pub confirm_to_stay: bool,
     /// DOM event types that count as activity. Default: `pointerdown`,
-    /// `pointermove`, `keydown`, `wheel`, `touchstart`, `scroll`.
+    /// `pointermove`, `keydown`, `wheel`, `touchstart` (not `scroll`: a
+    /// page that scrolls itself would keep an absent user signed in).
     pub events: Vec<Cow<'static, str>>,
     /// The `EventTarget` listened on (capture phase, passive listeners).
     /// Default (`None`): the document.
@@ -208,6 +209,10 @@ pub struct Options {
     /// Share the session with every tab and reload of the origin and
     /// `storage_key`. Default: true.
     pub cross_tab: bool,
+    /// The session ends when no page of it has been open for this long (a
+    /// reload, a navigation within the app or a new tab within it continues
+    /// the session). Default: `None` (off). Needs `cross_tab`.
+    pub closed_timeout: Option<Duration>,
     /// While people are active, `on_keep_alive` runs at most once per this
     /// period for the whole session. Default: `None` (no keep-alive).
     pub keep_alive: Option<Duration>,
@@ -243,6 +248,7 @@ impl Default for Options {
             started_at: None,
             storage_key: crate::core::DEFAULT_STORAGE_KEY.into(),
             cross_tab: true,
+            closed_timeout: None,
             keep_alive: None,
             on_sign_out: None,
             on_warning: None,
@@ -321,6 +327,7 @@ fn field(option: Opt) -> &'static str {
         Opt::OnWarning => "on_warning",
         Opt::OnActivity => "on_activity",
         Opt::OnError => "on_error",
+        Opt::ClosedTimeoutMs => "closed_timeout",
         Opt::KeepAliveMs => "keep_alive",
         Opt::OnKeepAlive => "on_keep_alive",
     }
@@ -366,6 +373,7 @@ impl Options {
             keep_alive_ms: self.keep_alive.map(ms),
             on_keep_alive: self.on_keep_alive.is_some(),
             confirm_to_stay: self.confirm_to_stay,
+            closed_timeout_ms: self.closed_timeout.map(ms),
         };
         let config = raw.validate().map_err(OptionsError::from_core)?;
         let on_sign_out = self
@@ -426,6 +434,7 @@ impl core::fmt::Debug for Options {
             .field("started_at", &self.started_at)
             .field("storage_key", &self.storage_key)
             .field("cross_tab", &self.cross_tab)
+            .field("closed_timeout", &self.closed_timeout)
             .field("keep_alive", &self.keep_alive)
             .finish_non_exhaustive()
     }

@@ -14,6 +14,7 @@ use gloo_timers::callback::Timeout;
 use super::{io, keep_alive, locks, now, Handler, Inner, Life, Shell};
 use super::{Activity, GuardError, KeepAlive, KeepAliveReply, SignOut, Warning};
 use crate::core::{Answer, Command, Event, Input, Problem, ServerSync};
+use locks::Locks;
 
 /// The longest delay `setTimeout` keeps; a later wake just re-arms.
 const MAX_DELAY_MS: u64 = 0x7fff_ffff;
@@ -156,9 +157,12 @@ fn lock_answer(inner: &Inner, what: LockAnswer) -> locks::Answer {
                 // A hold that fails leaves the pause to this tab.
                 LockAnswer::Hold if answer.is_ok() => Answer::HoldGranted,
                 LockAnswer::Hold => return,
-                // A probe that fails finds no hold: the stored last
-                // activity stands.
-                LockAnswer::Probe => Answer::HoldProbed(answer == Ok(true)),
+                // A probe that fails finds no hold (the stored last
+                // activity stands) and no open page.
+                LockAnswer::Probe => {
+                    let (held, open) = answer.unwrap_or((false, false));
+                    Answer::Probed { held, open }
+                }
                 // A wait that fails ends as if released: the idle window
                 // runs again from now.
                 LockAnswer::Release => Answer::HoldReleased,
@@ -185,10 +189,15 @@ impl Shell {
                     }
                 }
                 Command::Hold(false) => res.hold = None,
-                Command::ProbeHold => {
+                Command::Probe => {
                     if let Some(locks) = &res.locks {
                         locks.probe(lock_answer(inner, LockAnswer::Probe));
                     }
+                }
+                Command::Presence(on) => {
+                    res.presence = on
+                        .then(|| res.locks.as_ref().map(Locks::presence))
+                        .flatten();
                 }
                 Command::AwaitRelease => {
                     if let Some(locks) = &res.locks {
@@ -228,6 +237,7 @@ impl Shell {
                     reason: r,
                     at,
                     remote,
+                    ..
                 } => {
                     ended = true;
                     let e = SignOut {

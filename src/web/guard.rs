@@ -100,6 +100,7 @@ impl Guard {
                 locks,
                 timer: None,
                 hold: None,
+                presence: None,
                 keep_alive_lock: None,
                 activity,
                 _listeners: listeners,

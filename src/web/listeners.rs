@@ -19,8 +19,11 @@ enum Heard {
     /// An activity event that needs the core (the listener filters out
     /// synthetic events unless they count, and records quiet ones itself).
     Activity,
-    /// The page came back (focus, visibility, back-forward cache).
+    /// The page came back (focus, visibility).
     Recheck,
+    /// The page was shown (`pageshow`): from the back-forward cache when
+    /// `persisted`.
+    Shown,
     /// The page goes away.
     Leave,
     /// Another tab wrote the record.
@@ -49,6 +52,10 @@ fn on_event(inner: &Inner, heard: Heard, e: JsValue) {
     match heard {
         Heard::Activity => handle(inner, Input::Activity),
         Heard::Recheck => handle(inner, Input::Wake),
+        Heard::Shown => {
+            let persisted = super::keep_alive::get(&e, "persisted").is_truthy();
+            handle(inner, if persisted { Input::Shown } else { Input::Wake })
+        }
         Heard::Leave => handle(inner, Input::Leave),
         Heard::Storage => {
             let Some(e) = e.dyn_ref::<StorageEvent>() else {
@@ -106,7 +113,8 @@ pub fn attach(
     if let Some(window) = web_sys::window() {
         // Timers lie (sleep, throttled background tabs): check the clock
         // whenever the page comes back.
-        add(&window, &["focus", "pageshow"], Heard::Recheck);
+        add(&window, &["focus"], Heard::Recheck);
+        add(&window, &["pageshow"], Heard::Shown);
         if let Some(document) = window.document() {
             add(&document, &["visibilitychange"], Heard::Recheck);
         }

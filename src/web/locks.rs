@@ -32,6 +32,8 @@ use super::keep_alive::{get, when_settled};
 pub const NAME_PREFIX: &str = "session-guard:hold:";
 /// The same for the session's keep-alive lock.
 pub const KEEP_ALIVE_PREFIX: &str = "session-guard:keep-alive:";
+/// The same for the lock every open page of the session holds.
+pub const PRESENCE_PREFIX: &str = "session-guard:presence:";
 
 #[wasm_bindgen]
 extern "C" {
@@ -51,19 +53,24 @@ extern "C" {
 }
 
 /// How a request or probe went: `Err` with its failure; a probe's `Ok`
-/// says whether the lock is held, a request's is `Ok(true)`.
-pub type Answer = Box<dyn FnOnce(Result<bool, JsValue>)>;
+/// says whether the hold lock and the presence lock are held, a request's
+/// is `Ok((true, true))`.
+pub type Answer = Box<dyn FnOnce(Result<(bool, bool), JsValue>)>;
 
 /// Calls `answer` once `result` settles, from a promise reaction: `Err`
 /// with the rejection or with what the call threw; when it fulfilled,
-/// `Ok(true)`, or for a `query()` of `name`, whether the lock is held.
-fn settled(result: Result<JsValue, JsValue>, query_of: Option<JsValue>, answer: Answer) {
+/// `Ok((true, true))`, or for a `query()` of `names`, whether each lock is
+/// held.
+fn settled(result: Result<JsValue, JsValue>, query_of: Option<[JsValue; 2]>, answer: Answer) {
     when_settled(result, move |outcome| {
         answer(outcome.map(|state| {
-            query_of.map_or(true, |name| {
-                get(&state, "held")
-                    .dyn_into::<Array>()
-                    .is_ok_and(|held| held.iter().any(|l| get(&l, "name") == name))
+            query_of.map_or((true, true), |[a, b]| {
+                let held = get(&state, "held").dyn_into::<Array>().ok();
+                let has = |name: &JsValue| {
+                    held.as_ref()
+                        .is_some_and(|h| h.iter().any(|l| get(&l, "name") == *name))
+                };
+                (has(&a), has(&b))
             })
         }))
     });
@@ -75,6 +82,7 @@ pub struct Locks {
     manager: LockManager,
     name: String,
     keep_alive_name: String,
+    presence_name: String,
     abort: AbortController,
 }
 
@@ -92,17 +100,18 @@ impl Locks {
             manager: manager.unchecked_into(),
             name: [NAME_PREFIX, storage_key].concat(),
             keep_alive_name: [KEEP_ALIVE_PREFIX, storage_key].concat(),
+            presence_name: [PRESENCE_PREFIX, storage_key].concat(),
             abort: AbortController::new().ok()?,
         })
     }
 
     /// `navigator.locks.request()` of the session's lock, with the guard's
     /// signal.
-    fn request(&self, exclusive: bool, callback: &JsValue) -> Result<JsValue, JsValue> {
+    fn request(&self, name: &str, exclusive: bool, callback: &JsValue) -> Result<JsValue, JsValue> {
         let mode = if exclusive { "exclusive" } else { "shared" };
         let signal = self.abort.signal().into();
         let options = super::events::object(&[("mode", mode.into()), ("signal", signal)]);
-        self.manager.request(&self.name, &options, callback)
+        self.manager.request(name, &options, callback)
     }
 
     /// Requests the shared lock: `granted(Ok(true))` once it is held, or
@@ -114,17 +123,26 @@ impl Locks {
     /// callback is gone, so the call throws. The guard's signal withdraws it
     /// on `destroy()` or the end.
     pub fn hold(&self, granted: Answer) -> Hold {
+        self.shared(&self.name, granted)
+    }
+
+    /// Requests the presence lock (shared): held while this page is open.
+    pub fn presence(&self) -> Hold {
+        self.shared(&self.presence_name, Box::new(drop))
+    }
+
+    fn shared(&self, name: &str, granted: Answer) -> Hold {
         let granted = Rc::new(Cell::new(Some(granted)));
         let release = Rc::new(Cell::new(None));
         let (slot, on_grant) = (release.clone(), granted.clone());
         let callback = Closure::new(move |_lock| {
             let promise = Promise::new(&mut |resolve, _| slot.set(Some(resolve)));
             if let Some(f) = on_grant.take() {
-                f(Ok(true));
+                f(Ok((true, true)));
             }
             promise.into()
         });
-        let result = self.request(false, callback.as_ref());
+        let result = self.request(name, false, callback.as_ref());
         let failed = granted.clone();
         settled(
             result,
@@ -152,10 +170,12 @@ impl Locks {
             .request(&self.keep_alive_name, &options, callback)
     }
 
-    /// `answer(Ok(held))`: whether any tab of the origin holds the lock.
+    /// `answer(Ok((held, open)))`: whether any tab of the origin holds the
+    /// session (its hold lock), and whether a page of it is open (its
+    /// presence lock).
     pub fn probe(&self, answer: Answer) {
-        let name = Some(JsValue::from_str(&self.name));
-        settled(self.manager.query(), name, answer);
+        let names = [&self.name, &self.presence_name].map(|n| JsValue::from_str(n));
+        settled(self.manager.query(), Some(names), answer);
     }
 
     /// `released(Ok(true))` once no tab holds the lock (an exclusive request
@@ -164,7 +184,7 @@ impl Locks {
     pub fn await_release(&self, released: Answer) {
         // `Function.prototype` does nothing: the lock goes at once.
         let nothing = get(&get(&js_sys::global(), "Function"), "prototype");
-        settled(self.request(true, &nothing), None, released);
+        settled(self.request(&self.name, true, &nothing), None, released);
     }
 }
 

@@ -96,6 +96,8 @@ struct Resources {
     locks: Option<Locks>,
     timer: Option<(Timeout, u64)>,
     hold: Option<Hold>,
+    /// This page's presence lock (it is open).
+    presence: Option<Hold>,
     /// The session's keep-alive lock while this tab calls.
     keep_alive_lock: Option<keep_alive::KeepAliveLock>,
     /// The activity listener: it records the time of quiet events itself.

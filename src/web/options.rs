@@ -170,6 +170,7 @@ pub fn read(options: &JsValue) -> Result<Setup, JsValue> {
         keep_alive_ms: r.number(Opt::KeepAliveMs)?,
         on_keep_alive: on_keep_alive.is_some(),
         confirm_to_stay: r.boolean(Opt::ConfirmToStay)?,
+        closed_timeout_ms: r.number(Opt::ClosedTimeoutMs)?,
     };
     let config = raw.validate().map_err(
         |OptionError {

@@ -1,5 +1,5 @@
 /** Why a session ended. */
-export type SignOutReason = "idle" | "absolute" | "manual";
+export type SignOutReason = "idle" | "absolute" | "manual" | "closed";
 /** What `state()` returns. */
 export type SessionState = "active" | "warning" | "paused" | "signedOut";
 
@@ -11,12 +11,17 @@ export interface SignOutEvent {
   at: number;
   /** True in a tab that learned of the end from another tab. */
   remote: boolean;
+  /**
+   * True when the back-forward cache shows this page again after the end
+   * (the user pressed Back): leave the page again, or hide its content.
+   */
+  restored?: true;
 }
 
 /** Passed to `onWarning`. */
 export interface WarningEvent {
   /** The deadline that will end the session: `"idle"` or `"absolute"`. */
-  reason: Exclude<SignOutReason, "manual">;
+  reason: "idle" | "absolute";
   /** Ms left when the warning fired. */
   remainingMs: number;
   /** Epoch ms of the end. */
@@ -56,7 +61,7 @@ export interface SessionSnapshot {
   /** As `remainingMs()` returns it. */
   remainingMs: number;
   /** The open warning, or `null`. */
-  warning: { reason: Exclude<SignOutReason, "manual">; expiresAt: number } | null;
+  warning: { reason: "idle" | "absolute"; expiresAt: number } | null;
   /** Another tab's pause holds the session. */
   held: boolean;
   /** How the session ended, once it has; `null` before. */
@@ -86,7 +91,7 @@ export interface SessionGuardOptions {
   warnBeforeMs?: number | undefined;
   /** While true, activity events do not close an open warning: only `touch()` (the app's "Stay signed in") or `signOut()` does. @default false */
   confirmToStay?: boolean | undefined;
-  /** DOM event types that count as activity (see `ActivityEventType`). @default ["pointerdown","pointermove","keydown","wheel","touchstart","scroll"] */
+  /** DOM event types that count as activity (see `ActivityEventType`). @default ["pointerdown","pointermove","keydown","wheel","touchstart"] */
   events?: readonly ActivityEventType[] | undefined;
   /** Where activity is listened for (capture phase, passive). @default document */
   target?: EventTarget | undefined;
@@ -106,6 +111,8 @@ export interface SessionGuardOptions {
   onActivity?: ((event: ActivityEvent) => void) | undefined;
   /** Receives errors thrown by callbacks, storage failures and rejected records. @default console.error */
   onError?: ((error: unknown) => void) | undefined;
+  /** The session ends (reason `"closed"`) when no page of it has been open for this long; a reload, a navigation within the app or a new tab within it continues the session. Needs `crossTab`. `-1`: off. @default -1 */
+  closedTimeoutMs?: number | undefined;
   /** While people are active, `onKeepAlive` runs at most once per this period for the whole session; `-1`: off. @default -1 */
   keepAliveMs?: number | undefined;
   /** Tells the server the user is active; required when `keepAliveMs` is on. May return a Promise (any thenable); an object it returns or resolves to is applied as `sync(value)`; a throw or rejection goes to `onError`. Annotate the return type (`Promise<ServerDeadlines>`) to have a misspelled field caught. */

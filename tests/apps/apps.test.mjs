@@ -12,6 +12,11 @@
 //     StrictMode still runs one guard); two tabs share one session; a
 //     session that ended while no tab was open never shows the dashboard;
 //     a missing .wasm signs out;
+//   - the warning dialog's accessibility (tests/apps/a11y.mjs): axe-core finds
+//     no violation with it open; focus moves to "Stay signed in", Tab stays
+//     in the dialog, Escape stays signed in and focus goes back; its polite
+//     live region speaks at the paced steps only (2 changes in 60 s) while
+//     the visible countdown ticks every second;
 //   - (React 19) the README's Vitest test, in the app, from the package;
 //     and the README's Jest test in a Jest project (tests/apps/jest/);
 //   - the gzip -9 size of the built app's JS and wasm, against the same app
@@ -33,6 +38,7 @@ import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep, waitUntil } 
 import { countListeners } from "../e2e/counting.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 import { requireBuild } from "../types/tsc.mjs";
+import { dialogTests } from "./a11y.mjs";
 
 const require = createRequire(path.join(ROOT, "package.json"));
 const HERE = path.join(ROOT, "tests", "apps");
@@ -293,6 +299,8 @@ for (const app of APPS) {
       assert.deepEqual(problems, []);
     });
 
+    dialogTests(app, { open, dashboard, dialog });
+
     test("Enter on the focused \"Sign out\" button signs out", async (t) => {
       const { clock, page } = await open(t, app);
       await dashboard(page);
@@ -395,7 +403,7 @@ for (const app of APPS) {
           `(install ${(app.installMs / 1000).toFixed(1)} s, builds ${(app.buildMs / 1000).toFixed(1)} s)`,
       );
       assert.ok(cost > 0);
-      // The core (wasm + glue) is about 31 KB; a binding adds about 1 KB more.
+      // The core (wasm + glue) is about 34 KB; a binding adds about 1 KB more.
       assert.ok(cost < 36_000, `the package costs the app ${cost} B gzip -9`);
     });
   });

@@ -21,6 +21,8 @@ pub enum Call {
     Activity,
     Tick,
     Receive,
+    /// The back-forward cache shows the page again.
+    Shown,
     /// A message about a hold (another tab's pause began or ended).
     ReceiveHold,
     SignOut,
@@ -30,7 +32,7 @@ pub enum Call {
     Sync,
     Leave,
     AnnounceHold,
-    HoldProbed,
+    Probed,
     HoldReleased,
 }
 
@@ -49,7 +51,8 @@ impl Call {
             Input::Sync(_) => Call::Sync,
             Input::Leave => Call::Leave,
             Input::Answer(Answer::HoldGranted) => Call::AnnounceHold,
-            Input::Answer(Answer::HoldProbed(_)) => Call::HoldProbed,
+            Input::Answer(Answer::Probed { .. }) => Call::Probed,
+            Input::Shown => Call::Shown,
             Input::Answer(Answer::HoldReleased) => Call::HoldReleased,
             Input::Wake
             | Input::Answer(Answer::KeepAliveLock(_) | Answer::KeepAliveDone { .. }) => Call::Tick,
@@ -123,10 +126,12 @@ impl World {
     /// clock's time, as the shell's `apply` does (the quiet activity first,
     /// then the input; what it stored goes out as `storage` events, its
     /// commands are carried out and its events heard, the timer re-armed).
-    /// Nothing once the guard has ended or its page has gone.
+    /// Nothing once its page has gone, or once the guard has ended but
+    /// for `Input::Shown` (the one listener an ended guard keeps).
     pub(super) fn drive(&mut self, i: usize, input: Input<'_>) -> Result<(), String> {
         self.step()?;
-        if !self.tabs[i].open || !self.tabs[i].live {
+        let t = &self.tabs[i];
+        if !t.open || !(t.live || input == Input::Shown) {
             return Ok(());
         }
         self.watch(|m, w| {
@@ -238,7 +243,8 @@ impl World {
                     self.note(i, format!("{by:?}: posts {what} (arrives at {})", at - T0));
                 }
                 Command::Hold(_)
-                | Command::ProbeHold
+                | Command::Probe
+                | Command::Presence(_)
                 | Command::AwaitRelease
                 | Command::ClaimKeepAlive
                     if !self.locks =>
@@ -249,7 +255,8 @@ impl World {
                     self.tabs[i].holding = on;
                     grant |= on;
                 }
-                Command::ProbeHold => probe = true,
+                Command::Probe => probe = true,
+                Command::Presence(on) => self.tabs[i].present = on,
                 Command::AwaitRelease => self.tabs[i].awaiting = true,
                 Command::ClaimKeepAlive => claim = true,
                 Command::ReleaseKeepAlive => {
@@ -279,7 +286,10 @@ impl World {
                 }
             }
             self.watch(|m, w| m.event(w, i, &e))?;
-            if let Event::SignedOut { .. } = e {
+            if let Event::SignedOut {
+                restored: false, ..
+            } = e
+            {
                 self.ended(i);
             }
         }
@@ -309,10 +319,11 @@ impl World {
             self.drive(i, Input::Answer(Answer::HoldGranted))?;
         }
         if probe {
-            let held = (0..self.tabs.len())
-                .filter(|&j| j != i && self.tabs[j].open && self.tabs[j].live)
-                .any(|j| self.tabs[j].holding);
-            self.drive(i, Input::Answer(Answer::HoldProbed(held)))?;
+            // The locks' query sees every page's locks, this one's too.
+            let live = |t: &&Tab| t.open && t.live;
+            let held = self.tabs.iter().filter(live).any(|t| t.holding);
+            let open = self.tabs.iter().filter(live).any(|t| t.present);
+            self.drive(i, Input::Answer(Answer::Probed { held, open }))?;
         }
         self.arm(i);
         Ok(())
@@ -326,6 +337,7 @@ impl World {
         t.holding = false;
         t.awaiting = false;
         t.keep_alive_lock = false;
+        t.present = false;
         t.armed = None;
         t.quiet_until = 0;
         if let (Some(with_start), true) = (t.opts.sign_in_again, t.open) {

@@ -69,6 +69,8 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         id: started_at,
         login: false,
         after: 0,
+        left_at: 0,
+        ping: None,
         sign_in: started_at,
         server: ServerDeadlines::default(),
         keep_alive_at: started_at,

@@ -28,6 +28,8 @@ pub struct Opts {
     pub keep_alive: Option<u64>,
     /// `confirmToStay`
     pub confirm_to_stay: bool,
+    /// `closedTimeoutMs`, or off.
+    pub closed: Option<u64>,
     /// The page's timers fire this late (a sleeping laptop, a throttled
     /// background tab).
     pub late: u64,
@@ -51,6 +53,7 @@ impl Default for Opts {
             started_at: None,
             keep_alive: None,
             confirm_to_stay: false,
+            closed: None,
             late: 0,
             answer_after: None,
             sign_in_again: None,
@@ -88,6 +91,7 @@ impl Opts {
             keep_alive_ms: self.keep_alive.map(|ms| ms as f64),
             on_keep_alive: self.keep_alive.is_some(),
             confirm_to_stay: self.confirm_to_stay,
+            closed_timeout_ms: self.closed.map(|ms| ms as f64),
         };
         raw.validate()
             .unwrap_or_else(|e| panic!("invalid options {self:?}: {e}"))
@@ -137,6 +141,9 @@ impl fmt::Debug for Opts {
         }
         if self.confirm_to_stay {
             f.write_str(", confirmToStay")?;
+        }
+        if let Some(c) = self.closed {
+            write!(f, ", closedTimeoutMs {c}")?;
         }
         if let Some(k) = self.keep_alive {
             write!(f, ", keep-alive every {k} ms")?;

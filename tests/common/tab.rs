@@ -33,8 +33,14 @@ pub enum Effect {
     Rejected(RecordError),
     /// Any other `Event::Error`.
     Problem(Problem),
+    /// `Event::SignedOut` once more, `restored` (the page was shown again).
+    Restored {
+        reason: Reason,
+        at: u64,
+    },
     Hold(bool),
-    ProbeHold,
+    Probe,
+    Presence(bool),
     AwaitRelease,
     ClaimKeepAlive,
     /// `Command::ReleaseKeepAlive`
@@ -53,7 +59,15 @@ impl From<Event> for Effect {
                 remaining_ms,
                 expires_at,
             },
-            Event::SignedOut { reason, at, remote } => Effect::SignedOut { reason, at, remote },
+            Event::SignedOut {
+                reason,
+                at,
+                restored: true,
+                ..
+            } => Effect::Restored { reason, at },
+            Event::SignedOut {
+                reason, at, remote, ..
+            } => Effect::SignedOut { reason, at, remote },
             Event::Activity { at, remote } => Effect::Activity { at, remote },
             Event::KeepAlive {
                 call,
@@ -74,7 +88,8 @@ impl Effect {
         Some(match c {
             Command::Post(_) => return None,
             Command::Hold(on) => Effect::Hold(*on),
-            Command::ProbeHold => Effect::ProbeHold,
+            Command::Probe => Effect::Probe,
+            Command::Presence(on) => Effect::Presence(*on),
             Command::AwaitRelease => Effect::AwaitRelease,
             Command::ClaimKeepAlive => Effect::ClaimKeepAlive,
             Command::ReleaseKeepAlive => Effect::KeepAliveOver,
@@ -112,6 +127,8 @@ pub struct Tab {
     pub awaiting: bool,
     /// The tab holds the session's keep-alive lock.
     pub keep_alive_lock: bool,
+    /// The tab holds the session's presence lock.
+    pub present: bool,
     /// It dropped the keep-alive lock in the call under way.
     pub releasing: bool,
     /// When the last message this page sent arrives (keeps their order).
@@ -144,6 +161,7 @@ impl Tab {
             holding: false,
             awaiting: false,
             keep_alive_lock: false,
+            present: false,
             releasing: false,
             channel_tail: 0,
             effects: Vec::new(),
@@ -194,6 +212,16 @@ impl Tab {
                 Effect::Problem(p) => Some((*t, p)),
                 _ => None,
             })
+            .collect()
+    }
+    /// Every effect but the questions every start asks where there are Web
+    /// Locks (is a tab holding the session, is a page open) and the presence
+    /// this page then takes.
+    pub fn beyond_start(&self) -> Vec<Effect> {
+        self.effects
+            .iter()
+            .map(|(_, e)| *e)
+            .filter(|e| !matches!(e, Effect::Probe | Effect::Presence(true)))
             .collect()
     }
     pub fn rejections(&self) -> usize {

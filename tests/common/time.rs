@@ -39,6 +39,12 @@ impl World {
     /// Delivers the messages held back while `bus.hold_messages` was set.
     pub fn deliver(&mut self) {
         self.bus.hold_messages = false;
+        self.settle();
+    }
+
+    /// Delivers whatever has arrived by now, and answers the waits for a
+    /// release: everything but timers.
+    pub fn settle(&mut self) {
         self.act(|_| Ok(()));
     }
 

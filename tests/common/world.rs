@@ -256,6 +256,7 @@ impl World {
         t.holding = false;
         t.awaiting = false;
         t.keep_alive_lock = false;
+        t.present = false;
         t.armed = None;
         self.fact(tab, Fact::Closed);
     }

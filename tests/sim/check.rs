@@ -61,7 +61,12 @@ impl Checks {
                 remaining_ms,
                 expires_at,
             } => self.check_idle(w, i, true, expires_at - remaining_ms, expires_at),
-            Event::SignedOut { reason, remote, at } => {
+            Event::SignedOut {
+                reason,
+                remote,
+                at,
+                restored: false,
+            } => {
                 let n = w.tabs[i].sign_outs().len();
                 if n > 1 {
                     return Err(format!("tab {i} ended {n} times"));

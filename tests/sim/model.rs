@@ -198,7 +198,9 @@ impl Model {
     /// and every hold that binds `tab` as activity (and the end of every
     /// hold of the session), or its absolute end, or the server's.
     /// Activity or a switch at `T` itself does not count: a due end is
-    /// never extended. Only moments after the tab opened count.
+    /// never extended; but another tab's activity at that very moment does
+    /// (that tab could not know it came too late). Only moments after the
+    /// tab opened count.
     pub fn due(&self, sid: Sid, tab: usize, opts: &Opts, opened: u64) -> Option<u64> {
         let info = self.sessions.get(&sid)?;
         let absolute = opts.max_ms().map(|m| info.start + m);
@@ -229,13 +231,19 @@ impl Model {
         // The tab's window binds from the moment it opened: it finds the
         // session as it stands then (activity at that instant included).
         let after = opened.max(info.begun);
+        let others_at = |t: u64| {
+            self.activity
+                .get(&sid)
+                .is_some_and(|list| list.iter().any(|&(a, j)| a == t && j != tab))
+        };
         let mut idle = None;
         for (k, &p) in points.iter().enumerate() {
             let next = points.get(k + 1).copied().unwrap_or(u64::MAX);
             if next <= after || spans.iter().any(|&(from, to)| from <= p && next <= to) {
                 continue;
             }
-            idle = first_due(p, p.max(after) + 1, next, switches, info.remember_me, opts);
+            let last = if others_at(next) { next - 1 } else { next };
+            idle = first_due(p, p.max(after) + 1, last, switches, info.remember_me, opts);
             if idle.is_some() {
                 break;
             }

@@ -189,7 +189,12 @@ impl Monitor for Checks {
         self.check_event(w, i, e)?;
         let (now, sid) = (w.now, w.tabs[i].sid);
         match *e {
-            Event::SignedOut { reason, at, remote } => {
+            Event::SignedOut {
+                reason,
+                at,
+                remote,
+                restored: false,
+            } => {
                 self.model.end_hold(i, now);
                 self.model.first_end(sid, now);
                 self.model.ends.push(crate::model::Ended {
@@ -213,7 +218,7 @@ impl Monitor for Checks {
             Event::Error(Problem::Rejected(r)) => {
                 return Err(format!("tab {i}: a record was rejected: {r:?}"));
             }
-            Event::Warning { .. } | Event::Activity { .. } => {}
+            Event::Warning { .. } | Event::Activity { .. } | Event::SignedOut { .. } => {}
             Event::KeepAlive { .. } => {
                 self.calls.push((now, i, sid));
                 let opts = &w.tabs[i].opts;

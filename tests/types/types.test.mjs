@@ -6,6 +6,7 @@
 //   usage.ts        must compile (and its @ts-expect-error lines must stay errors),
 //                   with skipLibCheck off, under lib dom + es2020 as under esnext
 //   disposable.ts   `using` a guard, with lib "esnext.disposable" (or "esnext")
+//   bindings.ts     the framework bindings' live state (session-guard/react, /vue, /svelte)
 //   fail.ts         must NOT compile, with exactly the errors marked in it
 
 import { test } from "node:test";
@@ -86,7 +87,7 @@ test("the declarations hold what a user needs and none of wasm-bindgen's interna
   assert.doesNotMatch(classBody, /\bfree\(|Symbol\.dispose/, "no free() beside destroy(), no [Symbol.dispose] member that needs a lib");
 });
 
-test("usage.ts and disposable.ts type-check under --strict (the @ts-expect-error lines stay errors)", () => {
+test("usage.ts, disposable.ts and bindings.ts type-check under --strict (the @ts-expect-error lines stay errors)", () => {
   requireBuild();
   const result = tsc(path.join(HERE, "tsconfig.json"));
   assert.deepEqual(result.diagnostics, [], describe(result));

@@ -92,6 +92,16 @@ test("failClosed: false reports the error and does not sign out", async () => {
   expect(seen.at(-1)).toMatchObject({ status: "error", signedOut: null });
 });
 
+test("announcement: the paced time left for a screen reader, beside remainingMs that changes every second", async () => {
+  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  const { seen, Probe } = recorder({ idleTimeoutMs: 120_000, warnBeforeMs: 60_000, onSignOut: () => {} });
+  await act(async () => root.render(h(Probe)));
+  for (let i = 0; i < 121; i++) await act(() => vi.advanceTimersByTimeAsync(1_000)); // one render a second
+  const steps = seen.map((s) => s.announcement).filter((a, i, all) => i === 0 || a !== all[i - 1]);
+  expect(steps).toEqual([null, "1 minute", "40 seconds", "20 seconds", null]);
+  expect(new Set(seen.map((s) => s.remainingMs)).size).toBeGreaterThan(60);
+});
+
 test("one provider serves the tree: its children share one guard and its actions", async () => {
   const onSignOut = vi.fn();
   const seen = [];

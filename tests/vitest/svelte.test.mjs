@@ -78,6 +78,47 @@ test("remaining time is updated about once a second, by one interval cleared on 
   stop();
 });
 
+test("announcement: the time left for a screen reader, changed only at the paced steps while a warning is open", async () => {
+  vi.useFakeTimers({ now: T0 });
+  const store = sessionGuard({ idleTimeoutMs: 5 * 60_000, warnBeforeMs: 3 * 60_000, confirmToStay: true, onSignOut: () => {} });
+  const [values, stop] = watch(store);
+  await vi.advanceTimersByTimeAsync(0);
+  expect(values.at(-1)).toMatchObject({ status: "active", announcement: null });
+  const heard = []; // [seconds left, announcement] at each change
+  for (let left = 5 * 60; left >= 0; left--) {
+    const { announcement } = values.at(-1);
+    if (announcement !== (heard.at(-1)?.[1] ?? null)) heard.push([left, announcement]);
+    if (left) await vi.advanceTimersByTimeAsync(1_000);
+  }
+  expect(values.at(-1).status).toBe("signedOut");
+  expect(heard).toEqual([
+    [180, "3 minutes"],
+    [120, "2 minutes"],
+    [60, "1 minute"],
+    [40, "40 seconds"],
+    [20, "20 seconds"],
+    [0, null],
+  ]);
+  // Each text holds between its steps, while the time left changed every second.
+  expect(new Set(values.map((v) => v.remainingMs)).size).toBeGreaterThan(180);
+  stop();
+});
+
+test("announcement: null again when \"Stay signed in\" closes the warning; an absolute warning has one too", async () => {
+  vi.useFakeTimers({ now: T0 });
+  const store = sessionGuard({ idleTimeoutMs: 60_000, maxDurationMs: 90_000, warnBeforeMs: 30_000, confirmToStay: true, onSignOut: () => {} });
+  const [values, stop] = watch(store);
+  await vi.advanceTimersByTimeAsync(30_000);
+  expect(values.at(-1)).toMatchObject({ status: "warning", warning: { reason: "idle" }, announcement: "40 seconds" });
+  store.staySignedIn();
+  expect(values.at(-1)).toMatchObject({ status: "active", warning: null, announcement: null });
+  await vi.advanceTimersByTimeAsync(35_000);
+  expect(values.at(-1)).toMatchObject({ status: "warning", warning: { reason: "absolute" }, announcement: "40 seconds" });
+  await vi.advanceTimersByTimeAsync(5_000);
+  expect(values.at(-1)).toMatchObject({ warning: { reason: "absolute" }, announcement: "20 seconds" });
+  stop();
+});
+
 test("the actions reach the guard, also before it runs", async () => {
   const onSignOut = vi.fn();
   const store = sessionGuard({ idleTimeoutMs: 60_000, onSignOut });

@@ -1,11 +1,12 @@
 // session-guard/vue under Vitest and happy-dom.
-import { beforeEach, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { createApp, defineComponent, h, nextTick } from "vue";
 import { provideSessionGuard, useSession, useSessionGuard } from "session-guard/vue";
 import { countListeners, guards, leftOver } from "./listeners.mjs";
 
 countListeners();
 beforeEach(() => localStorage.clear());
+afterEach(() => vi.useRealTimers());
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 function mount(component) {
@@ -87,5 +88,26 @@ test("provideSessionGuard serves the descendants with one guard; a failed start 
   expect(String(onError.mock.calls[0][0])).toMatch(/evnts/);
   expect(onSignOut.mock.calls[0][0]).toMatchObject({ reason: "error" });
   expect(guards()).toBe(0);
+  unmount();
+});
+
+test("announcement is a ref that changes only at the paced steps: what reads it renders 5 times in a 2-minute session with a 60-second warning", async () => {
+  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  const rendered = [];
+  const { el, unmount } = mount(
+    defineComponent({
+      setup() {
+        const { announcement } = useSessionGuard({ idleTimeoutMs: 120_000, warnBeforeMs: 60_000, onSignOut: () => {} });
+        return () => {
+          rendered.push(announcement.value);
+          return h("p", { "aria-live": "polite" }, announcement.value ?? "");
+        };
+      },
+    }),
+  );
+  await vi.advanceTimersByTimeAsync(90_000);
+  expect(el.textContent).toBe("40 seconds");
+  await vi.advanceTimersByTimeAsync(31_000);
+  expect(rendered).toEqual([null, "1 minute", "40 seconds", "20 seconds", null]);
   unmount();
 });

@@ -9,6 +9,8 @@ fn rec() -> Record {
         id: NOW - 10_000,
         login: false,
         after: 0,
+        left_at: 0,
+        ping: None,
         started_at: NOW - 10_000,
         sign_in: NOW - 10_000,
         server: ServerDeadlines::default(),
@@ -275,6 +277,8 @@ fn valid_record() -> impl Strategy<Value = Record> {
                     id: start + id_gap,
                     login,
                     after: if login { start / 2 } else { 0 },
+                    left_at: if remember_me { start + gap } else { 0 },
+                    ping: (!remember_me).then_some(held),
                     started_at: start,
                     sign_in: start + id_gap,
                     server: ServerDeadlines {

@@ -25,9 +25,14 @@ pub enum Input<'a> {
     /// `touch()`: activity by definition (an API call, a playing video,
     /// "Stay signed in").
     Touch,
-    /// The timer fired, or the page became visible, got focus or was shown
-    /// again: act on whatever is due.
+    /// The timer fired, or the page became visible or got focus: act on
+    /// whatever is due.
     Wake,
+    /// The back-forward cache shows the page again (`pageshow` with
+    /// `persisted`): a page starting again. After the end, the end is told
+    /// once more ([`Event::SignedOut`](super::Event::SignedOut) with
+    /// `restored`), so the app can leave a page it had left before.
+    Shown,
     /// Another tab's record or message (the channel, or a `storage` event
     /// with the key's new value).
     Message(&'a str),
@@ -44,8 +49,9 @@ pub enum Input<'a> {
     SignOut,
     /// `sync(server)`, checked ([`ServerSync::checked`]).
     Sync(ServerSync),
-    /// The page goes away (`pagehide`) or the guard is destroyed: write
-    /// what the others must know, and end this tab's hold.
+    /// The page goes away (`pagehide`, into the back-forward cache too) or
+    /// the guard is destroyed: write what the others must know, and drop
+    /// every lock (the hold ends, the page no longer counts as open).
     Leave,
     /// The shell's answer to one of the core's requests.
     Answer(Answer),
@@ -58,9 +64,14 @@ pub enum Answer {
     /// [`Command::Hold(true)`](super::Command::Hold): the hold is granted.
     /// (A hold that fails is never answered: the pause stays this tab's.)
     HoldGranted,
-    /// [`Command::ProbeHold`](super::Command::ProbeHold): whether a tab
-    /// still holds the session (a probe that fails answers `false`).
-    HoldProbed(bool),
+    /// [`Command::Probe`](super::Command::Probe) (a probe that fails
+    /// answers `false` twice).
+    Probed {
+        /// A tab holds the session (its hold lock is held).
+        held: bool,
+        /// Another page of the session is open (its presence lock is held).
+        open: bool,
+    },
     /// [`Command::AwaitRelease`](super::Command::AwaitRelease): no tab
     /// holds the session any more (a wait that fails answers this too).
     HoldReleased,
@@ -114,7 +125,15 @@ impl Session {
             self.active_at(at);
             return;
         }
-        if self.ended.is_some() {
+        if let Some(end) = self.ended {
+            if input == Input::Shown {
+                self.events.push_back(super::Event::SignedOut {
+                    reason: end.reason,
+                    at: end.at,
+                    remote: self.ended_remote,
+                    restored: true,
+                });
+            }
             return;
         }
         let now = self.clock(now, storage);
@@ -135,6 +154,7 @@ impl Session {
         }
         match input {
             Input::Recorded(_) | Input::Wake => {}
+            Input::Shown => self.shown(now, storage),
             Input::Activity if self.confirm_to_stay && self.warned.is_some() => {}
             Input::Activity | Input::Touch => self.touch(now),
             Input::Message(_) => match message {
@@ -179,7 +199,7 @@ impl Session {
     fn answer(&mut self, answer: Answer, now: u64, storage: &mut dyn Storage) {
         match answer {
             Answer::HoldGranted => self.announce_hold(true, now, storage),
-            Answer::HoldProbed(held) => self.hold_probed(held),
+            Answer::Probed { held, open } => self.probed(held, open, now, storage),
             Answer::HoldReleased => self.hold_released(now),
             Answer::KeepAliveLock(granted) => self.keep_alive_lock(granted, now, storage),
             Answer::KeepAliveDone { call, answer } => {
@@ -225,14 +245,16 @@ impl Session {
         if self.paused {
             self.active_at(now);
         }
-        if self.cross_tab && !self.unpublished() {
-            self.reread(now, storage);
-        }
-        if self.unpublished() {
+        if self.cross_tab {
+            // The last page to leave says when (`closedTimeoutMs`).
+            self.left_at = self.left_at.max(now);
+            self.dirty = true;
             self.publish(now, storage);
         }
         if self.paused {
             self.end_hold(now, storage);
         }
+        self.absent();
+        self.stop_keep_alive();
     }
 }

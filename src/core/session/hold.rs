@@ -7,16 +7,17 @@
 //! the hold's end ([`Command::AwaitRelease`], answered by
 //! [`Answer::HoldReleased`]); the browser drops a lock when its page goes
 //! away, so a closed tab never leaves the session held. The stored record
-//! says `held` meanwhile, and a tab that opens during a pause checks
-//! whether the hold still stands ([`Command::ProbeHold`], answered by
-//! [`Answer::HoldProbed`]). Without locks a pause is announced at once, the
+//! says `held` meanwhile, and a tab that opens checks whether a hold stands
+//! ([`Command::Probe`], answered by [`Answer::Probed`]: presence.rs); a
+//! stored flag holds its idle end until the answer. Without locks a pause
+//! is announced at once, the
 //! paused tab announces the end of its hold itself, and the others restart
 //! their idle window then. The held time counts as activity: the idle
 //! window runs again from the hold's end.
 //!
 //! [`Answer::HoldGranted`]: super::Answer::HoldGranted
 //! [`Answer::HoldReleased`]: super::Answer::HoldReleased
-//! [`Answer::HoldProbed`]: super::Answer::HoldProbed
+//! [`Answer::Probed`]: super::Answer::Probed
 
 use crate::core::record::Record;
 use crate::core::Command;
@@ -80,22 +81,6 @@ impl Session {
         };
         self.commands.push_back(Command::Post(message.encode()));
         self.save(false, storage);
-    }
-
-    /// The answer to [`Command::ProbeHold`]: a tab still holds the session
-    /// (wait for its end), or the stored flag was stale (a crashed tab):
-    /// the session was held until some unknown moment, so nothing counts
-    /// as activity and the stored last activity stands (fails closed).
-    pub(super) fn hold_probed(&mut self, held: bool) {
-        if !self.held {
-            return;
-        }
-        if held {
-            self.commands.push_back(Command::AwaitRelease);
-        } else {
-            self.held = false;
-            self.dirty = true;
-        }
     }
 
     /// No tab holds the session any more: the idle window runs again from

@@ -37,10 +37,12 @@ use super::{State, FUTURE_TOLERANCE_MS};
 mod door;
 mod hold;
 mod news;
+mod presence;
 mod server;
 mod settle;
 
 pub use door::{Answer, Input};
+pub use presence::PING_WAIT_MS;
 pub use server::{ServerSync, SyncError, KEEP_ALIVE_RETRY_MS};
 pub use settle::{ACTIVITY_CALLBACK_INTERVAL_MS, DELIVERY_MARGIN_MS, PUBLISH_INTERVAL_MS};
 
@@ -82,10 +84,12 @@ enum Deadline {
     KeepAlive,
     /// This tab's keep-alive call counts as failed.
     KeepAliveTimeout,
+    /// No open page answered this page's ping.
+    PingWait,
 }
 
 impl Deadline {
-    const ALL: [Deadline; 9] = [
+    const ALL: [Deadline; 10] = [
         Deadline::IdleEnd,
         Deadline::AbsoluteEnd,
         Deadline::Warning,
@@ -95,6 +99,7 @@ impl Deadline {
         Deadline::ServerIdleEnd,
         Deadline::KeepAlive,
         Deadline::KeepAliveTimeout,
+        Deadline::PingWait,
     ];
 
     /// Whether the shell's timer must wake for it.
@@ -144,8 +149,9 @@ pub struct Session {
     /// tabs of the session, this one included.
     horizon: Horizon,
     /// This tab joined the session with a shorter horizon than it had: the
-    /// others may hold back activity it has not heard of yet, so it takes
-    /// no idle action before this time (see `Deadline::IdleEnd`).
+    /// others may hold back activity it has not heard of yet (up to a write
+    /// slot), so it takes no idle action before this time (see
+    /// `Deadline::IdleEnd`), and takes what they held back until then.
     joined_until: u64,
     remember_me: bool,
     remember_at: u64,
@@ -158,6 +164,18 @@ pub struct Session {
     holding: bool,
     warned: Option<u64>,
     ended: Option<End>,
+    /// The end was learned from another tab.
+    ended_remote: bool,
+    /// `closedTimeoutMs`.
+    closed: Option<u64>,
+    /// When a page of the session last went away (`0`: none yet).
+    left_at: u64,
+    /// This page counts as open (holds the presence lock, or answers pings).
+    present: bool,
+    /// What this page asked about the other pages.
+    asking: presence::Asking,
+    /// A ping (`true`) or its answer (`false`) for the next write.
+    ping: Option<bool>,
     /// The ended session this one began after (`0`: none): its end, and
     /// those of older sessions, are not this session's.
     after: u64,
@@ -184,8 +202,9 @@ pub struct Session {
 impl Session {
     /// Starts a guard at `now`: resumes the stored session when it is live
     /// and the same sign-in, else begins a new one. `locks` says whether the
-    /// shell can answer [`Command::ProbeHold`], [`Command::AwaitRelease`]
-    /// and [`Command::ClaimKeepAlive`].
+    /// shell has Web Locks (and carries out [`Command::Probe`],
+    /// [`Command::Presence`], [`Command::Hold`], [`Command::AwaitRelease`]
+    /// and [`Command::ClaimKeepAlive`]).
     pub fn start(config: &Config, locks: bool, now: u64, storage: &mut dyn Storage) -> Session {
         // A start ahead of the page's clock (the server's clock runs ahead of
         // the user's) is taken as now: the guard never fails open over a
@@ -229,6 +248,12 @@ impl Session {
             holding: false,
             warned: None,
             ended: None,
+            ended_remote: false,
+            closed: config.closed,
+            left_at: 0,
+            present: false,
+            asking: presence::Asking::Nothing,
+            ping: None,
             after: 0,
             dirty: config.cross_tab,
             published_at: None,
@@ -256,12 +281,17 @@ impl Session {
             Some(Ok(r))
                 if r.ended.is_none() && config.started_at.map_or(true, |b| b == r.sign_in) =>
             {
-                s.resume_stored(&r, now)
+                s.resume_stored(&r, now);
+                s.start_here(Some(&r), now);
             }
             // An ended session is never resumed, even by the same start: a
             // new one begins (with a greater id).
-            Some(Ok(r)) if r.ended.is_some() => s.after = r.id,
-            _ => {}
+            other => {
+                if let Some(Ok(r)) = other {
+                    s.after = if r.ended.is_some() { r.id } else { 0 };
+                }
+                s.start_here(None, now);
+            }
         }
         s.settle(now, storage);
         s
@@ -269,29 +299,10 @@ impl Session {
 
     /// Joins the live stored session `r` at start.
     fn resume_stored(&mut self, r: &Record, now: u64) {
-        self.adopt(r);
+        self.adopt(r, now);
+        // A new page is no activity.
         self.last = r.last_activity;
-        // Tell the others at once if this tab acts on idleness sooner, and
-        // give them the time to answer with activity they held back for the
-        // longer horizon.
         self.dirty = self.horizon != r.horizon;
-        // (Held back at most one write slot: a session idle for longer than
-        // that ends at once.)
-        let recent = self
-            .limits
-            .idle_window(self.remember_me)
-            .is_some_and(|w| r.last_activity + w + PUBLISH_INTERVAL_MS > now);
-        if self.dirty && recent {
-            self.joined_until = now + DELIVERY_MARGIN_MS;
-        }
-        if r.held && self.locks {
-            // A tab held the session when it last wrote: hold until the
-            // locks say whether one still does. (Without locks the flag
-            // cannot be checked, and a stale one would hold the session for
-            // ever: it is ignored.)
-            self.held = true;
-            self.commands.push_back(Command::ProbeHold);
-        }
     }
 
     /// The next event for the app, if any.
@@ -346,6 +357,10 @@ impl Session {
             Deadline::KeepAlive => self.keep_alive_due(),
             Deadline::KeepAliveTimeout => match self.turn {
                 Turn::Calling { at, .. } => self.keep_alive.map(|p| at.saturating_add(p)),
+                _ => None,
+            },
+            Deadline::PingWait => match self.asking {
+                presence::Asking::Ping(until) => Some(until),
                 _ => None,
             },
         }
@@ -458,6 +473,8 @@ impl Session {
             held: self.held || self.holding,
             hold_changed: None,
             horizon: self.horizon,
+            left_at: self.left_at,
+            ping: self.ping,
         }
     }
 }

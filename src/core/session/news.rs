@@ -60,10 +60,10 @@ impl Session {
 
     /// When the news of `r` happened, for settling first (see
     /// [`Session::handle`]): the latest of the facts it brings that this
-    /// tab had not, no later than `now`. Activity at the very moment this
-    /// tab's end fell due comes after it (a due end is never extended),
-    /// while another tab's end at that moment is the same end, taken as it
-    /// was told: it counts from the millisecond before. A hold's change
+    /// tab had not, no later than `now`. Another tab's activity or end at
+    /// the very moment this tab's end fell due counts from the millisecond
+    /// before: that tab could not know it came too late, and an end at
+    /// that moment is the same end, taken as it was told. A hold's change
     /// carries no time: it happened now. Another session's news is decided
     /// now.
     pub(super) fn news_moment(&self, r: &Record, now: u64) -> u64 {
@@ -73,7 +73,7 @@ impl Session {
         let newer = |theirs: u64, ours: u64| if theirs > ours { theirs } else { 0 };
         let learned = |l: Option<crate::core::Learned>| l.map_or(0, |l| l.learned);
         [
-            newer(r.last_activity, self.last),
+            newer(r.last_activity, self.last).saturating_sub(1),
             newer(r.remember_at, self.remember_at),
             newer(learned(r.server.end), learned(self.server.end)),
             newer(learned(r.server.idle_end), learned(self.server.idle_end)),
@@ -93,6 +93,7 @@ impl Session {
                 if self.ended.is_some() {
                     return self.store_end(storage);
                 }
+                self.heard_ping(r.ping, now, storage);
                 self.hear_hold(r.hold_changed, now);
                 if self.holding && !r.held && self.ended.is_none() {
                     // A tab that had not heard of this tab's hold wrote the
@@ -103,7 +104,7 @@ impl Session {
                 }
             }
             Verdict::Join => {
-                self.adopt(r);
+                self.adopt(r, now);
                 self.merge(r, now);
                 if self.ended.is_some() {
                     self.store_end(storage);
@@ -122,11 +123,14 @@ impl Session {
     /// Joins the session of `r` as it stands there. This tab's own
     /// activity is activity of that session too, if it came before that
     /// session's idle end: later activity never revives it.
-    pub(super) fn adopt(&mut self, r: &Record) {
+    pub(super) fn adopt(&mut self, r: &Record, now: u64) {
+        // (The moment this tab's own session began is no activity.)
         let own = self.last;
+        let active = own > self.start;
         self.id = r.id;
         self.login = r.login;
         self.after = r.after;
+        self.left_at = r.left_at;
         self.sign_in = r.sign_in;
         self.server = r.server;
         self.keep_alive_at = r.keep_alive_at;
@@ -136,10 +140,18 @@ impl Session {
         self.remember_me = r.remember_me;
         self.remember_at = r.remember_at;
         self.horizon = super::own_horizon(&self.limits).min(r.horizon);
-        if self.idle_end().map_or(true, |end| own < end) {
+        if active && self.idle_end().map_or(true, |end| own < end) {
             self.active_at(own);
         }
         self.dirty = self.last > self.told;
+        if self.horizon != r.horizon {
+            // This tab acts on idleness sooner than the others knew: tell
+            // them at once, and give them the time to answer with activity
+            // they held back for the longer horizon.
+            self.dirty = true;
+            self.published_at = None;
+            self.joined_until = now + super::DELIVERY_MARGIN_MS;
+        }
     }
 
     /// Takes the facts of this session's record. Only facts that never go
@@ -164,6 +176,7 @@ impl Session {
         self.server.end = crate::core::Learned::later(self.server.end, r.server.end);
         self.server.idle_end = crate::core::Learned::later(self.server.idle_end, r.server.idle_end);
         self.keep_alive_at = self.keep_alive_at.max(r.keep_alive_at);
+        self.left_at = self.left_at.max(r.left_at);
     }
 
     /// A message told this tab its session's end: where this page's view of
@@ -186,7 +199,7 @@ impl Session {
     pub(super) fn reread(&mut self, until: u64, storage: &mut dyn Storage) {
         match self.read(storage) {
             Some(Ok(r)) => match self.verdict(&r) {
-                Verdict::Ours if self.news_moment(&r, until) < until => self.merge(&r, until),
+                Verdict::Ours if self.news_moment(&r, until) < until => self.merge(&r, self.latest),
                 Verdict::Ours | Verdict::Join => {}
                 Verdict::Stand => self.dirty = true,
             },

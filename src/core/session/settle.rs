@@ -21,14 +21,21 @@ impl Session {
     /// keep-alive and the record's write.
     pub(super) fn settle(&mut self, now: u64, storage: &mut dyn Storage) {
         self.settle_due(now, storage);
+        if self.ended.is_none() {
+            self.ping_unanswered(now, storage);
+        }
+        if self.ended.is_none() {
+            self.keep_alive_check(now, storage);
+        }
         if self.ended.is_some() {
             return;
         }
-        self.keep_alive_check(now, storage);
-        if self.ended.is_some() {
-            return;
-        }
-        if self.due(Deadline::Publish, now) {
+        if self.ping.is_some() {
+            // A ping, or its answer, goes out at once.
+            self.dirty = true;
+            self.publish(now, storage);
+            self.ping = None;
+        } else if self.due(Deadline::Publish, now) {
             self.publish(now, storage);
         }
     }
@@ -54,6 +61,12 @@ impl Session {
             self.warned = None;
         }
         if t >= at {
+            // A tab that waited for what the others held back (see
+            // `joined_until`) ends when the session's idle end passed.
+            let at = match self.idle_end() {
+                Some(idle) if reason == Reason::Idle => idle.min(at),
+                _ => at,
+            };
             return self.end_here(reason, at, storage);
         }
         if self.due(Deadline::Warning, t) {
@@ -71,14 +84,15 @@ impl Session {
 
     /// When a warning or end is due at `t`: until when the stored record's
     /// news counts before this tab acts. An end that fell due is never
-    /// revived: only what happened before it counts (before its deadline,
-    /// or, for an end that news this tab took has just made due, up to that
-    /// news: see `settled`). A warning is undone by activity: whatever
-    /// happened up to `t` counts.
+    /// revived: only what happened up to it counts (up to its deadline, or,
+    /// for an end that news this tab took has just made due, up to that
+    /// news: see `settled`; another tab's activity at the very moment
+    /// counts, as that tab could not know it came too late). A warning is
+    /// undone by activity: whatever happened up to `t` counts.
     fn reread_until(&self, t: u64) -> Option<u64> {
         let (end, _) = self.earliest_end()?;
         if t >= end {
-            Some(end.max(self.settled + 1))
+            Some(end.max(self.settled) + 1)
         } else if self.due(Deadline::Warning, t) {
             Some(t + 1)
         } else {
@@ -152,7 +166,7 @@ impl Session {
                 Some(Ok(r)) => match self.verdict(&r) {
                     Verdict::Ours => self.merge(&r, now),
                     Verdict::Join => {
-                        self.adopt(&r);
+                        self.adopt(&r, now);
                         self.merge(&r, now);
                     }
                     Verdict::Stand => {}
@@ -219,6 +233,7 @@ impl Session {
             return false;
         }
         self.ended = Some(end);
+        self.ended_remote = remote;
         self.warned = None;
         self.paused = false;
         self.stop_keep_alive();
@@ -226,6 +241,7 @@ impl Session {
             reason: end.reason,
             at: end.at,
             remote,
+            restored: false,
         });
         true
     }

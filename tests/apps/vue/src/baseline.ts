@@ -5,6 +5,7 @@ const session = () => ({
   status: computed(() => "active"),
   warning: computed(() => null),
   remainingMs: computed(() => 0),
+  announcement: computed(() => null),
   staySignedIn() {},
   signOut() {},
 });
