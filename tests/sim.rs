@@ -16,14 +16,16 @@
 //!
 //! Invariants (see `sim/check.rs` for each one precisely):
 //! 1. No tab warns or ends for idleness while the session had activity
-//!    within its window (from the simulator's own model, not from any core).
+//!    within its window (from the simulator's own model, not from any core),
+//!    judged at the moment the core gave the warning or the end.
 //! 2. Once activity stops, every page's guard has ended exactly once, and
-//!    the guards of one session all with the same reason.
+//!    the guards of one session all with the same end (but a tab whose own
+//!    end fell due before the end it heard of: it settles that first).
 //! 3. Cost, with windows of a minute or more and constant activity in one
 //!    tab (`sim/cost.rs`).
 //!
-//! a. No tab ends later than its due end plus its own timers' lateness, and
-//!    no news lets it end later than that.
+//! a. No tab ends later than its due end (the server's deadlines included)
+//!    plus its own timers' lateness, and no news lets it end later than that.
 //! b. No tab's absolute end ever moves later, except by a sign-in.
 //! c. An end never ends another session.
 //! d. The first keep-alive after a hung one comes one period after the hung
@@ -37,8 +39,8 @@
 //! A failure prints what broke with the latest history of the simulation,
 //! and proptest prints the shrunk plan as a script (times in ms from the
 //! start). `PROPTEST_CASES` sets the number of cases of each property;
-//! `PROPTEST_RNG_SEED` replays a run. The properties that fail on the current
-//! core are ignored, each naming its bug of issue 19; run them with
+//! `PROPTEST_RNG_SEED` replays a run. The properties that fail on the
+//! current core are ignored, each naming what breaks; run them with
 //! `cargo test --release --test sim -- --ignored`.
 
 #[path = "sim/check.rs"]

@@ -33,7 +33,8 @@
 //! activity are the first simulator's; `Checks::widened` adds the others.
 //!
 //! Due ends (a) allow the same slack as invariant 1 the other way: a message's
-//! delay, and the time a guard that joins waits for held-back activity.
+//! delay, and the time a guard that joins a session (at its start, or on
+//! news of another session) waits for held-back activity.
 
 use session_guard::core::{Event, Input, Reason};
 
@@ -218,9 +219,10 @@ impl Checks {
                 ms(since)
             ));
         }
-        let paused = self.model.holds.iter().any(|h| {
-            h.to.is_none() && h.binds(sid, i) && (h.tab == i || h.from + MAX_DELAY_MS <= now)
-        });
+        let paused =
+            self.model.holds.iter().any(|h| {
+                h.to.is_none() && h.binds(i) && (h.tab == i || h.from + MAX_DELAY_MS <= now)
+            });
         if self.widened && paused && last_activity != w.wall() {
             return Err(format!(
                 "keep-alive: tab {i} called at {} during a pause with lastActivity {}: \
@@ -305,7 +307,8 @@ impl Checks {
             }
         }
         let due = self.model.due(tab.sid, i, &tab.opts, tab.opened);
-        let bound = due.map(|d| d.max(tab.opened + JOIN_MS) + MAX_DELAY_MS);
+        let joined = self.tabs[i].joined;
+        let bound = due.map(|d| d.max(joined + JOIN_MS) + MAX_DELAY_MS);
         cache.set(Some((shrinks, tab.sid, bound)));
         due.filter(|_| bound.is_some_and(|b| t > b))
     }

@@ -29,6 +29,8 @@ pub struct SessionInfo {
 
 /// A pause, from the grant of its hold to its end.
 pub struct HoldSpan {
+    /// The session of the paused tab (it may join another meanwhile: the
+    /// hold goes with it).
     pub sid: Sid,
     pub tab: usize,
     pub from: u64,
@@ -42,8 +44,11 @@ pub struct HoldSpan {
 }
 
 impl HoldSpan {
-    pub fn binds(&self, sid: Sid, tab: usize) -> bool {
-        self.sid == sid && self.bound.as_ref().map_or(true, |b| b.contains(&tab))
+    /// Whether the hold holds `tab`: every tab with Web Locks (a tab asks
+    /// the lock, whatever session it is in), else the tabs it was
+    /// announced to.
+    pub fn binds(&self, tab: usize) -> bool {
+        self.bound.as_ref().map_or(true, |b| b.contains(&tab))
     }
 }
 
@@ -118,11 +123,14 @@ impl Model {
         }
     }
 
-    /// The server's deadlines of session `sid` as they stand: a sync
-    /// replaces those it names.
+    /// The server's deadlines of session `sid` as they stand (a sync
+    /// replaces those it names), each due no earlier than the sync that
+    /// gave it: a deadline that had passed ends the session then.
     pub fn server_now(&self, sid: Sid) -> (Option<u64>, Option<u64>) {
         let syncs = self.server.get(&sid).map_or(&[][..], |v| &v[..]);
-        let last = |f: fn(&Sync) -> Option<u64>| syncs.iter().rev().find_map(f);
+        let last = |f: fn(&Sync) -> Option<u64>| {
+            syncs.iter().rev().find_map(|s| f(s).map(|t| t.max(s.at)))
+        };
         (last(|s| s.end), last(|s| s.idle_end))
     }
 
@@ -174,7 +182,7 @@ impl Model {
             }
         }
         for h in &self.holds {
-            if !h.binds(sid, tab) {
+            if !h.binds(tab) {
                 continue;
             }
             let from = h.from + MAX_DELAY_MS;
@@ -207,7 +215,7 @@ impl Model {
         let spans: Vec<(u64, u64)> = self
             .holds
             .iter()
-            .filter(|h| h.binds(sid, tab))
+            .filter(|h| h.binds(tab))
             .map(|h| (h.from, h.to.unwrap_or(u64::MAX)))
             .collect();
         let mut points = vec![info.begun];

@@ -21,6 +21,9 @@ pub struct Watch {
     pub remember_before: bool,
     /// `(model shrinks, sid, bound)` of the last due end computed.
     pub due_cache: Cell<Option<(u64, Sid, Option<u64>)>>,
+    /// Real time it joined the session it is in (its start, or news of
+    /// another session it joined).
+    pub joined: u64,
 }
 
 /// What the checks of a call need from before it.
@@ -102,6 +105,7 @@ impl Monitor for Checks {
         }
         self.tabs.push(Watch {
             latest_now: w.wall(),
+            joined: w.now,
             abs_end: w.tabs[i].opts.max_ms().map(|m| v.started_at + m),
             ..Watch::default()
         });
@@ -156,6 +160,16 @@ impl Monitor for Checks {
 
     fn took(&mut self, w: &World, i: usize) {
         self.see(w, i);
+        let sid = w.tabs[i].sid;
+        if self.before.last().is_some_and(|b| b.sid != sid) {
+            self.tabs[i].joined = w.now;
+            // A paused tab that joins another session holds that one.
+            for h in &mut self.model.holds {
+                if h.tab == i && h.to.is_none() {
+                    h.sid = sid;
+                }
+            }
+        }
     }
 
     fn command(&mut self, w: &World, i: usize, c: &Command) -> Result<(), String> {
