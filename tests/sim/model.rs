@@ -79,7 +79,7 @@ pub struct Model {
     /// Per session: `(time, tab)` of every activity, in time order.
     pub activity: BTreeMap<Sid, Vec<(u64, usize)>>,
     /// Per session: `(time, on)` of every remember-me switch, in time order.
-    pub remember: BTreeMap<Sid, Vec<(u64, bool)>>,
+    pub remember: BTreeMap<Sid, Vec<(u64, bool, usize)>>,
     pub holds: Vec<HoldSpan>,
     /// Per session: when a tab of it first ended. Activity after that, in a
     /// tab that has not heard yet, is not activity of a live session.
@@ -101,9 +101,9 @@ impl Model {
         }
     }
 
-    pub fn remember_me(&mut self, sid: Sid, on: bool, at: u64) {
+    pub fn remember_me(&mut self, sid: Sid, tab: usize, on: bool, at: u64) {
         if !self.first_end.contains_key(&sid) {
-            self.remember.entry(sid).or_default().push((at, on));
+            self.remember.entry(sid).or_default().push((at, on, tab));
             self.shrinks += 1;
         }
     }
@@ -159,6 +159,29 @@ impl Model {
             }
         }
         self.shrinks += 1;
+    }
+
+    /// The remember-me switches of session `sid` as they bind `tab`, in
+    /// time order: another tab's switch to a shorter window reaches it up
+    /// to a message's delay later (meanwhile it acts on the longer one),
+    /// and a switch that the next one overtakes meanwhile never binds it.
+    fn switches(&self, sid: Sid, tab: usize, opts: &Opts, first: bool) -> Vec<(u64, bool)> {
+        let raw = self.remember.get(&sid).map_or(&[][..], |v| &v[..]);
+        let mut before = first;
+        let mut out = Vec::new();
+        for (k, &(s, on, j)) in raw.iter().enumerate() {
+            let shorter = opts.window(on) < opts.window(before);
+            let binds = if j != tab && shorter {
+                s + MAX_DELAY_MS
+            } else {
+                s
+            };
+            if raw.get(k + 1).map_or(true, |next| next.0 > binds) {
+                out.push((binds, on));
+            }
+            before = on;
+        }
+        out
     }
 
     /// The latest moment before `t` at which session `sid` had activity that
@@ -235,7 +258,8 @@ impl Model {
         );
         points.sort_unstable();
         points.dedup();
-        let switches = self.remember.get(&sid).map_or(&[][..], |v| &v[..]);
+        let switches = self.switches(sid, tab, opts, info.remember_me);
+        let switches = &switches[..];
         // The tab's window binds from the moment it opened: it finds the
         // session as it stands then (activity at that instant included).
         let after = opened.max(info.begun);

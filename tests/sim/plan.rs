@@ -283,6 +283,12 @@ fn step(kind: Kind) -> impl Strategy<Value = Step> {
 
 /// The plans of the first simulator: no page habits, no `storage` events.
 pub fn plan(kind: Kind) -> impl Strategy<Value = Plan> {
+    plan_checking(kind, WIDENED_INVARIANTS_ON_FIRST_PLANS)
+}
+
+/// The plans of the first simulator, checking the widened invariants or
+/// only the first simulator's.
+pub fn plan_checking(kind: Kind, widened: bool) -> impl Strategy<Value = Plan> {
     (
         any::<bool>(),
         any::<bool>(),
@@ -300,7 +306,7 @@ pub fn plan(kind: Kind) -> impl Strategy<Value = Plan> {
                 tabs.iter_mut().for_each(|o| o.max = -1);
             }
             Plan {
-                widened: WIDENED_INVARIANTS_ON_FIRST_PLANS,
+                widened,
                 locks,
                 high_first,
                 storage_events: false,

@@ -113,7 +113,7 @@ impl Monitor for Checks {
         // it one identity and different remember-me settings: from now on
         // the session has this guard's.
         if !fresh && self.model.remember_me_of(v.sid) != Some(v.remember_me) {
-            self.model.remember_me(v.sid, v.remember_me, w.now);
+            self.model.remember_me(v.sid, i, v.remember_me, w.now);
         }
         Ok(())
     }
@@ -264,7 +264,7 @@ impl Monitor for Checks {
         let sid = w.tabs[i].sid;
         match fact {
             Fact::Activity if w.tabs[i].live => self.model.activity(sid, i, w.now),
-            Fact::RememberMe(on) if w.tabs[i].live => self.model.remember_me(sid, on, w.now),
+            Fact::RememberMe(on) if w.tabs[i].live => self.model.remember_me(sid, i, on, w.now),
             Fact::Closed => self.model.end_hold(i, w.now),
             Fact::Cleared => self.clears.push((w.now, w.bus.log.len())),
             _ => {}
