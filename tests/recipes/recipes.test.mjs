@@ -1,8 +1,8 @@
-// The README's recipes (sections "Recipes", "Framework bindings", "Starting
-// without a framework", "Testing your app" and "Following the server") are
-// the files in this folder:
-//   - each file here appears verbatim as one fenced code block of README.md;
-//     those in server/ within the section "Following the server";
+// The recipes of the README and of the pages under docs/ are the files in
+// this folder:
+//   - each file here appears verbatim as a fenced code block of README.md or
+//     of a page in docs/, in exactly one place; those in server/ in
+//     docs/server.md;
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
 //     and its "exports", and the real React, Angular and Vitest types,
@@ -35,35 +35,36 @@ function readme() {
   return readFileSync(path.join(ROOT, "README.md"), "utf8").replace(/\r\n/g, "\n");
 }
 
-/** The bodies of the fenced code blocks of `text` (default: all of README.md). */
-function codeBlocks(text = readme()) {
-  return [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => m[1].replace(/\n$/, ""));
+/** The pages under docs/: { name: text } with \n line ends. */
+function docs() {
+  const dir = path.join(ROOT, "docs");
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => [f, readFileSync(path.join(dir, f), "utf8").replace(/\r\n/g, "\n")]),
+  );
 }
 
-/** README.md's section `## title`, up to the next `## ` heading. */
-function section(title) {
-  const text = readme();
-  const start = text.indexOf(`\n## ${title}\n`);
-  assert.ok(start >= 0, `README.md has the section "${title}"`);
-  const end = text.indexOf("\n## ", start + 1);
-  return text.slice(start, end < 0 ? undefined : end);
+/** Every page: { "README.md": text, "docs/<name>.md": text, ... }. */
+function pages() {
+  const all = { "README.md": readme() };
+  for (const [name, text] of Object.entries(docs())) all[`docs/${name}`] = text;
+  return all;
 }
 
-/** A recipe file's text as the README must show it. */
+const FENCE = /^```[^\n]*\n([\s\S]*?)^```$/gm;
+
+/** The bodies of the fenced code blocks of `text`. */
+function codeBlocks(text) {
+  return [...text.matchAll(FENCE)].map((m) => m[1].replace(/\n$/, ""));
+}
+
+/** A recipe file's text as a page must show it. */
 function recipe(f) {
   return readFileSync(path.join(HERE, f), "utf8").replace(/\r\n/g, "\n").replace(/\n$/, "");
 }
 
-test("README.md has the Recipes, FAQ and Following the server sections, in order", () => {
-  const text = readme();
-  assert.match(text, /^## Recipes$/m);
-  assert.match(text, /^## FAQ$/m);
-  const at = (h) => text.indexOf(`\n## ${h}\n`);
-  assert.ok(at("Sessions, tabs and reloads") >= 0 && at("Following the server") > at("Sessions, tabs and reloads"));
-  assert.ok(at("Following the server") < at("Browser support"), "Following the server comes right after Sessions, tabs and reloads");
-});
-
-test("every recipe file is in README.md verbatim", () => {
+test("every recipe file is in exactly one page (README.md, docs/*.md), verbatim", () => {
   const files = recipes();
   for (const f of [
     "react/App.tsx",
@@ -88,14 +89,19 @@ test("every recipe file is in README.md verbatim", () => {
   ]) {
     assert.ok(files.includes(path.normalize(f)), `tests/recipes/${f} exists`);
   }
-  const blocks = codeBlocks();
-  const server = codeBlocks(section("Following the server"));
+  const blocks = Object.entries(pages()).flatMap(([page, text]) => codeBlocks(text).map((block) => ({ page, block })));
   for (const f of files) {
-    const inServer = f.startsWith(`server${path.sep}`);
-    assert.ok(
-      (inServer ? server : blocks).includes(recipe(f)),
-      `README.md${inServer ? "'s section Following the server" : ""} has no code block identical to tests/recipes/${f}; copy the file into the README (or the README's block into the file)`,
+    const places = blocks.filter((b) => b.block === recipe(f)).map((b) => b.page);
+    assert.equal(
+      places.length,
+      1,
+      places.length === 0
+        ? `no page (README.md, docs/*.md) has a code block identical to tests/recipes/${f}; copy the file into the page (or the page's block into the file)`
+        : `tests/recipes/${f} is shown ${places.length} times (${places.join(", ")}): keep it in one place and link to it`,
     );
+    if (f.startsWith(`server${path.sep}`)) {
+      assert.equal(places[0], "docs/server.md", `tests/recipes/${f} belongs in docs/server.md`);
+    }
   }
 });
 
