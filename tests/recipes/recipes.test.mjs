@@ -2,7 +2,8 @@
 // this folder:
 //   - each file here appears verbatim as a fenced code block of README.md or
 //     of a page in docs/, in exactly one place; those in server/ in
-//     docs/server.md;
+//     docs/server.md; and every code block of docs/frameworks.md is one of
+//     these files;
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
 //     and its "exports", and the real React, Angular and Vitest types,
@@ -12,6 +13,8 @@
 // React, Vue and Svelte components (.vue and .svelte files are compiled, not
 // type-checked) are the test apps of tests/apps/apps.test.mjs, built with Vite
 // and run in Chromium; vitest/ runs there too, and jest/ in a Jest project.
+// And every relative link of README.md and docs/*.md reaches a file, and a
+// heading of it when it names one.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -64,6 +67,63 @@ function recipe(f) {
   return readFileSync(path.join(HERE, f), "utf8").replace(/\r\n/g, "\n").replace(/\n$/, "");
 }
 
+/** GitHub's anchor for a heading: lower case, no punctuation, spaces as hyphens. */
+function slug(heading) {
+  return heading
+    .replace(/`/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+/** The anchors of a page's headings (code blocks left out), with GitHub's -1, -2 for repeats. */
+function anchors(text) {
+  const seen = new Map();
+  const out = new Set();
+  for (const m of text.replace(FENCE, "").matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(m[1]);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+test("the README keeps its sections, in order, and links to every page under docs/", () => {
+  const text = readme();
+  const order = ["Install", "Start", "Bindings", "Options", "Methods", "The rules", "Browser support", "Documentation", "Develop"];
+  const at = order.map((h) => text.indexOf(`\n## ${h}\n`));
+  order.forEach((h, i) => assert.ok(at[i] >= 0, `README.md has the section "${h}"`));
+  assert.deepEqual([...at].sort((x, y) => x - y), at, `README.md's sections in the order ${order.join(", ")}`);
+  assert.match(text, /`npm start`/, "the README says how to run the demo");
+  assert.match(text, /`npm test`/, "the README says how to run the tests");
+  for (const name of Object.keys(docs())) {
+    assert.ok(text.includes(`](docs/${name})`), `README.md links to docs/${name}`);
+  }
+});
+
+test("every relative link of README.md and docs/*.md reaches a file, and the heading it names", () => {
+  const all = pages();
+  const broken = [];
+  for (const [page, text] of Object.entries(all)) {
+    for (const m of text.replace(FENCE, "").matchAll(/\]\(([^)\s]+)\)/g)) {
+      const link = m[1];
+      if (/^[a-z]+:/i.test(link)) continue; // https:, mailto:
+      const [file, anchor] = link.split("#");
+      const target = file === "" ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
+      const exists = all[target] !== undefined || readdirSync(path.join(ROOT, path.dirname(target))).includes(path.basename(target));
+      if (!exists) {
+        broken.push(`${page}: ${link} (no file ${target})`);
+      } else if (anchor !== undefined && target.endsWith(".md") && !anchors(all[target] ?? readFileSync(path.join(ROOT, target), "utf8")).has(anchor)) {
+        broken.push(`${page}: ${link} (no heading #${anchor} in ${target})`);
+      }
+    }
+  }
+  assert.deepEqual(broken, [], "broken links");
+});
+
 test("every recipe file is in exactly one page (README.md, docs/*.md), verbatim", () => {
   const files = recipes();
   for (const f of [
@@ -102,6 +162,15 @@ test("every recipe file is in exactly one page (README.md, docs/*.md), verbatim"
     if (f.startsWith(`server${path.sep}`)) {
       assert.equal(places[0], "docs/server.md", `tests/recipes/${f} belongs in docs/server.md`);
     }
+  }
+});
+
+test("every code block of docs/frameworks.md is a recipe file (so it is built and run)", () => {
+  const page = docs()["frameworks.md"];
+  assert.ok(page, "docs/frameworks.md exists");
+  const files = new Set(recipes().map(recipe));
+  for (const block of codeBlocks(page)) {
+    assert.ok(files.has(block), `docs/frameworks.md has a code block that is no file of tests/recipes/:\n${block}`);
   }
 });
 
