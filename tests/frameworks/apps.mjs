@@ -44,7 +44,7 @@ export const ALL = [
     baselineClient: ".next-baseline/static",
     serve: (app, port) => app.spawn("next start", "next", "next", ["start", "-p", port, "-H", "127.0.0.1"], port),
     // next dev blocks its dev resources for other hosts than localhost (allowedDevOrigins).
-    dev: (app, port) => app.spawn("next dev", "next", "next", ["dev", "-p", port], port, "localhost"),
+    dev: { name: "next dev", start: (app, port) => app.spawn("next dev", "next", "next", ["dev", "-p", port], port, "localhost") },
   },
   {
     name: "nuxt",
@@ -59,6 +59,10 @@ export const ALL = [
     client: ".output/public",
     baselineClient: ".output-baseline/public",
     serve: (app, port) => app.spawnFile("nuxt server", ".output/server/index.mjs", [], port),
+    dev: {
+      name: "nuxt dev",
+      start: (app, port) => app.spawn("nuxt dev", "nuxt", "nuxt", ["dev", "--port", port, "--host", "127.0.0.1"], port),
+    },
   },
   {
     name: "sveltekit",

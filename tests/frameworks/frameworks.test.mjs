@@ -6,8 +6,9 @@
 //     as static files;
 //   - Next.js 16.5 (App Router from create-next-app's files, Cache
 //     Components on): `next build` + `next start`, and `next dev`;
-//   - Nuxt 4.6, SvelteKit 3.4 (adapter-node) and React Router 8.5 (framework
-//     mode): built, and run by their own production servers.
+//   - Nuxt 4.6 (and `nuxt dev` with the docs' two dev options), SvelteKit 3.4
+//     (adapter-node) and React Router 8.5 (framework mode): built, and run by
+//     their own production servers.
 // For each: the server's HTML says "checking" and shows nothing protected;
 // the page goes from "checking" to the dashboard; the warning counts down and
 // "Stay signed in" keeps the session; idling signs out; a .wasm that 404s
@@ -281,14 +282,15 @@ for (const def of APPS) {
     });
 
     if (def.dev) {
-      test("next dev: the dashboard after \"checking\", the warning and \"Stay signed in\", idling signs out, no error printed", async (t) => {
+      const { name, start } = def.dev;
+      test(`${name}: the dashboard after "checking", the warning and "Stay signed in", idling signs out, no error printed`, async (t) => {
         const started = Date.now();
-        const server = await def.dev(app, await freePort());
+        const server = await start(app, await freePort());
         t.after(() => server.stop());
         await warningAndStay(t, `${server.url}/`);
         await idleSignOut(t, `${server.url}/`);
-        time("next dev (start, compile, drive)", started);
-        assert.doesNotMatch(server.output(), /\bError\b/, "next dev printed an error");
+        time(`${name} (start, compile, drive)`, started);
+        assert.doesNotMatch(server.output(), /\bError\b/, `${name} printed an error:\n${server.output()}`);
       });
     }
   });

@@ -9,5 +9,9 @@ export default defineNuxtConfig({
   compatibilityDate: "2025-07-15",
   devtools: { enabled: false },
   telemetry: false,
+  // docs/frameworks.md's two options for `nuxt dev`: no warm-up crawl (it
+  // would transform session_guard_bg.wasm as a module and print an error),
+  // and no reload when the first page imports session-guard/vue.
+  vite: { warmupEntry: false, optimizeDeps: { include: ["session-guard/vue"] } },
   ...(baseline ? { alias: { "session-guard/vue": baseline }, nitro: { output: { dir: ".output-baseline" } } } : {}),
 });
