@@ -21,7 +21,9 @@ export class SessionGuardService {
     if (key !== MADE_BY_PROVIDER) {
       throw new Error("session-guard: SessionGuardService comes from provideSessionGuard(options) in a providers list");
     }
-    const zone = inject(NgZone);
+    // An injector without NgZone (a bare one, in a unit test) runs all as it is.
+    const zone = inject(NgZone, { optional: true });
+    const inside = (f) => (zone ? zone.run(f) : f());
     // The app's callbacks run in Angular's zone (with zone.js, a navigation
     // from onSignOut then runs change detection); the guard's own listeners
     // and its one-second interval run outside it. Without zone.js, NgZone
@@ -29,7 +31,7 @@ export class SessionGuardService {
     const given = typeof options === "function" ? options() : options;
     const zoned = {};
     for (const [k, v] of Object.entries(given ?? {})) {
-      zoned[k] = typeof v === "function" ? (...args) => zone.run(() => v(...args)) : v;
+      zoned[k] = typeof v === "function" ? (...args) => inside(() => v(...args)) : v;
     }
     const state = signal(CHECKING);
     this.state = state.asReadonly();
@@ -39,7 +41,8 @@ export class SessionGuardService {
     if (inject(PLATFORM_ID) === "browser") {
       session = createSession(() => zoned);
       session.subscribe((value) => state.set(value));
-      zone.runOutsideAngular(() => session.start());
+      if (zone) zone.runOutsideAngular(() => session.start());
+      else session.start();
     }
     inject(DestroyRef).onDestroy(() => {
       session?.stop(); // stops guarding without signing out
