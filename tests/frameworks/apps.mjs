@@ -170,13 +170,19 @@ export async function serve(app) {
   return { url: server.url, close: () => (server.close ?? server.stop)(), output: server.output ?? (() => "") };
 }
 
-/** Installs the pinned Node (tests/frameworks/node) into `root`; resolves to its binary. */
+/**
+ * The Node for the apps: this one when it is new enough for all of them
+ * (24.15 or later), else the pinned one (tests/frameworks/node, Linux x64 and
+ * arm64) installed into `root`. Resolves to its binary.
+ */
 export async function installNode(root) {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major > 24 || (major === 24 && minor >= 15)) return process.execPath;
   const dir = path.join(root, "node");
   mkdirSync(dir, { recursive: true });
   for (const f of ["package.json", "package-lock.json"]) cpSync(path.join(HERE, "node", f), path.join(dir, f));
   await ok("npm ci (node)", NPM, ["ci", ...QUIET], { cwd: dir });
   const [pkg] = readdirSync(path.join(dir, "node_modules")).filter((f) => f.startsWith("node-"));
-  if (!pkg) throw new Error(`no Node package for ${process.platform}-${process.arch} in tests/frameworks/node`);
+  if (!pkg) throw new Error(`no Node package for ${process.platform}-${process.arch} in tests/frameworks/node: run the test on Node 24.15 or later`);
   return path.join(dir, "node_modules", pkg, "bin", "node");
 }
