@@ -36,9 +36,10 @@
 // and installed with `npm ci` from the one npm cache (--prefer-offline); the
 // installs run at once, the builds one after another (2 cores), each app's
 // tests as soon as its build is done. Nuxt pins vite to 8.3.8 (overrides):
-// with Vite 8.4.1, Nuxt 4.6.4's own server build fails
-// (EXTERNAL_MODULES_CANNOT_BE_TRANSFORMED_TO_MODULES on unctx), with or
-// without this package. SESSION_GUARD_FRAMEWORKS=angular,next runs only those.
+// with Vite 8.4.1, Nuxt 4.6.4's own server build fails on unctx, imported
+// as external and not (EXTERNAL_MODULES_CANNOT_BE_TRANSFORMED_TO_MODULES
+// here, INVALID_EXTERNAL_ID in a new Nuxt app without this package).
+// SESSION_GUARD_FRAMEWORKS=angular,next runs only those.
 // Uses pkg/ as built (npm run build): the tarball is packed without prepack.
 
 import { after, before, describe, test } from "node:test";
