@@ -1,17 +1,23 @@
 // The README's recipes (sections "Recipes", "Framework bindings", "Starting
-// without a framework", "Testing your app" and "Following the server") are
-// the files in this folder:
-//   - each file here appears verbatim as one fenced code block of README.md;
-//     those in server/ within the section "Following the server";
+// without a framework", "Testing your app" and "Following the server") and
+// the framework pages under docs/ are the files in this folder:
+//   - each file here appears verbatim as one fenced code block of README.md
+//     or of a page in docs/; those in server/ within the README's section
+//     "Following the server"; and every code block of docs/frameworks.md is
+//     one of these files;
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
 //     and its "exports", and the real React, Angular and Vitest types,
-//     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js.
+//     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js;
+//     next/ and react-router/ type-check in their apps instead (next build,
+//     react-router typegen + tsc), against the real Next.js and React Router.
 // The esbuild apps, the start() app and the plain page also run in Chromium,
 // from an installed `npm pack` tarball: tests/package/pack.test.mjs. The
 // React, Vue and Svelte components (.vue and .svelte files are compiled, not
 // type-checked) are the test apps of tests/apps/apps.test.mjs, built with Vite
 // and run in Chromium; vitest/ runs there too, and jest/ in a Jest project.
+// angular/, next/, nuxt/, sveltekit/ and react-router/ are the apps of
+// tests/frameworks/frameworks.test.mjs, built with each framework's tools.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -26,13 +32,23 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function recipes() {
   return readdirSync(HERE, { recursive: true })
     .map(String)
-    .filter((f) => /\.(ts|tsx|js|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs")
+    .filter((f) => /\.(ts|tsx|js|json|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs" && f !== "tsconfig.json")
     .sort();
 }
 
 /** The README, with \n line ends. */
 function readme() {
   return readFileSync(path.join(ROOT, "README.md"), "utf8").replace(/\r\n/g, "\n");
+}
+
+/** The pages under docs/: { name: text } with \n line ends. */
+function docs() {
+  const dir = path.join(ROOT, "docs");
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => [f, readFileSync(path.join(dir, f), "utf8").replace(/\r\n/g, "\n")]),
+  );
 }
 
 /** The bodies of the fenced code blocks of `text` (default: all of README.md). */
@@ -72,7 +88,21 @@ test("every recipe file is in README.md verbatim", () => {
     "vue/SessionWarning.vue",
     "svelte/App.svelte",
     "svelte/SessionWarning.svelte",
-    "angular/session-guard.service.ts",
+    "angular/app.config.ts",
+    "angular/app.ts",
+    "angular/session-warning.ts",
+    "angular/assets.json",
+    "next/session-guard.tsx",
+    "next/layout.tsx",
+    "next/session-gate.tsx",
+    "next/page.tsx",
+    "nuxt/app.vue",
+    "nuxt/pages/index.vue",
+    "sveltekit/lib/session.ts",
+    "sveltekit/routes/+layout.svelte",
+    "sveltekit/routes/+page.svelte",
+    "react-router/root.tsx",
+    "react-router/routes/home.tsx",
     "start/main.ts",
     "vitest/vitest.config.ts",
     "vitest/session.test.tsx",
@@ -88,14 +118,23 @@ test("every recipe file is in README.md verbatim", () => {
   ]) {
     assert.ok(files.includes(path.normalize(f)), `tests/recipes/${f} exists`);
   }
-  const blocks = codeBlocks();
+  const blocks = [...codeBlocks(), ...Object.values(docs()).flatMap((text) => codeBlocks(text))];
   const server = codeBlocks(section("Following the server"));
   for (const f of files) {
     const inServer = f.startsWith(`server${path.sep}`);
     assert.ok(
       (inServer ? server : blocks).includes(recipe(f)),
-      `README.md${inServer ? "'s section Following the server" : ""} has no code block identical to tests/recipes/${f}; copy the file into the README (or the README's block into the file)`,
+      `${inServer ? "README.md's section Following the server" : "No page (README.md, docs/*.md)"} has a code block identical to tests/recipes/${f}; copy the file into the page (or the page's block into the file)`,
     );
+  }
+});
+
+test("every code block of docs/frameworks.md is a recipe file (so it is built and run)", () => {
+  const page = docs()["frameworks.md"];
+  assert.ok(page, "docs/frameworks.md exists");
+  const files = new Set(recipes().map(recipe));
+  for (const block of codeBlocks(page)) {
+    assert.ok(files.has(block), `docs/frameworks.md has a code block that is no file of tests/recipes/:\n${block}`);
   }
 });
 
