@@ -7,12 +7,16 @@
 //   - the .ts/.tsx files type-check with `tsc --strict` (tsconfig.json here)
 //     against the package's own .d.ts, reached by its name "session-guard"
 //     and its "exports", and the real React, Angular and Vitest types,
-//     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js.
+//     and (server/) the real oidc-client-ts, Auth0 SPA SDK and keycloak-js;
+//     next/ and react-router/ type-check in their apps instead (next build,
+//     react-router typegen + tsc), against the real Next.js and React Router.
 // The esbuild apps, the start() app and the plain page also run in Chromium,
 // from an installed `npm pack` tarball: tests/package/pack.test.mjs. The
 // React, Vue and Svelte components (.vue and .svelte files are compiled, not
 // type-checked) are the test apps of tests/apps/apps.test.mjs, built with Vite
 // and run in Chromium; vitest/ runs there too, and jest/ in a Jest project.
+// angular/, next/, nuxt/, sveltekit/ and react-router/ are the apps of
+// tests/frameworks/frameworks.test.mjs, built with each framework's tools.
 // And every relative link of README.md and docs/*.md reaches a file, and a
 // heading of it when it names one.
 
@@ -29,7 +33,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function recipes() {
   return readdirSync(HERE, { recursive: true })
     .map(String)
-    .filter((f) => /\.(ts|tsx|js|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs")
+    .filter((f) => /\.(ts|tsx|js|json|html|vue|svelte)$/.test(f) && f !== "recipes.test.mjs" && f !== "tsconfig.json")
     .sort();
 }
 
@@ -133,7 +137,21 @@ test("every recipe file is in exactly one page (README.md, docs/*.md), verbatim"
     "vue/SessionWarning.vue",
     "svelte/App.svelte",
     "svelte/SessionWarning.svelte",
-    "angular/session-guard.service.ts",
+    "angular/app.config.ts",
+    "angular/app.ts",
+    "angular/session-warning.ts",
+    "angular/assets.json",
+    "next/session-guard.tsx",
+    "next/layout.tsx",
+    "next/session-gate.tsx",
+    "next/page.tsx",
+    "nuxt/app.vue",
+    "nuxt/pages/index.vue",
+    "sveltekit/lib/session.ts",
+    "sveltekit/routes/+layout.svelte",
+    "sveltekit/routes/+page.svelte",
+    "react-router/root.tsx",
+    "react-router/routes/home.tsx",
     "start/main.ts",
     "vitest/vitest.config.ts",
     "vitest/session.test.tsx",
