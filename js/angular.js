@@ -7,7 +7,7 @@
 import { DestroyRef, NgZone, PLATFORM_ID, computed, inject, signal } from "@angular/core";
 import { CHECKING, createSession } from "./session.js";
 
-const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "signedOut", "error", "guard"];
+const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "announcement", "signedOut", "error", "guard"];
 const ACTIONS = ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"];
 const MADE_BY_PROVIDER = Symbol("session-guard");
 

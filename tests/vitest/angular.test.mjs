@@ -2,7 +2,8 @@
 // happy-dom, without the Angular compiler (the binding needs none): one guard
 // per injector, destroyed with it; nothing started on the server platform;
 // options given as a function run in the injection context; signals that
-// follow the guard. The real app (ng build, Chromium) is tests/frameworks/.
+// follow the guard, among them the paced announcement(). The real app
+// (ng build, Chromium) is tests/frameworks/.
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { InjectionToken, Injector, PLATFORM_ID, createEnvironmentInjector, inject } from "@angular/core";
 import { SessionGuard } from "session-guard";
@@ -91,6 +92,23 @@ test("a bad option fails closed: status \"error\", onSignOut with reason \"error
   expect(session.status()).toBe("error");
   expect(onError).toHaveBeenCalledTimes(1);
   expect(onSignOut).toHaveBeenCalledWith(expect.objectContaining({ reason: "error", error: session.error() }));
+  app.destroy();
+});
+
+test("announcement(): the paced time left for a screen reader, beside remainingMs() that changes every second", async () => {
+  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  const app = injector([provideSessionGuard({ idleTimeoutMs: 120_000, warnBeforeMs: 60_000, onSignOut: () => {} })]);
+  const session = app.get(SessionGuardService);
+  const seen = [];
+  for (let i = 0; i < 121; i++) {
+    await vi.advanceTimersByTimeAsync(1_000);
+    seen.push({ announcement: session.announcement(), remainingMs: session.remainingMs() });
+  }
+  const steps = seen.map((s) => s.announcement).filter((a, i, all) => i === 0 || a !== all[i - 1]);
+  expect(steps).toEqual([null, "1 minute", "40 seconds", "20 seconds", null]);
+  expect(new Set(seen.map((s) => s.remainingMs)).size).toBeGreaterThan(60);
+  expect(session.status()).toBe("signedOut");
+  expect(session.state().announcement).toBeNull();
   app.destroy();
 });
 
