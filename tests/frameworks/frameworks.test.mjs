@@ -14,7 +14,9 @@
 // "Stay signed in" keeps the session; idling signs out; a .wasm that 404s
 // signs out (fails closed); the gzip -9 bytes the package adds to the built
 // app's JS and wasm, against the same app built with a stand-in that guards
-// nothing. Angular also: two tabs, and destroying the app destroys its guard.
+// nothing. Angular also: two tabs; the warning dialog's accessibility as in
+// the React, Vue and Svelte apps (tests/apps/a11y.mjs: axe-core, the
+// keyboard, the paced live region); destroying the app destroys its guard.
 // `nuxt dev` runs with the docs' options and must print no error; that check
 // is weak: the browser's first page load stops Nuxt's warm-up crawl, which is
 // what prints the error (docs/frameworks.md), so without the options it shows
@@ -52,6 +54,7 @@ import { gzipSync } from "node:zlib";
 import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep } from "../e2e/harness.mjs";
 import { countListeners } from "../e2e/counting.mjs";
 import { requireBuild } from "../types/tsc.mjs";
+import { dialogTests } from "../apps/a11y.mjs";
 import { ALL, installNode, prepare, serve } from "./apps.mjs";
 import { freePort, gzipTree, ok } from "./lib.mjs";
 
@@ -159,6 +162,21 @@ async function shows(clock, locator, { gone = false, message = "the page" } = {}
     await sleep(20);
   }
 }
+/**
+ * The dialog as tests/apps/a11y.mjs uses it (waitFor and count), its waitFor
+ * moving the fake clock on until the dialog shows or leaves, as shows() does.
+ */
+const dialogOnClock = (page) => {
+  const locator = dialog(page);
+  return {
+    waitFor: async (options = {}) => {
+      const gone = options.state === "detached" || options.state === "hidden";
+      await shows(page.context().clock, locator, { gone, message: "the dialog" });
+      await locator.waitFor(options);
+    },
+    count: () => locator.count(),
+  };
+};
 const dashboard = (page, clock) => shows(clock, page.getByText(DASHBOARD), { message: "the dashboard" });
 const signedOut = (page, reason) =>
   page.waitForURL((url) => url.pathname === "/signed-out" && url.searchParams.get("reason") === reason);
@@ -257,6 +275,15 @@ for (const def of APPS) {
         await inSteps(clock, 15 * MINUTE);
         await signedOut(a, "idle");
         await signedOut(b, "idle");
+      });
+
+      // The accessible dialog, as in the React, Vue and Svelte apps: axe-core,
+      // the keyboard (focus in and back, Tab kept inside, Escape), the paced
+      // live region (tests/apps/a11y.mjs).
+      dialogTests(def, {
+        open: (t) => open(t, home(app)),
+        dashboard: (page) => dashboard(page, page.context().clock),
+        dialog: dialogOnClock,
       });
 
       test("destroying the app destroys its guard (DestroyRef): no listener or channel left, no sign-out", async (t) => {

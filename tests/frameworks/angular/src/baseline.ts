@@ -6,6 +6,7 @@ export class SessionGuardService {
   readonly status = signal<string>("active");
   readonly warning = signal<{ reason: "idle" | "absolute" } | null>(null);
   readonly remainingMs = signal<number | null>(0);
+  readonly announcement = signal<string | null>(null);
   staySignedIn() {}
   signOut() {}
 }
