@@ -69,7 +69,7 @@
 //! assert!(matches!(events[..], [
 //!     Event::Activity { .. },
 //!     Event::Warning { reason: Reason::Idle, remaining_ms: 10_000, .. },
-//!     Event::SignedOut { reason: Reason::Idle, at, remote: false },
+//!     Event::SignedOut { reason: Reason::Idle, at, remote: false, restored: false },
 //! ] if at == t0 + 80_000));
 //! // Commands (channel posts, locks) are for the host: none without other tabs to tell.
 //! while session.poll_command().is_some() {}
