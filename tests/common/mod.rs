@@ -69,6 +69,7 @@ pub fn live_record(started_at: u64, last_activity: u64) -> Record {
         id: started_at,
         login: false,
         after: 0,
+        after_end: None,
         left_at: 0,
         ping: None,
         sign_in: started_at,

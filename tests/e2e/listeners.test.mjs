@@ -6,7 +6,7 @@
 
 import { test } from "node:test";
 import { countListeners } from "./counting.mjs";
-import { HOUR, MINUTE, assert, call, callOn, expectLog, logOf, makeGuard, propagate, run, settle, setup } from "./harness.mjs";
+import { DEFAULT_EVENTS, HOUR, MINUTE, assert, call, callOn, expectLog, logOf, makeGuard, propagate, run, settle, setup } from "./harness.mjs";
 
 const h = setup();
 const TIMEOUT = { timeout: 60_000 };
@@ -43,7 +43,6 @@ async function start(t, pages = 1) {
   return { s, bases };
 }
 
-const DEFAULT_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "touchstart", "scroll"];
 
 test("a guard listens where the contract says: its events on document (capture, passive), focus, pageshow, visibilitychange, its channel", TIMEOUT, async (t) => {
   const { s, bases } = await start(t);

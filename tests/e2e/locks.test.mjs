@@ -37,6 +37,15 @@ const STEP = 1000;
 const OPTIONS = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
 /** The lock a paused guard holds: "session-guard:hold:" + storageKey (README). */
 const lockName = (storageKey = "session-guard") => `session-guard:hold:${storageKey}`;
+/**
+ * The locks but the one every open page of a session holds (its presence, for
+ * closedTimeoutMs), and how many of those are held: one per live guard.
+ */
+const apart = (l) => ({
+  held: l.held.filter((n) => !n.includes(":presence:")),
+  pending: l.pending.filter((n) => !n.includes(":presence:")),
+  present: l.held.filter((n) => n.includes(":presence:")).length,
+});
 
 function STUB_LOCKS() {
   const how = new URLSearchParams(location.search).get("locks");
@@ -137,7 +146,9 @@ test('a storageKey starting with "-" still gives a lock the browser grants: the 
   await run(s, 5 * MINUTE, { step: 5000 });
   assert.deepEqual(await errorsOf(a), [], "the hold request failed");
   await expectNoLog(b, "onSignOut", "while the tab with storageKey -k is paused");
-  assert.deepEqual((await lockState(a)).held, [`shared ${lockName("-k")}`]);
+  const locks = apart(await lockState(a));
+  assert.deepEqual(locks.held, [`shared ${lockName("-k")}`]);
+  assert.equal(locks.present, 2, "each open page holds the presence lock");
   const resumedAt = (await inspect(a)).now;
   await call(a, "resume");
   await propagate(s, async () => (await inspect(b)).expiresAt === resumedAt + MINUTE, {
@@ -272,7 +283,8 @@ test("a resume before the hold is granted lets the lock go at once, with nothing
   await untilLocks(a, (l) => l.pending.includes(`shared ${lockName()}`), "the hold request");
   await call(a, "resume");
   await a.evaluate(() => window.letGo());
-  await untilLocks(a, (l) => l.held.length === 0 && l.pending.length === 0, "nothing held or pending");
+  // Nothing but the two open pages' presence.
+  await untilLocks(a, (l) => apart(l).held.length === 0 && apart(l).pending.length === 0 && apart(l).present === 2, "nothing held or pending");
   await settle();
   assert.deepEqual(await errorsOf(a), []);
   await expectInspect(a, { state: "active" });
@@ -298,7 +310,8 @@ for (const [method, source] of [
     await run(s, 10_000);
     await a.evaluate(source);
     assert.deepEqual(await a.evaluate(() => window.liveListeners()), before, "listeners left after it");
-    await untilLocks(a, (l) => l.held.length === 0 && l.pending.length === 0, "the hold to go");
+    // Only tab B's presence is left: A's hold and presence went with it.
+    await untilLocks(a, (l) => apart(l).held.length === 0 && apart(l).pending.length === 0 && apart(l).present === 1, "the hold to go");
     // The hold ended with it, as with destroy(): tab B's idle window runs from here.
     await propagate(s, async () => (await inspect(b)).expiresAt === T0 + 10_000 + MINUTE, {
       fakeBudget: 0,

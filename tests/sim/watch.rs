@@ -110,9 +110,9 @@ impl Monitor for Checks {
             ..Watch::default()
         });
         // Two guards that begin a session in the same millisecond may give
-        // it one identity and different remember-me settings: from now on
-        // the session has this guard's.
-        if !fresh && self.model.remember_me_of(v.sid) != Some(v.remember_me) {
+        // it one identity and different remember-me settings: the shorter
+        // window wins (remember-me off).
+        if !fresh && self.model.remember_me_of(v.sid) == Some(true) && !v.remember_me {
             self.model.remember_me(v.sid, i, v.remember_me, w.now);
         }
         Ok(())

@@ -152,6 +152,11 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
+        if !self.news_counts(moment) {
+            // An end fell due and waits only for what the others held back
+            // from before it: this news came after it.
+            return self.settle(now, storage);
+        }
         match input {
             Input::Recorded(_) | Input::Wake => {}
             Input::Shown => self.shown(now, storage),
@@ -183,13 +188,8 @@ impl Session {
     fn clock(&mut self, now: u64, storage: &mut dyn Storage) -> u64 {
         let latest = self.latest;
         if now.saturating_add(FUTURE_TOLERANCE_MS) < latest {
-            // The end is written on the page's clock (no earlier than the
-            // start, which every record must keep).
-            self.reject(
-                Problem::ClockBack(latest - now),
-                now.max(self.start),
-                storage,
-            );
+            // The end is written on the page's clock.
+            self.reject(Problem::ClockBack(latest - now), now, storage);
             return now;
         }
         self.latest = latest.max(now);
@@ -233,7 +233,8 @@ impl Session {
     /// `setRememberMe(on)`, in every tab at once.
     fn set_remember_me(&mut self, on: bool, now: u64, storage: &mut dyn Storage) {
         self.remember_me = on;
-        self.remember_at = self.remember_at.max(now);
+        // Later than the setting it replaces, even in the same millisecond.
+        self.remember_at = (self.remember_at + 1).max(now);
         self.publish(now, storage);
     }
 

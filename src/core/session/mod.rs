@@ -179,6 +179,8 @@ pub struct Session {
     /// The ended session this one began after (`0`: none): its end, and
     /// those of older sessions, are not this session's.
     after: u64,
+    /// How that session ended.
+    after_end: Option<End>,
     /// The record must be written for something other than activity (it
     /// was removed, or it misses a fact of this tab's).
     dirty: bool,
@@ -255,6 +257,7 @@ impl Session {
             asking: presence::Asking::Nothing,
             ping: None,
             after: 0,
+            after_end: None,
             dirty: config.cross_tab,
             published_at: None,
             activity_cb_at: None,
@@ -288,7 +291,10 @@ impl Session {
             // new one begins (with a greater id).
             other => {
                 if let Some(Ok(r)) = other {
-                    s.after = if r.ended.is_some() { r.id } else { 0 };
+                    if r.ended.is_some() {
+                        s.after = r.id;
+                        s.after_end = r.ended;
+                    }
                 }
                 s.start_here(None, now);
             }
@@ -462,6 +468,7 @@ impl Session {
             id: self.id,
             login: self.login,
             after: self.after,
+            after_end: self.after_end,
             sign_in: self.sign_in,
             server: self.server,
             keep_alive_at: self.keep_alive_at,

@@ -62,11 +62,8 @@ impl Session {
         }
         if t >= at {
             // A tab that waited for what the others held back (see
-            // `joined_until`) ends when the session's idle end passed.
-            let at = match self.idle_end() {
-                Some(idle) if reason == Reason::Idle => idle.min(at),
-                _ => at,
-            };
+            // `joined_until`) ends when its end fell due.
+            let at = self.end_fell_due().map_or(at, |due| due.min(at));
             return self.end_here(reason, at, storage);
         }
         if self.due(Deadline::Warning, t) {
@@ -77,9 +74,35 @@ impl Session {
                 expires_at: at,
             });
         }
-        // Nothing is due at `t` any more: whatever falls due at or before it
-        // from now on, news this tab takes has made due.
-        self.settled = self.settled.max(t);
+        // Nothing is due at `t` any more (but an end waiting for what the
+        // others held back): whatever falls due at or before it from now on,
+        // news this tab takes has made due.
+        if self.end_fell_due().map_or(true, |due| t < due) {
+            self.settled = self.settled.max(t);
+        }
+    }
+
+    /// Whether news from `moment` may still count before this tab acts: not
+    /// when it comes after an end that fell due, even one that waits for
+    /// what the others held back (a due end is never revived), unless that
+    /// end was only made due by news this tab took since (see `settled`).
+    pub(super) fn news_counts(&self, moment: u64) -> bool {
+        self.end_fell_due()
+            .map_or(true, |due| moment <= due.max(self.settled))
+    }
+
+    /// The moment the end fell due, as the deadlines stand, before any wait
+    /// for what the others held back (see `joined_until`).
+    fn end_fell_due(&self) -> Option<u64> {
+        [
+            self.deadline(Deadline::AbsoluteEnd),
+            self.deadline(Deadline::ServerEnd),
+            self.idle_end(),
+            self.deadline(Deadline::ServerIdleEnd),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// When a warning or end is due at `t`: until when the stored record's
@@ -92,7 +115,7 @@ impl Session {
     fn reread_until(&self, t: u64) -> Option<u64> {
         let (end, _) = self.earliest_end()?;
         if t >= end {
-            Some(end.max(self.settled) + 1)
+            self.end_fell_due().map(|due| due.max(self.settled) + 1)
         } else if self.due(Deadline::Warning, t) {
             Some(t + 1)
         } else {
@@ -164,12 +187,19 @@ impl Session {
             match self.read(storage) {
                 Some(Err(e)) => return self.reject(Problem::Rejected(e), now, storage),
                 Some(Ok(r)) => match self.verdict(&r) {
-                    Verdict::Ours => self.merge(&r, now),
-                    Verdict::Join => {
-                        self.adopt(&r, now);
-                        self.merge(&r, now);
-                    }
                     Verdict::Stand => {}
+                    Verdict::Followed(end) => {
+                        self.end_session(end, true);
+                    }
+                    verdict => {
+                        if verdict == Verdict::Join {
+                            self.adopt(&r, now);
+                        }
+                        self.merge(&r, now);
+                        if let Some(end) = r.ended {
+                            self.end_session(end, true);
+                        }
+                    }
                 },
                 None => {}
             }
@@ -221,7 +251,16 @@ impl Session {
 
     /// This tab ends the session, and tells the others.
     pub(super) fn end_here(&mut self, reason: Reason, at: u64, storage: &mut dyn Storage) {
-        if self.end_session(End { reason, at }, false) {
+        if !self.end_session(End { reason, at }, false) || !self.cross_tab {
+            return;
+        }
+        // Never over a later session (a sign-in made in the same moment, in
+        // `onSignOut` say): the others hear the end all the same.
+        let later = matches!(self.read(storage), Some(Ok(r)) if r.id > self.id);
+        if later {
+            let text = self.record().encode();
+            self.commands.push_back(Command::Post(text));
+        } else {
             self.save(true, storage);
         }
     }
