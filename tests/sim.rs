@@ -40,7 +40,7 @@
 //! and proptest prints the shrunk plan as a script (times in ms from the
 //! start). `PROPTEST_CASES` sets the number of cases of each property;
 //! `PROPTEST_RNG_SEED` replays a run. The properties that fail on the
-//! current core are ignored, each naming what breaks; run them with
+//! current core are ignored, naming what breaks; run them with
 //! `cargo test --release --test sim -- --ignored`.
 
 #[path = "sim/check.rs"]
@@ -94,7 +94,6 @@ proptest! {
     #![proptest_config(config(256))]
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn activity_reaches_every_tab_before_any_warns_or_ends(plan in plan(Kind::Activity)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
@@ -105,43 +104,37 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn tabs_with_different_windows_and_warnings(plan in plan(Kind::Different)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab of the next session joins the ended session it began after on a stale live message of that session; the next session's start overwrites the stored end in the millisecond of the end, and a tab of the ended session whose own end falls due then ends with its own reason; a sync whose server end lies before the session's start ends the session there, and the other tabs reject that end (before the start) and report it; a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on; a record's facts are taken at the moment of its latest (its end): activity it tells from before this tab's end does not count; two guards that begin one session in the same millisecond with different remember-me keep different idle windows"]
+    #[ignore = "one failure left in about 3,000 cases: two tabs whose timers ran late by seconds each settle their own end when news arrives, while a third tab's earlier end reached neither (no message or stored record carried it yet); the model expects the earlier one"]
     fn everything_at_once(plan in wide_plan(Kind::Wide)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: a record's facts are taken at the moment of its latest (its end): activity it tells from before this tab's end does not count; a write that fell due before an input goes out only after it, with the input's later activity: the older activity never reaches the tab whose end it would have moved; a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn late_timers_never_let_news_revive_a_due_end(plan in wide_plan(Kind::LateTimers)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn clearing_storage_never_extends_a_session(plan in wide_plan(Kind::ClearStorage)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: the next session's start overwrites the stored end in the millisecond of the end, and a tab of the ended session whose own end falls due then ends with its own reason; a tab of the next session joins the ended session it began after on a stale live message of that session; a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn an_end_ends_only_its_own_session(plan in wide_plan(Kind::SignInAgain)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn a_clock_set_back_ends_the_session(plan in wide_plan(Kind::ClockBack)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn a_keep_alive_during_a_pause_reports_the_time_of_the_call(
         plan in wide_plan(Kind::PauseKeepAlive)
     ) {
@@ -149,7 +142,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "fails on the core: a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn a_hung_keep_alive_delays_the_next_by_one_period_at_most(
         plan in wide_plan(Kind::HungKeepAlive)
     ) {
@@ -157,7 +149,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "fails on the core: a sync whose server end lies before the session's start ends the session there, and the other tabs reject that end (before the start) and report it; a tab that joins a session with a shorter horizon just before its idle end takes activity from after that end (its own or another tab's) while it waits for held-back news (joined_until), and lives on"]
     fn the_server_deadlines_end_every_tab_in_time(plan in wide_plan(Kind::Server)) {
         run(&plan).map_err(TestCaseError::fail)?;
     }
@@ -170,7 +161,6 @@ proptest! {
     /// the keep-alive's period and activity) on its plans: a guard of what
     /// held before the widened ones while those fail.
     #[test]
-    #[ignore = "fails on the core (one case in about 5,000): the next session's start overwrites the stored end in the millisecond of the end, and a tab of the ended session that has not heard it puts its live record back, which a page opened then resumes, ending with another reason"]
     fn the_first_invariants_hold_on_the_first_plans(
         plan in prop_oneof![
             plan_checking(Kind::Activity, false),

@@ -313,16 +313,17 @@ impl Shell {
         if matches!(res.timer, Some((_, armed)) if armed <= at) {
             return;
         }
-        let delay = at.saturating_sub(now).min(MAX_DELAY_MS) as u32;
+        let delay = at.saturating_sub(now).min(MAX_DELAY_MS);
+        let set_for = now + delay;
         let inner2 = inner.clone();
-        let timeout = Timeout::new(delay, move || {
+        let timeout = Timeout::new(delay as u32, move || {
             if let Some(mut s) = inner2.try_borrow_mut() {
                 if let Some(r) = s.resources() {
                     // This timer has fired: the tick below arms the next one.
                     r.timer = None;
                 }
             }
-            handle(&inner2, Input::Wake);
+            handle(&inner2, Input::Timer(set_for));
         });
         res.timer = Some((timeout, at));
     }

@@ -55,6 +55,7 @@ impl Call {
             Input::Shown => Call::Shown,
             Input::Answer(Answer::HoldReleased) => Call::HoldReleased,
             Input::Wake
+            | Input::Timer(_)
             | Input::Answer(Answer::KeepAliveLock(_) | Answer::KeepAliveDone { .. }) => Call::Tick,
         }
     }

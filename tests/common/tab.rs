@@ -116,6 +116,8 @@ pub struct Tab {
     pub live: bool,
     /// The shell's one timer, in real time.
     pub armed: Option<u64>,
+    /// What the page's clock should read when the timer fires.
+    pub armed_for: u64,
     /// The activity listener's `quiet_until` (wall clock), as of the last
     /// call.
     pub quiet_until: u64,
@@ -156,6 +158,7 @@ impl Tab {
             open: true,
             live: true,
             armed: None,
+            armed_for: 0,
             quiet_until: 0,
             recorded: 0,
             holding: false,

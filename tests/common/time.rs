@@ -86,9 +86,8 @@ impl World {
             return;
         }
         let v = self.view(i);
-        let real = v
-            .next_wake
-            .map(|w| self.now + w.saturating_sub(self.wall()));
+        let wall = self.wall();
+        let real = v.next_wake.map(|w| self.now + w.saturating_sub(wall));
         let t = &mut self.tabs[i];
         t.quiet_until = v.quiet_until;
         match real {
@@ -96,6 +95,7 @@ impl World {
             Some(at) => {
                 if !matches!(t.armed, Some(a) if a <= at) {
                     t.armed = Some(at);
+                    t.armed_for = wall + (at - self.now);
                 }
             }
         }
@@ -115,7 +115,8 @@ impl World {
     pub(super) fn fire(&mut self, i: usize) -> Result<(), String> {
         self.tabs[i].armed = None;
         self.note(i, "timer".into());
-        self.drive(i, Input::Wake)?;
+        let set_for = self.tabs[i].armed_for;
+        self.drive(i, Input::Timer(set_for))?;
         // A core that asks to be woken now again would make the shell spin.
         if self.tabs[i].open && self.tabs[i].live {
             if let Some(w) = self.view(i).next_wake {

@@ -176,8 +176,13 @@ impl World {
         });
     }
     /// The timer of `tab` fires now.
+    /// A wake at whatever moment the test has reached (the timer, or the
+    /// page coming back, early or late): the core acts on what is due.
     pub fn tick(&mut self, tab: usize) {
-        self.act(|w| w.fire(tab));
+        self.act(|w| {
+            w.note(tab, "wake".into());
+            w.drive(tab, Input::Wake)
+        });
     }
     /// The page comes back (focus, visibility): the shell wakes the core.
     pub fn recheck(&mut self, tab: usize) {

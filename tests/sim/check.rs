@@ -374,7 +374,9 @@ impl Checks {
     /// does so with the same reason, unless its own end fell due before
     /// that one: a tab settles what is due before it takes news, so one
     /// whose timers ran late ends at its own earlier deadline, with its
-    /// reason, whatever end it then hears of.
+    /// reason, whatever end it then hears of (or at the same moment: two
+    /// ends that fell due together, each in a tab that had not heard of
+    /// the other, keep their reasons).
     pub fn same_end(&self, _w: &World) -> Result<(), String> {
         let ends = &self.model.ends;
         for (k, e) in ends.iter().enumerate() {
@@ -382,7 +384,7 @@ impl Checks {
             let wrong = if e.remote {
                 !before.any(|b| !b.remote && (b.reason, b.at) == (e.reason, e.at))
             } else {
-                before.any(|b| b.reason != e.reason && e.at >= b.at)
+                before.any(|b| b.reason != e.reason && e.at > b.at)
             };
             if wrong {
                 let all: Vec<_> = ends

@@ -290,11 +290,13 @@ impl Session {
             // An ended session is never resumed, even by the same start: a
             // new one begins (with a greater id).
             other => {
+                // The end this one begins after: the stored session's, or
+                // the one that a live session it replaces began after.
                 if let Some(Ok(r)) = other {
-                    if r.ended.is_some() {
-                        s.after = r.id;
-                        s.after_end = r.ended;
-                    }
+                    (s.after, s.after_end) = match r.ended {
+                        Some(end) => (r.id, Some(end)),
+                        None => (r.after, r.after_end),
+                    };
                 }
                 s.start_here(None, now);
             }
@@ -322,7 +324,7 @@ impl Session {
     }
 
     /// When the shell's timer must wake next, if ever: then it hands the
-    /// core [`Input::Wake`]. Early or late wakes are harmless: a late one
+    /// core [`Input::Timer`]. Early or late wakes are harmless: a late one
     /// (a sleeping laptop, a throttled tab) ends the session, never extends
     /// it.
     pub fn next_wake(&self) -> Option<u64> {

@@ -74,6 +74,13 @@ impl Session {
                 expires_at: at,
             });
         }
+        // A write that fell due goes out before the news too, with the facts
+        // as they stood (a tab whose timers ran late would tell its earlier
+        // activity only with the later one, too late for a tab with a short
+        // window). Not at an earlier moment: storage holds later news.
+        if t == self.latest && self.due(Deadline::Publish, t) {
+            self.publish(t, storage);
+        }
         // Nothing is due at `t` any more (but an end waiting for what the
         // others held back): whatever falls due at or before it from now on,
         // news this tab takes has made due.
@@ -94,15 +101,7 @@ impl Session {
     /// The moment the end fell due, as the deadlines stand, before any wait
     /// for what the others held back (see `joined_until`).
     fn end_fell_due(&self) -> Option<u64> {
-        [
-            self.deadline(Deadline::AbsoluteEnd),
-            self.deadline(Deadline::ServerEnd),
-            self.idle_end(),
-            self.deadline(Deadline::ServerIdleEnd),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        self.ends(true).map(|(at, _)| at)
     }
 
     /// When a warning or end is due at `t`: until when the stored record's
@@ -126,14 +125,25 @@ impl Session {
     /// The end as it stands and its reason: the earliest of the guard's
     /// own ends and the server's (`"absolute"` on a tie).
     pub(super) fn earliest_end(&self) -> Option<(u64, Reason)> {
+        self.ends(false)
+    }
+
+    /// The earliest end and its reason, `fell_due`: at the idle end itself,
+    /// not after a wait for what the others held back.
+    pub(super) fn ends(&self, fell_due: bool) -> Option<(u64, Reason)> {
+        let idle = if fell_due {
+            self.idle_end()
+        } else {
+            self.deadline(Deadline::IdleEnd)
+        };
         [
-            (Deadline::AbsoluteEnd, Reason::Absolute),
-            (Deadline::ServerEnd, Reason::Absolute),
-            (Deadline::IdleEnd, Reason::Idle),
-            (Deadline::ServerIdleEnd, Reason::Idle),
+            (self.deadline(Deadline::AbsoluteEnd), Reason::Absolute),
+            (self.deadline(Deadline::ServerEnd), Reason::Absolute),
+            (idle, Reason::Idle),
+            (self.deadline(Deadline::ServerIdleEnd), Reason::Idle),
         ]
         .into_iter()
-        .filter_map(|(d, reason)| self.deadline(d).map(|at| (at, reason)))
+        .filter_map(|(at, reason)| at.map(|at| (at, reason)))
         // The first of equal minima: an absolute end wins a tie.
         .reduce(|best, next| if next.0 < best.0 { next } else { best })
     }
