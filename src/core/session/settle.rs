@@ -43,6 +43,27 @@ impl Session {
     /// The end or the warning that is due at `t`, on what this tab knows
     /// and what the stored record says happened before it fell due.
     pub(super) fn settle_due(&mut self, t: u64, storage: &mut dyn Storage) {
+        self.end_or_warn(t, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        // A write that fell due goes out before the news too, with the facts
+        // as they stood (a tab whose timers ran late would tell its earlier
+        // activity only with the later one, too late for a tab with a short
+        // window). Not at an earlier moment: storage holds later news.
+        if t == self.latest && self.due(Deadline::Publish, t) {
+            self.publish(t, storage);
+        }
+        // Nothing is due at `t` any more (but an end waiting for what the
+        // others held back): whatever falls due at or before it from now on,
+        // news this tab takes has made due.
+        if self.end_fell_due().map_or(true, |due| t < due) {
+            self.settled = self.settled.max(t);
+        }
+    }
+
+    /// The end, or the warning, that is due at `t`.
+    fn end_or_warn(&mut self, t: u64, storage: &mut dyn Storage) {
         if let (true, Some(until)) = (self.cross_tab, self.reread_until(t)) {
             // Another tab may have been active, synced or ended just before
             // (its message on its way): an end found there wins, so every
@@ -73,19 +94,6 @@ impl Session {
                 remaining_ms: at - t,
                 expires_at: at,
             });
-        }
-        // A write that fell due goes out before the news too, with the facts
-        // as they stood (a tab whose timers ran late would tell its earlier
-        // activity only with the later one, too late for a tab with a short
-        // window). Not at an earlier moment: storage holds later news.
-        if t == self.latest && self.due(Deadline::Publish, t) {
-            self.publish(t, storage);
-        }
-        // Nothing is due at `t` any more (but an end waiting for what the
-        // others held back): whatever falls due at or before it from now on,
-        // news this tab takes has made due.
-        if self.end_fell_due().map_or(true, |due| t < due) {
-            self.settled = self.settled.max(t);
         }
     }
 
