@@ -112,12 +112,19 @@ export async function openSession(h, options = {}) {
  * Like openSession, but in a browser of its own whose profile lives in `dir`
  * (chromium.launchPersistentContext): its storage outlives `s.close()`, which
  * closes the whole browser, so a second call with the same `dir` is the user
- * coming back. (A normal context loses its storage when it closes.) The
- * browser's own first tab (about:blank) stays open and is no page of `s`.
+ * coming back. (A normal context loses its storage when it closes.)
  */
 export async function openPersistentSession(h, dir, options = {}) {
   const context = await h.chromium.launchPersistentContext(dir, h.launchOptions);
-  return session(h, context, options);
+  try {
+    // The browser's own first tab would take the fake clock at install and
+    // run it on before it is paused: it goes first.
+    for (const page of context.pages()) await page.close();
+    return await session(h, context, options);
+  } catch (err) {
+    await context.close().catch(() => {});
+    throw err;
+  }
 }
 
 async function session(h, context, { time = T0, pages = 1, fakeClock = true, paused = true, initScript } = {}) {
