@@ -295,6 +295,18 @@ export async function expectEveryEnd(s, pages, { fakeBudget = 100 } = {}) {
 }
 
 /**
+ * Init scripts (a session's `initScript`) for browsers without a feature the
+ * guard uses: no BroadcastChannel (news through the `storage` event only), no
+ * Web Locks (navigator.locks undefined).
+ */
+export const NO_CHANNEL = () => {
+  delete window.BroadcastChannel;
+};
+export const NO_LOCKS = () => {
+  Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+};
+
+/**
  * Page-side source of more options (makeGuard's `hooks.options`): an
  * `onKeepAlive` recorded in window.log, which then returns the value of the
  * page-side expression `returns` (a Promise that never settles: a hung call).
