@@ -161,8 +161,23 @@ impl Monitor for Checks {
     fn took(&mut self, w: &World, i: usize) {
         self.see(w, i);
         let sid = w.tabs[i].sid;
-        if self.before.last().is_some_and(|b| b.sid != sid) {
+        if let Some(old) = self.before.last().map(|b| b.sid).filter(|old| *old != sid) {
             self.tabs[i].joined = w.now;
+            // The activity its session had is activity of the one it joins
+            // (a page of the origin was used), if not its mere beginning.
+            let begun = self.model.sessions.get(&old).map(|s| s.begun);
+            let latest = self
+                .model
+                .activity
+                .get(&old)
+                .and_then(|list| list.iter().map(|&(at, _)| at).max())
+                .filter(|at| Some(*at) > begun);
+            if let Some(at) = latest {
+                self.model.activity(sid, i, at);
+                if let Some(list) = self.model.activity.get_mut(&sid) {
+                    list.sort_unstable();
+                }
+            }
             // A paused tab that joins another session holds that one.
             for h in &mut self.model.holds {
                 if h.tab == i && h.to.is_none() {
