@@ -1,3 +1,5 @@
+"use client";
+
 // session-guard/react: useSessionGuard(options) guards the session while the
 // calling component is mounted; <SessionGuardProvider {...options}> does it
 // for a tree, whose components read it with useSession().

@@ -5,7 +5,7 @@
 # webpack 5 supports (before 5.112 only with experiments.asyncWebAssembly) and
 # Node runs with --experimental-wasm-modules. Vite 7 does not, so the npm
 # package ships the --target web build of scripts/build.sh (pkg/), which Vite
-# and webpack handle with no configuration; see "Bundlers" in README.md.
+# and webpack handle with no configuration; see docs/recipes.md.
 # It never downloads tools: run `npm run setup` (scripts/setup.sh) first.
 set -euo pipefail
 

@@ -57,6 +57,11 @@ function send(res, status, body, headers = {}) {
   res.end(res.req.method === "HEAD" ? undefined : body);
 }
 
+/** An HTML page (served `no-cache`, see handle). */
+function isPage(file) {
+  return MIME_TYPES[path.extname(file).toLowerCase()]?.startsWith("text/html") ?? false;
+}
+
 function isInside(dir, file) {
   const rel = path.relative(dir, file);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
@@ -121,7 +126,10 @@ async function handle(realRoot, cache, requests, req, res) {
 
   const headers = {
     "Content-Type": contentType(file),
-    "Cache-Control": "no-store",
+    // Pages are `no-cache` (revalidated on every load, so always current)
+    // rather than `no-store`: a `no-store` page never enters the
+    // back-forward cache, which the end-to-end tests need.
+    "Cache-Control": isPage(file) ? "no-cache" : "no-store",
     "X-Content-Type-Options": "nosniff",
   };
   if (cache) {
@@ -147,7 +155,9 @@ async function handle(realRoot, cache, requests, req, res) {
 
 /**
  * Starts a static file server. Responses carry `Cache-Control: no-store` (the
- * demo and the tests always load the current build), or with `cache: true`
+ * demo and the tests always load the current build), HTML pages `no-cache`
+ * (revalidated every time too, but a page may enter the back-forward cache),
+ * or with `cache: true`
  * `max-age=3600` and a weak ETag, so a browser uses its cached copy or
  * revalidates it with a 304 (the bench's cold start is about a repeat visit).
  * @param {{ root: string, port?: number, host?: string, cache?: boolean }} options

@@ -8,7 +8,9 @@
 #   and its most important tests in Firefox, the TypeScript
 #   types and README recipes, the --target bundler build and its test, and
 #   the npm package (npm pack, installed and bundled, run in Chromium), and
-#   the framework bindings (entry points, Vitest, four Vite apps in Chromium).
+#   the framework bindings (entry points, Vitest, four Vite apps in Chromium),
+#   and the apps of docs/frameworks.md (Angular, Next.js, Nuxt, SvelteKit,
+#   React Router, built with their own tools on a Node 24 from npm).
 # Expects the tools from scripts/setup.sh (`npm test` runs that first).
 set -euo pipefail
 
@@ -128,6 +130,7 @@ STEPS=(
   "entry points: what each imports (esbuild), Node imports|node --test tests/package/entries.test.mjs"
   "bindings and start() under Vitest (happy-dom, session-guard/node)|npx --no-install vitest run --config tests/vitest/vitest.config.mjs"
   "framework apps (React 18, React 19, Vue 3, Svelte 5; Vite, SSR, Chromium)|node --test tests/apps/apps.test.mjs"
+  "framework apps of docs/frameworks.md (Angular, Next.js, Nuxt, SvelteKit, React Router; Node 24 from npm, Chromium)|node --test tests/frameworks/frameworks.test.mjs"
 )
 
 total=${#STEPS[@]}

@@ -54,8 +54,10 @@
 //!   defaults of the JS contract; [`SignOut`], [`Warning`], [`Activity`],
 //!   [`KeepAlive`] what the callbacks receive; [`OptionsError`] and
 //!   [`GuardError`] what goes wrong.
-//! - [`core`]: pure Rust, every rule once, time as an input: the state
-//!   machine behind the guard, which runs (and is tested) natively.
+//! - [`core`]: pure Rust, every rule once, time as an input: the sans-IO
+//!   state machine behind the guard, a supported API of its own for hosts
+//!   that drive it themselves (one door for every input, events for the
+//!   app and commands for the host); it runs, and is tested, natively.
 //! - The JS class `SessionGuard` (the npm package) is a thin layer over
 //!   [`Guard`]: one shell for both.
 //!

@@ -585,7 +585,7 @@ fn pause_and_resume_twice_are_harmless() {
                 .bus
                 .log
                 .iter()
-                .filter_map(|(_, _, op)| match op {
+                .filter_map(|l| match &l.op {
                     Op::Post(text) if text.contains("\"hold\":") => {
                         Some(text.contains("\"hold\":true"))
                     }
@@ -907,8 +907,8 @@ fn constant_activity_writes_at_most_once_a_second_and_rarely_moves_the_timer() {
                 .bus
                 .log
                 .iter()
-                .filter(|(_, _, op)| matches!(op, Op::Write(_)))
-                .map(|(_, t, _)| *t)
+                .filter(|l| matches!(l.op, Op::Write(_)))
+                .map(|l| l.at)
                 .collect();
             assert!(
                 writes_at
@@ -999,9 +999,7 @@ fn options() -> impl Strategy<Value = Opts> {
                     warn,
                     remember_me,
                     started_at,
-                    keep_alive: None,
-                    confirm_to_stay: false,
-                    closed: None,
+                    ..Opts::default()
                 }
             },
         )

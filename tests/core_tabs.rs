@@ -237,7 +237,7 @@ fn a_new_tab_resumes_the_live_session_without_counting_as_activity() {
             .bus
             .log
             .iter()
-            .filter(|(_, _, op)| matches!(op, Op::Write(_)))
+            .filter(|l| matches!(l.op, Op::Write(_)))
             .count();
         // A later guard, with or without the sign-in time.
         let b = w.open(Opts::default(), true);
@@ -254,7 +254,7 @@ fn a_new_tab_resumes_the_live_session_without_counting_as_activity() {
             .bus
             .log
             .iter()
-            .filter(|(_, _, op)| matches!(op, Op::Write(_)))
+            .filter(|l| matches!(l.op, Op::Write(_)))
             .count();
         assert_eq!(
             now_writes, writes,

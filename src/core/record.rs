@@ -33,6 +33,9 @@
 //!   core's news.rs); absent, the session began implicitly. `after`: the
 //!   id of the ended session its first guard found stored and began after
 //!   (absent: none); that end, and older ones, never end this session.
+//!   `afterAt` and `afterReason` say how that session ended, so a tab of it
+//!   that has not heard of its end yet (this record replaced the stored end
+//!   in the same moment) ends as it did.
 //! - `serverEnd`, `serverIdleEnd`: the server's deadlines (on this
 //!   browser's clock, corrected for the server's), each with `…At`, when it
 //!   was learned: the later one wins.
@@ -149,6 +152,9 @@ pub struct Record {
     /// stored (`after`; `0`: none): that end, and older ones, are not this
     /// session's.
     pub after: u64,
+    /// How that session ended (`afterAt`, `afterReason`): a tab of it that
+    /// has not heard of the end yet ends as it did.
+    pub after_end: Option<End>,
     /// Epoch ms the session began.
     pub started_at: u64,
     /// The `startedAt` it was begun with (identifies the sign-in).
@@ -205,7 +211,7 @@ impl core::fmt::Display for RecordError {
         f.write_str(self.as_str())
     }
 }
-const KEYS: [&str; 22] = [
+const KEYS: [&str; 24] = [
     "v",
     "id",
     "startedAt",
@@ -228,6 +234,8 @@ const KEYS: [&str; 22] = [
     "after",
     "leftAt",
     "ping",
+    "afterAt",
+    "afterReason",
 ];
 
 impl Record {
@@ -294,6 +302,14 @@ impl Record {
         let login = flag(f[18])?.unwrap_or(false);
         let after = optional(f[19])?.unwrap_or(0);
         let left_at = optional(f[20])?.unwrap_or(0);
+        let after_end = match (f[22], f[23]) {
+            (None, None) => None,
+            (Some(Int(at)), Some(Str(r))) => Some(End {
+                reason: Reason::parse(r).ok_or(Malformed)?,
+                at,
+            }),
+            _ => return Err(Malformed),
+        };
         let ping = flag(f[21])?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
@@ -310,7 +326,9 @@ impl Record {
             .iter()
             .chain(&learned_at)
             .all(|t| *t <= latest)
-            && ended.map_or(true, |e| e.at >= started_at && e.at <= latest);
+            // (An end may lie before the start: a server's end that had
+            // passed when a sync told it. Ending earlier stretches nothing.)
+            && ended.map_or(true, |e| e.at <= latest);
         if !times_ok {
             return Err(RecordError::Time);
         }
@@ -329,6 +347,7 @@ impl Record {
             sign_in,
             login,
             after,
+            after_end,
             left_at,
             ping,
         })
@@ -350,6 +369,12 @@ impl Record {
         }
         if self.after > 0 {
             int(&mut s, ",\"after\":", self.after);
+        }
+        if let Some(e) = self.after_end {
+            int(&mut s, ",\"afterAt\":", e.at);
+            s.push_str(",\"afterReason\":\"");
+            s.push_str(e.reason.as_str());
+            s.push('"');
         }
         int(&mut s, ",\"lastActivity\":", self.last_activity);
         s.push_str(",\"rememberMe\":");

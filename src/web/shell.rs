@@ -40,8 +40,8 @@ pub(crate) enum Pending {
     Input(Input<'static>),
     /// Another tab's record or message.
     Message(String),
-    /// The timer fired.
-    Timer,
+    /// The timer fired; it was set for this moment.
+    Timer(u64),
     /// `pagehide`: whether the page goes into the back-forward cache.
     Hide(bool),
     /// `pageshow`: whether the page comes from the back-forward cache.
@@ -230,9 +230,9 @@ impl Shell {
         let input = match &p {
             Pending::Input(input) => *input,
             Pending::Message(text) => Input::Message(text),
-            Pending::Timer => {
+            Pending::Timer(set_for) => {
                 res.alarm.fired();
-                Input::Wake
+                Input::Timer(*set_for)
             }
             Pending::Hide(_) | Pending::Destroy => Input::Leave,
             Pending::Show(false) => Input::Wake,
@@ -281,9 +281,9 @@ impl Shell {
         res.carry_out(core, port);
         res.activity.quiet_until(core.quiet_until());
         let me = Rc::downgrade(self);
-        res.alarm.set(core.next_wake(), now, move || {
+        res.alarm.set(core.next_wake(), now, move |set_for| {
             if let Some(shell) = me.upgrade() {
-                shell.input(Pending::Timer);
+                shell.input(Pending::Timer(set_for));
             }
         });
         self.shown.set(core.state());

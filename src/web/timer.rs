@@ -14,7 +14,9 @@ impl Alarm {
     /// Keeps the timer no later than `at` (`None`: no timer). A wake that
     /// moved later (activity) leaves it alone: it fires early, finds
     /// nothing due, and is set again then; so activity never re-arms it.
-    pub fn set(&mut self, at: Option<u64>, now: u64, wake: impl FnOnce() + 'static) {
+    /// `wake` gets the moment the timer was set to fire (the core catches a
+    /// clock set back between two inputs with it).
+    pub fn set(&mut self, at: Option<u64>, now: u64, wake: impl FnOnce(u64) + 'static) {
         let Some(at) = at else {
             self.0 = None;
             return;
@@ -22,8 +24,9 @@ impl Alarm {
         if matches!(self.0, Some((_, armed)) if armed <= at) {
             return;
         }
-        let delay = at.saturating_sub(now).min(MAX_DELAY_MS) as u32;
-        self.0 = Some((Timeout::new(delay, wake), at));
+        let delay = at.saturating_sub(now).min(MAX_DELAY_MS);
+        let set_for = now + delay;
+        self.0 = Some((Timeout::new(delay as u32, move || wake(set_for)), at));
     }
 
     /// The timer fired: the next `set` arms a new one.

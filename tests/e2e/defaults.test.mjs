@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import { countListeners } from "./counting.mjs";
 import {
+  DEFAULT_EVENTS,
   HOUR,
   MINUTE,
   T0,
@@ -30,8 +31,6 @@ const TIMEOUT = { timeout: 60_000 };
 const IDLE = 300_000;
 const MAX = 10_800_000;
 const REMEMBER = 2_592_000_000;
-// Not `scroll`: a scroll a script makes is trusted too (the contract).
-const EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "touchstart"];
 
 async function fresh(t, pages = 1, sessionOptions = {}) {
   const s = await h.session({ pages, ...sessionOptions });
@@ -123,7 +122,7 @@ test("defaults: crossTab is on and the session is stored under \"session-guard\"
   assert.equal(end.event.remote, true);
 });
 
-test("defaults: the five activity events, listened for on document in the capture phase, passive", TIMEOUT, async (t) => {
+test("defaults: the five activity events (not scroll), listened for on document in the capture phase, passive", TIMEOUT, async (t) => {
   const s = await fresh(t, 1, { initScript: countListeners });
   const [p] = s.pages;
   const before = await p.evaluate(() => window.listeners().length);
@@ -131,7 +130,7 @@ test("defaults: the five activity events, listened for on document in the captur
   const activity = (await p.evaluate(() => window.listeners()))
     .slice(before)
     .filter((e) => e.on === "document" && e.capture);
-  assert.deepEqual(activity.map((e) => e.type).sort(), [...EVENTS].sort(), "events defaults to the five types, target to document");
+  assert.deepEqual(activity.map((e) => e.type).sort(), [...DEFAULT_EVENTS].sort(), "events defaults to the five types, target to document");
   assert.ok(activity.every((e) => e.passive), `passive listeners: ${JSON.stringify(activity)}`);
 
   // Each of them, trusted, moves the deadline. (The emulated touch also fires
@@ -150,15 +149,26 @@ test("defaults: the five activity events, listened for on document in the captur
       await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: 50, y: 50 }] });
       await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
     },
+    // A scroll the browser performs (trusted), with no key, wheel or pointer.
+    scroll: () =>
+      p.evaluate(() => {
+        document.body.style.height = "5000px";
+        window.scrollTo(0, 1000);
+      }),
   };
   let at = T0;
-  for (const type of EVENTS) {
+  for (const type of DEFAULT_EVENTS) {
     await advance(s, 10_000);
     at += 10_000;
     await inputs[type]();
     await settle();
     await expectInspect(p, { expiresAt: at + IDLE }, { message: `a trusted ${type} counts by default` });
   }
+  // A scroll is a trusted event too, but a page may make it itself.
+  await advance(s, 10_000);
+  await inputs.scroll();
+  await settle();
+  await expectInspect(p, { expiresAt: at + IDLE }, { message: "a scroll does not count by default" });
 });
 
 test("defaults: script-dispatched events do not count (allowSyntheticEvents defaults to false)", TIMEOUT, async (t) => {

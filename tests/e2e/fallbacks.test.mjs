@@ -6,6 +6,8 @@ import { test } from "node:test";
 import {
   HOUR,
   MINUTE,
+  NO_CHANNEL,
+  NO_LOCKS,
   T0,
   assert,
   call,
@@ -22,13 +24,6 @@ import {
 const h = setup();
 const TIMEOUT = { timeout: 90_000 };
 const STEP = 1000;
-
-const NO_CHANNEL = () => {
-  delete window.BroadcastChannel;
-};
-const NO_LOCKS = () => {
-  Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
-};
 
 async function tabs(t, n, initScript) {
   const s = await h.session({ pages: n, initScript });

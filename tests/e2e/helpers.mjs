@@ -15,6 +15,12 @@ export const FIXTURE = "/tests/e2e/fixture.html";
 /** A fixed, whole-second wall-clock start for the fake clock: 2030-01-07 09:00:00 UTC. */
 export const T0 = Date.UTC(2030, 0, 7, 9, 0, 0);
 
+/**
+ * The contract's default activity events (`events`): not `scroll`, which a
+ * page that scrolls itself fires too.
+ */
+export const DEFAULT_EVENTS = Object.freeze(["pointerdown", "pointermove", "keydown", "wheel", "touchstart"]);
+
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -287,6 +293,18 @@ export async function expectEveryEnd(s, pages, { fakeBudget = 100 } = {}) {
   }
   return seen.map((e) => ({ ...e, at: e.at - T0 }));
 }
+
+/**
+ * Init scripts (a session's `initScript`) for browsers without a feature the
+ * guard uses: no BroadcastChannel (news through the `storage` event only), no
+ * Web Locks (navigator.locks undefined).
+ */
+export const NO_CHANNEL = () => {
+  delete window.BroadcastChannel;
+};
+export const NO_LOCKS = () => {
+  Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+};
 
 /**
  * Page-side source of more options (makeGuard's `hooks.options`): an

@@ -6,7 +6,7 @@
 
 import { test } from "node:test";
 import { countListeners } from "./counting.mjs";
-import { HOUR, MINUTE, assert, call, callOn, expectLog, logOf, makeGuard, propagate, run, settle, setup } from "./harness.mjs";
+import { DEFAULT_EVENTS, HOUR, MINUTE, assert, call, callOn, expectLog, logOf, makeGuard, propagate, run, settle, setup } from "./harness.mjs";
 
 const h = setup();
 const TIMEOUT = { timeout: 60_000 };
@@ -35,18 +35,6 @@ async function expectNothingLeft(page, base, when) {
   assert.deepEqual(await added(page, base), { listeners: [], channels: [] }, `the guard left listeners or channels ${when}`);
 }
 
-/**
- * After the end: the one listener a guard keeps is `pageshow` (a page the
- * back-forward cache shows again tells the end once more), its channel is
- * closed; destroy() (through `destroy`) removes that listener too.
- */
-async function expectOnlyPageshowLeft(page, base, when, destroy) {
-  await settle();
-  assert.deepEqual(await added(page, base), { listeners: ["window pageshow"], channels: [] }, `the guard left more than pageshow ${when}`);
-  await destroy();
-  await expectNothingLeft(page, base, `after destroy() ${when}`);
-}
-
 async function start(t, pages = 1) {
   const s = await h.session({ pages, initScript: countListeners });
   t.after(() => s.close());
@@ -55,7 +43,6 @@ async function start(t, pages = 1) {
   return { s, bases };
 }
 
-const DEFAULT_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "touchstart"];
 
 test("a guard listens where the contract says: its events on document (capture, passive), focus, pageshow, visibilitychange, its channel", TIMEOUT, async (t) => {
   const { s, bases } = await start(t);
@@ -106,7 +93,7 @@ test("signOut() removes every listener the guard added", TIMEOUT, async (t) => {
   await run(s, 5000);
   await call(p, "signOut");
   await expectLog(p, "onSignOut", 1);
-  await expectOnlyPageshowLeft(p, bases[0], "after signOut()", () => call(p, "destroy"));
+  await expectNothingLeft(p, bases[0], "after signOut()");
 });
 
 test("an idle sign-out (the timer) removes every listener the guard added", TIMEOUT, async (t) => {
@@ -116,7 +103,7 @@ test("an idle sign-out (the timer) removes every listener the guard added", TIME
   await run(s, MINUTE);
   const [end] = await expectLog(p, "onSignOut", 1);
   assert.equal(end.event.reason, "idle");
-  await expectOnlyPageshowLeft(p, bases[0], "after the idle sign-out", () => call(p, "destroy"));
+  await expectNothingLeft(p, bases[0], "after the idle sign-out");
 });
 
 test("a sign-out learned from another tab removes every listener the guard added", TIMEOUT, async (t) => {
@@ -129,8 +116,8 @@ test("a sign-out learned from another tab removes every listener the guard added
   await propagate(s, async () => (await logOf(b, "onSignOut")).length > 0, { message: "tab B to learn of the sign-out" });
   const [end] = await expectLog(b, "onSignOut", 1);
   assert.equal(end.event.remote, true);
-  await expectOnlyPageshowLeft(a, bases[0], "in the tab that signed out", () => call(a, "destroy"));
-  await expectOnlyPageshowLeft(b, bases[1], "in the tab that learned of the sign-out", () => call(b, "destroy"));
+  await expectNothingLeft(a, bases[0], "in the tab that signed out");
+  await expectNothingLeft(b, bases[1], "in the tab that learned of the sign-out");
 });
 
 test("a session that ends while the guard starts (a corrupt stored record) leaves no listener", TIMEOUT, async (t) => {
@@ -139,7 +126,7 @@ test("a session that ends while the guard starts (a corrupt stored record) leave
   await p.evaluate(() => localStorage.setItem("session-guard", "garbage"));
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await expectLog(p, "onSignOut", 1);
-  await expectOnlyPageshowLeft(p, bases[0], "after the guard ended at its start", () => call(p, "destroy"));
+  await expectNothingLeft(p, bases[0], "after the guard ended at its start");
 });
 
 test("a callback that destroys the guard, and one that signs out, leave no listener", TIMEOUT, async (t) => {
@@ -155,5 +142,5 @@ test("a callback that destroys the guard, and one that signs out, leave no liste
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000, storageKey: "other" }, { after: "({ onWarning: (e, g) => g.signOut() })" });
   await run(s, 50_000);
   assert.equal((await expectLog(p, "onSignOut", 1))[0].event.reason, "manual");
-  await expectOnlyPageshowLeft(p, base, "after signOut() from onWarning", () => call(p, "destroy"));
+  await expectNothingLeft(p, base, "after signOut() from onWarning");
 });

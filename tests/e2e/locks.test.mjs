@@ -37,6 +37,15 @@ const STEP = 1000;
 const OPTIONS = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
 /** The lock a paused guard holds: "session-guard:hold:" + storageKey (README). */
 const lockName = (storageKey = "session-guard") => `session-guard:hold:${storageKey}`;
+/**
+ * The locks but the one every open page of a session holds (its presence, for
+ * closedTimeoutMs), and how many of those are held: one per live guard.
+ */
+const apart = (l) => ({
+  held: l.held.filter((n) => !n.includes(":presence:")),
+  pending: l.pending.filter((n) => !n.includes(":presence:")),
+  present: l.held.filter((n) => n.includes(":presence:")).length,
+});
 
 function STUB_LOCKS() {
   const how = new URLSearchParams(location.search).get("locks");
@@ -113,12 +122,6 @@ async function lockState(page) {
   });
 }
 
-/** The guard's locks of a list from `lockState`, but the presence locks every open page of a session holds. */
-const notPresence = (list) => list.filter((l) => !l.includes("session-guard:presence:"));
-
-/** How many presence locks of a list from `lockState` are for `storageKey`. */
-const presences = (list, storageKey = "session-guard") => list.filter((l) => l === `shared session-guard:presence:${storageKey}`).length;
-
 async function untilLocks(page, check, message) {
   return waitUntil(async () => check(await lockState(page)), { timeout: 3000, message });
 }
@@ -143,9 +146,9 @@ test('a storageKey starting with "-" still gives a lock the browser grants: the 
   await run(s, 5 * MINUTE, { step: 5000 });
   assert.deepEqual(await errorsOf(a), [], "the hold request failed");
   await expectNoLog(b, "onSignOut", "while the tab with storageKey -k is paused");
-  const { held } = await lockState(a);
-  assert.deepEqual(notPresence(held), [`shared ${lockName("-k")}`]);
-  assert.equal(presences(held, "-k"), 2, "each open page holds the presence lock");
+  const locks = apart(await lockState(a));
+  assert.deepEqual(locks.held, [`shared ${lockName("-k")}`]);
+  assert.equal(locks.present, 2, "each open page holds the presence lock");
   const resumedAt = (await inspect(a)).now;
   await call(a, "resume");
   await propagate(s, async () => (await inspect(b)).expiresAt === resumedAt + MINUTE, {
@@ -280,11 +283,8 @@ test("a resume before the hold is granted lets the lock go at once, with nothing
   await untilLocks(a, (l) => l.pending.includes(`shared ${lockName()}`), "the hold request");
   await call(a, "resume");
   await a.evaluate(() => window.letGo());
-  await untilLocks(
-    a,
-    (l) => notPresence(l.held).length === 0 && l.pending.length === 0 && presences(l.held) === 2,
-    "nothing held or pending but each page's presence",
-  );
+  // Nothing but the two open pages' presence.
+  await untilLocks(a, (l) => apart(l).held.length === 0 && apart(l).pending.length === 0 && apart(l).present === 2, "nothing held or pending");
   await settle();
   assert.deepEqual(await errorsOf(a), []);
   await expectInspect(a, { state: "active" });
@@ -310,11 +310,8 @@ for (const [method, source] of [
     await run(s, 10_000);
     await a.evaluate(source);
     assert.deepEqual(await a.evaluate(() => window.liveListeners()), before, "listeners left after it");
-    await untilLocks(
-      a,
-      (l) => notPresence(l.held).length === 0 && l.pending.length === 0 && presences(l.held) === 1,
-      "the hold and this page's presence to go (tab B's stays)",
-    );
+    // Only tab B's presence is left: A's hold and presence went with it.
+    await untilLocks(a, (l) => apart(l).held.length === 0 && apart(l).pending.length === 0 && apart(l).present === 1, "the hold to go");
     // The hold ended with it, as with destroy(): tab B's idle window runs from here.
     await propagate(s, async () => (await inspect(b)).expiresAt === T0 + 10_000 + MINUTE, {
       fakeBudget: 0,

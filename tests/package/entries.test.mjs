@@ -52,6 +52,7 @@ const EXPECTED = {
   "session-guard/react": ["react"],
   "session-guard/vue": ["vue"],
   "session-guard/svelte": [],
+  "session-guard/angular": ["@angular/core"],
   "session-guard/node": ["node:fs", "node:path", "node:url", "node:util"],
 };
 
@@ -60,7 +61,7 @@ test("every entry point is in the package's exports, with its types", () => {
     const key = entry === "session-guard" ? "." : `./${entry.slice("session-guard/".length)}`;
     assert.ok(manifest.exports[key]?.types && manifest.exports[key]?.default, `exports["${key}"]`);
   }
-  for (const framework of ["react", "vue", "svelte"]) {
+  for (const framework of ["react", "vue", "svelte", "@angular/core"]) {
     assert.ok(manifest.peerDependencies[framework], `${framework} is a peer dependency`);
     assert.equal(manifest.peerDependenciesMeta[framework]?.optional, true, `${framework} is optional`);
   }

@@ -183,8 +183,8 @@ test("npm pack ships the build, the types, the licences and nothing else", () =>
     "pkg/session_guard.js",
     "pkg/session_guard_bg.wasm",
     "pkg/session_guard.d.ts",
-    // The entry points beside the core: session-guard/start, /react, /vue, /svelte, /node.
-    ...["session", "start", "react", "vue", "svelte", "node"].flatMap((e) => [`js/${e}.js`, `js/${e}.d.ts`]),
+    // The entry points beside the core: session-guard/start, /react, /vue, /svelte, /angular, /node.
+    ...["session", "start", "react", "vue", "svelte", "angular", "node"].flatMap((e) => [`js/${e}.js`, `js/${e}.d.ts`]),
     "js/node-globals.js",
   ];
   for (const f of shipped) {

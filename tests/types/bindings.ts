@@ -1,9 +1,10 @@
-// The framework bindings' types (session-guard/react, /vue, /svelte) as a
-// user's code meets them: the live state's fields, among them the paced
-// `announcement` for a screen reader's live region.
+// The framework bindings' types (session-guard/react, /vue, /svelte and
+// /angular) as a user's code meets them: the live state's fields, among them
+// the paced `announcement` for a screen reader's live region.
 import type { Session, SessionView } from "session-guard/react";
 import type { SessionRefs } from "session-guard/vue";
 import type { SessionStore } from "session-guard/svelte";
+import type { SessionGuardService } from "session-guard/angular";
 
 /** Compiles only when A and B are the same type. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -24,6 +25,10 @@ store.subscribe((value) => {
   expectType<Equal<typeof value.announcement, Announcement>>();
   console.log(spoken, value.announcement?.toUpperCase());
 });
+
+declare const angular: SessionGuardService;
+expectType<Equal<ReturnType<typeof angular.announcement>, Announcement>>();
+expectType<Equal<ReturnType<typeof angular.state>["announcement"], Announcement>>();
 
 // What the types reject:
 // @ts-expect-error the time left is announced in steps, never "59 seconds"

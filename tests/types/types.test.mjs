@@ -6,7 +6,7 @@
 //   usage.ts        must compile (and its @ts-expect-error lines must stay errors),
 //                   with skipLibCheck off, under lib dom + es2020 as under esnext
 //   disposable.ts   `using` a guard, with lib "esnext.disposable" (or "esnext")
-//   bindings.ts     the framework bindings' live state (session-guard/react, /vue, /svelte)
+//   bindings.ts     the framework bindings' live state (session-guard/react, /vue, /svelte, /angular)
 //   fail.ts         must NOT compile, with exactly the errors marked in it
 
 import { test } from "node:test";

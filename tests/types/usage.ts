@@ -48,9 +48,10 @@ const options: SessionGuardOptions = {
   crossTab: true,
   onSignOut: (e) => {
     expectType<Equal<typeof e, SignOutEvent>>();
-    expectType<Equal<typeof e.reason, "idle" | "absolute" | "manual">>();
+    expectType<Equal<typeof e.reason, "idle" | "absolute" | "manual" | "closed">>();
     expectType<Equal<typeof e.at, number>>();
     expectType<Equal<typeof e.remote, boolean>>();
+    expectType<Equal<typeof e.restored, true | undefined>>();
     logout(e.reason);
   },
   onWarning: (e) => {

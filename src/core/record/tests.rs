@@ -9,6 +9,7 @@ fn rec() -> Record {
         id: NOW - 10_000,
         login: false,
         after: 0,
+        after_end: None,
         left_at: 0,
         ping: None,
         started_at: NOW - 10_000,
@@ -277,6 +278,10 @@ fn valid_record() -> impl Strategy<Value = Record> {
                     id: start + id_gap,
                     login,
                     after: if login { start / 2 } else { 0 },
+                    after_end: end.filter(|_| login).map(|(reason, d)| End {
+                        reason,
+                        at: start / 2 + d,
+                    }),
                     left_at: if remember_me { start + gap } else { 0 },
                     ping: (!remember_me).then_some(held),
                     started_at: start,

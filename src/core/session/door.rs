@@ -25,9 +25,12 @@ pub enum Input<'a> {
     /// `touch()`: activity by definition (an API call, a playing video,
     /// "Stay signed in").
     Touch,
-    /// The timer fired, or the page became visible or got focus: act on
-    /// whatever is due.
+    /// The page became visible or got focus: act on whatever is due.
     Wake,
+    /// The timer fired that was set to fire when the page's clock reads
+    /// this (epoch ms): act on whatever is due. Timers never fire early, so
+    /// a clock that reads more than a minute less has been set back.
+    Timer(u64),
     /// The back-forward cache shows the page again (`pageshow` with
     /// `persisted`): a page starting again. After the end, the end is told
     /// once more ([`Event::SignedOut`](super::Event::SignedOut) with
@@ -89,6 +92,25 @@ pub enum Answer {
     },
 }
 
+impl Input<'_> {
+    /// Whether this input may move an end later (activity, a pause, a
+    /// longer window, another tab's facts, a hold's end), as against one
+    /// that only brings it nearer or answers a request.
+    fn may_postpone(&self) -> bool {
+        !matches!(
+            self,
+            Input::Sync(_)
+                | Input::SignOut
+                | Input::Leave
+                | Input::Removed
+                | Input::Wake
+                | Input::Timer(_)
+                | Input::Shown
+                | Input::Answer(Answer::KeepAliveLock(_) | Answer::KeepAliveDone { .. })
+        )
+    }
+}
+
 impl Session {
     /// The one door: takes `input` at `now` (epoch ms, the page's clock).
     /// Afterwards, drain [`Session::poll`] and [`Session::poll_command`]
@@ -116,10 +138,11 @@ impl Session {
     /// taking events in time order.
     ///
     /// Before anything, the clock: a `now` more than a minute behind the
-    /// latest this session has seen (the system clock set back) is handled
-    /// as a record from the future is: reported, and the session ends. A
-    /// smaller step back changes nothing: the latest `now` stands, so no
-    /// clock that goes back buys time.
+    /// latest this session has seen, or behind the time its timer was set
+    /// for (the system clock set back) is handled as a record from the
+    /// future is: reported, and the session ends. A smaller step back
+    /// changes nothing: the latest `now` stands, so no clock that goes back
+    /// buys time.
     pub fn handle(&mut self, input: Input<'_>, now: u64, storage: &mut dyn Storage) {
         if let Input::Recorded(at) = input {
             self.active_at(at);
@@ -136,7 +159,7 @@ impl Session {
             }
             return;
         }
-        let now = self.clock(now, storage);
+        let now = self.clock(now, input, storage);
         if self.ended.is_some() {
             return;
         }
@@ -152,8 +175,13 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
+        if !self.news_counts(moment) && input.may_postpone() {
+            // An end fell due and waits only for what the others held back
+            // from before it: this news came after it.
+            return self.settle(now, storage);
+        }
         match input {
-            Input::Recorded(_) | Input::Wake => {}
+            Input::Recorded(_) | Input::Wake | Input::Timer(_) => {}
             Input::Shown => self.shown(now, storage),
             Input::Activity if self.confirm_to_stay && self.warned.is_some() => {}
             Input::Activity | Input::Touch => self.touch(now),
@@ -180,16 +208,15 @@ impl Session {
     }
 
     /// The clock rule (see [`Session::handle`]): the time to decide with.
-    fn clock(&mut self, now: u64, storage: &mut dyn Storage) -> u64 {
+    fn clock(&mut self, now: u64, input: Input<'_>, storage: &mut dyn Storage) -> u64 {
         let latest = self.latest;
-        if now.saturating_add(FUTURE_TOLERANCE_MS) < latest {
-            // The end is written on the page's clock (no earlier than the
-            // start, which every record must keep).
-            self.reject(
-                Problem::ClockBack(latest - now),
-                now.max(self.start),
-                storage,
-            );
+        let floor = match input {
+            Input::Timer(set_for) => latest.max(set_for),
+            _ => latest,
+        };
+        if now.saturating_add(FUTURE_TOLERANCE_MS) < floor {
+            // The end is written on the page's clock.
+            self.reject(Problem::ClockBack(floor - now), now, storage);
             return now;
         }
         self.latest = latest.max(now);
@@ -227,13 +254,18 @@ impl Session {
         if self.cross_tab {
             self.reread(now, storage);
         }
-        self.end_here(Reason::Manual, now, storage);
+        // (An end waiting only for what the others held back is due.)
+        match self.ends(true) {
+            Some((at, reason)) if at <= now => self.end_here(reason, at, storage),
+            _ => self.end_here(Reason::Manual, now, storage),
+        }
     }
 
     /// `setRememberMe(on)`, in every tab at once.
     fn set_remember_me(&mut self, on: bool, now: u64, storage: &mut dyn Storage) {
         self.remember_me = on;
-        self.remember_at = self.remember_at.max(now);
+        // Later than the setting it replaces, even in the same millisecond.
+        self.remember_at = (self.remember_at + 1).max(now);
         self.publish(now, storage);
     }
 

@@ -179,6 +179,8 @@ pub struct Session {
     /// The ended session this one began after (`0`: none): its end, and
     /// those of older sessions, are not this session's.
     after: u64,
+    /// How that session ended.
+    after_end: Option<End>,
     /// The record must be written for something other than activity (it
     /// was removed, or it misses a fact of this tab's).
     dirty: bool,
@@ -255,6 +257,7 @@ impl Session {
             asking: presence::Asking::Nothing,
             ping: None,
             after: 0,
+            after_end: None,
             dirty: config.cross_tab,
             published_at: None,
             activity_cb_at: None,
@@ -287,8 +290,13 @@ impl Session {
             // An ended session is never resumed, even by the same start: a
             // new one begins (with a greater id).
             other => {
+                // The end this one begins after: the stored session's, or
+                // the one that a live session it replaces began after.
                 if let Some(Ok(r)) = other {
-                    s.after = if r.ended.is_some() { r.id } else { 0 };
+                    (s.after, s.after_end) = match r.ended {
+                        Some(end) => (r.id, Some(end)),
+                        None => (r.after, r.after_end),
+                    };
                 }
                 s.start_here(None, now);
             }
@@ -316,7 +324,7 @@ impl Session {
     }
 
     /// When the shell's timer must wake next, if ever: then it hands the
-    /// core [`Input::Wake`]. Early or late wakes are harmless: a late one
+    /// core [`Input::Timer`]. Early or late wakes are harmless: a late one
     /// (a sleeping laptop, a throttled tab) ends the session, never extends
     /// it.
     pub fn next_wake(&self) -> Option<u64> {
@@ -462,6 +470,7 @@ impl Session {
             id: self.id,
             login: self.login,
             after: self.after,
+            after_end: self.after_end,
             sign_in: self.sign_in,
             server: self.server,
             keep_alive_at: self.keep_alive_at,

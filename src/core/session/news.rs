@@ -22,7 +22,7 @@
 //!   stored one gone or another session's, so that a tab opened later
 //!   joins it.
 
-use crate::core::record::Record;
+use crate::core::record::{End, Record};
 use crate::core::{Problem, RecordError};
 
 use super::{Session, Storage, StorageFailed};
@@ -37,19 +37,25 @@ pub(super) enum Verdict {
     /// Another session, which this tab's outranks or whose end it is: the
     /// tab's session stands, and its record belongs in storage.
     Stand,
+    /// A session that began after this one ended, and says how it ended.
+    Followed(End),
 }
 
 impl Session {
     /// The one rule for news of another session (see the module docs).
     pub(super) fn verdict(&self, r: &Record) -> Verdict {
-        let joins = if r.id == self.id {
+        if r.id == self.id {
             return Verdict::Ours;
-        } else if r.id > self.id {
+        }
+        if let (true, Some(end)) = (r.after == self.id, r.after_end) {
+            return Verdict::Followed(end);
+        }
+        let joins = if r.id > self.id {
             r.login
         } else {
             // An older session, beside which this implicit one began
-            // without knowing of it (not after its end was stored).
-            !self.login && (r.ended.is_none() || r.id > self.after)
+            // without knowing of it (not after its end, or a later one's).
+            !self.login && r.id > self.after
         };
         if joins {
             Verdict::Join
@@ -59,16 +65,18 @@ impl Session {
     }
 
     /// When the news of `r` happened, for settling first (see
-    /// [`Session::handle`]): the latest of the facts it brings that this
-    /// tab had not, no later than `now`. Another tab's activity or end at
-    /// the very moment this tab's end fell due counts from the millisecond
-    /// before: that tab could not know it came too late, and an end at
-    /// that moment is the same end, taken as it was told. A hold's change
-    /// carries no time: it happened now. Another session's news is decided
-    /// now.
+    /// [`Session::handle`]): the latest of the facts that may move this
+    /// tab's deadlines which it brings and this tab had not, no later than
+    /// `now`. Another tab's activity at the very moment this tab's end fell
+    /// due counts from the millisecond before: that tab could not know it
+    /// came too late. An end it tells is taken after them, in time order
+    /// (see `take_end`). A hold's change carries no time: it happened now.
+    /// Another session's news is decided now.
     pub(super) fn news_moment(&self, r: &Record, now: u64) -> u64 {
-        if self.verdict(r) != Verdict::Ours || r.hold_changed.is_some() {
-            return now;
+        match self.verdict(r) {
+            Verdict::Ours if r.hold_changed.is_none() => {}
+            Verdict::Followed(_) => return 0,
+            _ => return now,
         }
         let newer = |theirs: u64, ours: u64| if theirs > ours { theirs } else { 0 };
         let learned = |l: Option<crate::core::Learned>| l.map_or(0, |l| l.learned);
@@ -77,7 +85,6 @@ impl Session {
             newer(r.remember_at, self.remember_at),
             newer(learned(r.server.end), learned(self.server.end)),
             newer(learned(r.server.idle_end), learned(self.server.idle_end)),
-            r.ended.map_or(0, |e| e.at.saturating_sub(1)),
         ]
         .into_iter()
         .max()
@@ -85,12 +92,21 @@ impl Session {
         .min(now)
     }
 
+    /// This session's end, as another tab tells it: whatever of this tab's
+    /// own fell due before it is settled first (its own end keeps its
+    /// reason and time), then the end is taken, the same in every tab.
+    fn take_end(&mut self, end: End, now: u64, storage: &mut dyn Storage) {
+        self.settle_due(end.at.saturating_sub(1).min(now), storage);
+        self.end_session(end, true);
+    }
+
     /// Another tab's record or message, settled up to its moment already.
     pub(super) fn hear(&mut self, r: &Record, now: u64, storage: &mut dyn Storage) {
         match self.verdict(r) {
             Verdict::Ours => {
                 self.merge(r, now);
-                if self.ended.is_some() {
+                if let Some(end) = r.ended {
+                    self.take_end(end, now, storage);
                     return self.store_end(storage);
                 }
                 self.heard_ping(r.ping, now, storage);
@@ -103,10 +119,13 @@ impl Session {
                     self.publish(now, storage);
                 }
             }
+            // (Storage holds the next session: nothing to store.)
+            Verdict::Followed(end) => self.take_end(end, now, storage),
             Verdict::Join => {
                 self.adopt(r, now);
                 self.merge(r, now);
-                if self.ended.is_some() {
+                if let Some(end) = r.ended {
+                    self.take_end(end, now, storage);
                     self.store_end(storage);
                 }
             }
@@ -130,6 +149,7 @@ impl Session {
         self.id = r.id;
         self.login = r.login;
         self.after = r.after;
+        self.after_end = r.after_end;
         self.left_at = r.left_at;
         self.sign_in = r.sign_in;
         self.server = r.server;
@@ -158,10 +178,6 @@ impl Session {
     /// backwards (a stored record may lag a message): later activity, a
     /// later remember-me setting or server deadline, the end.
     pub(super) fn merge(&mut self, r: &Record, now: u64) {
-        if let Some(end) = r.ended {
-            self.end_session(end, true);
-            return;
-        }
         // Every tab was told of what the record holds.
         self.told = self.told.max(r.last_activity);
         self.horizon = self.horizon.min(r.horizon);
@@ -169,7 +185,10 @@ impl Session {
             self.last = r.last_activity;
             self.activity_callback(now, true);
         }
-        if r.remember_at > self.remember_at {
+        // The later setting wins; of two at once (two guards that began the
+        // session in one millisecond), the shorter window: remember-me off.
+        let tie = r.remember_at == self.remember_at && !r.remember_me;
+        if r.remember_at > self.remember_at || tie {
             self.remember_me = r.remember_me;
             self.remember_at = r.remember_at;
         }
@@ -197,14 +216,29 @@ impl Session {
     /// on is left (it cannot undo what was due by then). A record that is
     /// gone or another session's is put back with the next write.
     pub(super) fn reread(&mut self, until: u64, storage: &mut dyn Storage) {
-        match self.read(storage) {
+        let end = match self.read(storage) {
             Some(Ok(r)) => match self.verdict(&r) {
-                Verdict::Ours if self.news_moment(&r, until) < until => self.merge(&r, self.latest),
-                Verdict::Ours | Verdict::Join => {}
-                Verdict::Stand => self.dirty = true,
+                Verdict::Ours => {
+                    if self.news_moment(&r, until) < until {
+                        self.merge(&r, self.latest);
+                    }
+                    r.ended
+                }
+                Verdict::Followed(end) => Some(end),
+                Verdict::Join => None,
+                Verdict::Stand => {
+                    self.dirty = true;
+                    None
+                }
             },
-            None if !self.storage_failed => self.dirty = true,
-            _ => {}
+            None if !self.storage_failed => {
+                self.dirty = true;
+                None
+            }
+            _ => None,
+        };
+        if let Some(end) = end.filter(|e| e.at.saturating_sub(1) < until) {
+            self.end_session(end, true);
         }
     }
 

@@ -43,6 +43,27 @@ impl Session {
     /// The end or the warning that is due at `t`, on what this tab knows
     /// and what the stored record says happened before it fell due.
     pub(super) fn settle_due(&mut self, t: u64, storage: &mut dyn Storage) {
+        self.end_or_warn(t, storage);
+        if self.ended.is_some() {
+            return;
+        }
+        // A write that fell due goes out before the news too, with the facts
+        // as they stood (a tab whose timers ran late would tell its earlier
+        // activity only with the later one, too late for a tab with a short
+        // window). Not at an earlier moment: storage holds later news.
+        if t == self.latest && self.due(Deadline::Publish, t) {
+            self.publish(t, storage);
+        }
+        // Nothing is due at `t` any more (but an end waiting for what the
+        // others held back): whatever falls due at or before it from now on,
+        // news this tab takes has made due.
+        if self.end_fell_due().map_or(true, |due| t < due) {
+            self.settled = self.settled.max(t);
+        }
+    }
+
+    /// The end, or the warning, that is due at `t`.
+    fn end_or_warn(&mut self, t: u64, storage: &mut dyn Storage) {
         if let (true, Some(until)) = (self.cross_tab, self.reread_until(t)) {
             // Another tab may have been active, synced or ended just before
             // (its message on its way): an end found there wins, so every
@@ -62,11 +83,8 @@ impl Session {
         }
         if t >= at {
             // A tab that waited for what the others held back (see
-            // `joined_until`) ends when the session's idle end passed.
-            let at = match self.idle_end() {
-                Some(idle) if reason == Reason::Idle => idle.min(at),
-                _ => at,
-            };
+            // `joined_until`) ends when its end fell due.
+            let at = self.end_fell_due().map_or(at, |due| due.min(at));
             return self.end_here(reason, at, storage);
         }
         if self.due(Deadline::Warning, t) {
@@ -77,9 +95,21 @@ impl Session {
                 expires_at: at,
             });
         }
-        // Nothing is due at `t` any more: whatever falls due at or before it
-        // from now on, news this tab takes has made due.
-        self.settled = self.settled.max(t);
+    }
+
+    /// Whether news from `moment` may still count before this tab acts: not
+    /// when it comes after an end that fell due, even one that waits for
+    /// what the others held back (a due end is never revived), unless that
+    /// end was only made due by news this tab took since (see `settled`).
+    pub(super) fn news_counts(&self, moment: u64) -> bool {
+        self.end_fell_due()
+            .map_or(true, |due| moment <= due.max(self.settled))
+    }
+
+    /// The moment the end fell due, as the deadlines stand, before any wait
+    /// for what the others held back (see `joined_until`).
+    fn end_fell_due(&self) -> Option<u64> {
+        self.ends(true).map(|(at, _)| at)
     }
 
     /// When a warning or end is due at `t`: until when the stored record's
@@ -92,7 +122,7 @@ impl Session {
     fn reread_until(&self, t: u64) -> Option<u64> {
         let (end, _) = self.earliest_end()?;
         if t >= end {
-            Some(end.max(self.settled) + 1)
+            self.end_fell_due().map(|due| due.max(self.settled) + 1)
         } else if self.due(Deadline::Warning, t) {
             Some(t + 1)
         } else {
@@ -103,14 +133,25 @@ impl Session {
     /// The end as it stands and its reason: the earliest of the guard's
     /// own ends and the server's (`"absolute"` on a tie).
     pub(super) fn earliest_end(&self) -> Option<(u64, Reason)> {
+        self.ends(false)
+    }
+
+    /// The earliest end and its reason, `fell_due`: at the idle end itself,
+    /// not after a wait for what the others held back.
+    pub(super) fn ends(&self, fell_due: bool) -> Option<(u64, Reason)> {
+        let idle = if fell_due {
+            self.idle_end()
+        } else {
+            self.deadline(Deadline::IdleEnd)
+        };
         [
-            (Deadline::AbsoluteEnd, Reason::Absolute),
-            (Deadline::ServerEnd, Reason::Absolute),
-            (Deadline::IdleEnd, Reason::Idle),
-            (Deadline::ServerIdleEnd, Reason::Idle),
+            (self.deadline(Deadline::AbsoluteEnd), Reason::Absolute),
+            (self.deadline(Deadline::ServerEnd), Reason::Absolute),
+            (idle, Reason::Idle),
+            (self.deadline(Deadline::ServerIdleEnd), Reason::Idle),
         ]
         .into_iter()
-        .filter_map(|(d, reason)| self.deadline(d).map(|at| (at, reason)))
+        .filter_map(|(at, reason)| at.map(|at| (at, reason)))
         // The first of equal minima: an absolute end wins a tie.
         .reduce(|best, next| if next.0 < best.0 { next } else { best })
     }
@@ -164,12 +205,19 @@ impl Session {
             match self.read(storage) {
                 Some(Err(e)) => return self.reject(Problem::Rejected(e), now, storage),
                 Some(Ok(r)) => match self.verdict(&r) {
-                    Verdict::Ours => self.merge(&r, now),
-                    Verdict::Join => {
-                        self.adopt(&r, now);
-                        self.merge(&r, now);
-                    }
                     Verdict::Stand => {}
+                    Verdict::Followed(end) => {
+                        self.end_session(end, true);
+                    }
+                    verdict => {
+                        if verdict == Verdict::Join {
+                            self.adopt(&r, now);
+                        }
+                        self.merge(&r, now);
+                        if let Some(end) = r.ended {
+                            self.end_session(end, true);
+                        }
+                    }
                 },
                 None => {}
             }
@@ -221,7 +269,16 @@ impl Session {
 
     /// This tab ends the session, and tells the others.
     pub(super) fn end_here(&mut self, reason: Reason, at: u64, storage: &mut dyn Storage) {
-        if self.end_session(End { reason, at }, false) {
+        if !self.end_session(End { reason, at }, false) || !self.cross_tab {
+            return;
+        }
+        // Never over a later session (a sign-in made in the same moment, in
+        // `onSignOut` say): the others hear the end all the same.
+        let later = matches!(self.read(storage), Some(Ok(r)) if r.id > self.id);
+        if later {
+            let text = self.record().encode();
+            self.commands.push_back(Command::Post(text));
+        } else {
             self.save(true, storage);
         }
     }

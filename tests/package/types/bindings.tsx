@@ -5,6 +5,8 @@ import { start, type StartFailedEvent } from "session-guard/start";
 import { SessionGuardProvider, useSession, useSessionGuard } from "session-guard/react";
 import { provideSessionGuard, useSession as useVueSession } from "session-guard/vue";
 import { sessionGuard, type SessionStore } from "session-guard/svelte";
+import { inject, type Provider } from "@angular/core";
+import { SessionGuardService, provideSessionGuard as provideAngularGuard } from "session-guard/angular";
 import initNode, { SessionGuard as NodeGuard } from "session-guard/node";
 
 export async function plain(): Promise<SessionGuard | null> {
@@ -76,6 +78,26 @@ export function svelte(): SessionStore {
   stop();
   store.pause();
   return store;
+}
+
+export function angular(): Provider[] {
+  const providers = provideAngularGuard({ idleTimeoutMs: 60_000, onSignOut: (e) => console.log(e.reason) });
+  provideAngularGuard(() => ({ onSignOut: () => {} }));
+  // @ts-expect-error onSignOut is required
+  provideAngularGuard({ idleTimeoutMs: 60_000 });
+  // @ts-expect-error made by the provider, never with new
+  new SessionGuardService();
+  const s = inject(SessionGuardService);
+  const status: "checking" | "active" | "warning" | "paused" | "signedOut" | "error" = s.status();
+  const seconds: number = Math.ceil((s.remainingMs() ?? 0) / 1000);
+  s.staySignedIn();
+  s.sync({ expiresAt: Date.now() });
+  // @ts-expect-error a read-only signal
+  s.status.set("active");
+  // @ts-expect-error setRememberMe takes a boolean
+  s.setRememberMe("yes");
+  console.log(status, seconds, s.warning()?.reason, s.state().guard);
+  return providers;
 }
 
 export async function node(): Promise<void> {
