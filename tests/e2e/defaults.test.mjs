@@ -3,7 +3,7 @@
 // default behind another), checked through what they do.
 
 import { test } from "node:test";
-import { countListeners } from "./counting.mjs";
+import { countListeners } from "../common/listeners.js";
 import {
   DEFAULT_EVENTS,
   HOUR,
