@@ -22,8 +22,7 @@ async function expectNothingLeft(page, base, when) {
 }
 
 async function start(t, pages = 1) {
-  const s = await h.session({ pages, initScript: countListeners });
-  t.after(() => s.close());
+  const s = await h.tabs(t, pages, { initScript: countListeners });
   const bases = [];
   for (const page of s.pages) bases.push(await registered(page));
   return { s, bases };

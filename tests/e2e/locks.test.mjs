@@ -83,11 +83,8 @@ function COUNT_FINALIZED() {
 
 const INIT = `(${STUB_LOCKS})(); (${countListeners})(); (${COUNT_FINALIZED})();`;
 
-async function session(t, pages = 0) {
-  const s = await h.session({ pages, initScript: INIT });
-  t.after(() => s.close());
-  return s;
-}
+/** A context with no page yet, the stubs and counters above in each page it opens. */
+const session = (t) => h.tabs(t, 0, { initScript: INIT });
 
 /** Opens a tab whose navigator.locks fails as `stub` says (see the top of the file). */
 const openWith = (s, stub) => s.open(stub ? `${FIXTURE}?locks=${stub}` : FIXTURE);
