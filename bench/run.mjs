@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import { LAUNCH_ARGS, findBrowser } from "../scripts/browser.mjs";
 import { startServer } from "../scripts/serve.mjs";
+import { DEFAULT_EVENTS } from "../tests/e2e/helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -48,10 +49,6 @@ const XTAB_TABS = [2, 10];
 const XTAB_SETTLE_MS = 30; // real time between arming the guards and the sign-out
 const XTAB_TIMEOUT_MS = 3_000; // a receiver not signed out by then counts as missed
 
-// The event types session-guard listens to by default; react-idle-timer is
-// given the same list (its default list has no pointer events at all).
-const SG_DEFAULT_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "touchstart", "scroll"];
-
 // Section 1 and 2 variants. Each gets its own fresh page in its own browser
 // context (so storage and BroadcastChannels are not shared between variants).
 // `type` is the event type dispatched on document; `source` is "fresh" (a
@@ -59,7 +56,9 @@ const SG_DEFAULT_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "to
 // (pre-built events at ever-changing positions: a moving pointer); see
 // bench/page.mjs. Overheads are taken over the baselines of the same source
 // (FLOORS: one empty listener; NONES: no listener).
-const RIT_EVENTS = { events: SG_DEFAULT_EVENTS };
+// react-idle-timer is given the event types session-guard listens to by
+// default (its own default list has no pointer events at all).
+const RIT_EVENTS = { events: [...DEFAULT_EVENTS] };
 const VARIANTS = [
   { id: "none", label: "no listener", kind: "none", type: "pointermove", source: "fresh" },
   { id: "empty", label: "one empty passive listener (floor)", kind: "empty", type: "pointermove", source: "fresh" },

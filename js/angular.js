@@ -5,10 +5,8 @@
 // Angular's public API (no compiler needed), zone.js or not.
 
 import { DestroyRef, NgZone, PLATFORM_ID, computed, inject, signal } from "@angular/core";
-import { CHECKING, createSession } from "./session.js";
+import { ACTIONS, CHECKING, createSession } from "./session.js";
 
-const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "announcement", "signedOut", "error", "guard"];
-const ACTIONS = ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"];
 const MADE_BY_PROVIDER = Symbol("session-guard");
 
 /**
@@ -35,7 +33,7 @@ export class SessionGuardService {
     }
     const state = signal(CHECKING);
     this.state = state.asReadonly();
-    for (const k of FIELDS) this[k] = computed(() => state()[k]);
+    for (const k in CHECKING) this[k] = computed(() => state()[k]);
     let session = null;
     // On the server it stays "checking" and starts nothing.
     if (inject(PLATFORM_ID) === "browser") {

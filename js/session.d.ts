@@ -31,8 +31,14 @@ export interface SessionView {
    * every second; null when no warning is open.
    */
   announcement: `${number} minutes` | "1 minute" | "40 seconds" | "20 seconds" | null;
-  /** How the session ended, once it has: the guard's event, or `reason: "error"` after a failed start. */
-  signedOut: SignOutEvent | StartFailedEvent | { reason: "manual"; at: number; remote: false } | null;
+  /**
+   * How the session ended, once it has: the guard's event (`onSignOut`'s), or
+   * `reason: "error"` after a failed start (`reason: "manual"` for a
+   * `signOut()` after one with `failClosed: false`). When the back-forward
+   * cache shows the page again after the end, the guard tells the end once
+   * more and this becomes that event, with `restored: true`.
+   */
+  signedOut: SignOutEvent | StartFailedEvent | null;
   /** Why the guard could not start (status `"error"`); null otherwise. */
   error: unknown;
   /** The running guard, for anything else; null until it runs. */

@@ -6,7 +6,7 @@
 import init, { SessionGuard } from "../pkg/session_guard.js";
 
 /** The state before the guard has read the stored session, and on the server. */
-export const CHECKING = Object.freeze({
+export const CHECKING = /* @__PURE__ */ Object.freeze({
   status: "checking",
   remainingMs: null,
   expiresAt: null,
@@ -98,160 +98,163 @@ export function guardOptions(options, hooks = {}) {
 
 const same = (a, b) => Object.keys(a).every((k) => Object.is(a[k], b[k]));
 
+/** What the app can do, in every binding (session.d.ts types them: SessionActions). */
+export const ACTIONS = ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"];
+
+/** The actions of no session (during server rendering): they do nothing. */
+export const NO_ACTIONS = /* @__PURE__ */ Object.fromEntries(ACTIONS.map((k) => [k, () => {}]));
+
+// The phases of a session (see createSession), in order: it only moves
+// forward, skipping some (idle, loading, running, ended, stopped; or idle,
+// loading, failed, stopped), so nothing brings a stopped session back.
+const IDLE = 0;
+const LOADING = 1;
+const RUNNING = 2;
+const ENDED = 3;
+const FAILED = 4;
+const STOPPED = 5;
+
 /**
  * One guarded session: `start()` loads the wasm and starts the guard,
  * `stop()` destroys it (no sign-out), `get()` is the current state (a new
  * object on every change), `subscribe(listener)` hears every change, and
  * `actions` act on the guard (before it runs they wait for it).
  * `options` is a function returning the app's latest options.
+ *
+ * A session is in one phase at a time, and `to()` alone moves it on:
+ *   idle     made, not started: "checking"; actions wait.
+ *   loading  start() loads the wasm and makes the guard, which reads the
+ *            stored session: still "checking"; actions wait.
+ *   running  the guard runs: its state is shown after each callback and
+ *            action, and once a second.
+ *   ended    the guard signed out: no more ticks. A page the back-forward
+ *            cache shows again tells the end once more (`restored: true`),
+ *            and `signedOut` becomes that event.
+ *   failed   the guard could not start: status "error", signed out unless
+ *            `failClosed` is false; only `signOut()` still does something.
+ *   stopped  stop(): the guard is destroyed without a sign-out; nothing
+ *            more is shown or done.
  */
 export function createSession(options) {
   const report = reporter(options);
   const listeners = new Set();
+  let phase = IDLE;
   let state = CHECKING;
-  let guard = null;
-  let live = false;
-  let started = false;
-  let stopped = false;
-  let timer;
-  let warning = null;
-  let signedOut = null;
-  let waiting = [];
+  let guard; // made while loading
+  const waiting = []; // [name, args] of each action asked for while idle or loading
+  let timer; // the one-second refresh, while running
+  let signedOut = null; // the end as onSignOut told it (or the failed start's)
+
+  /** Moves on to phase `next` (never back, nor to the same); says whether it did. */
+  const to = (next) => {
+    if (next <= phase) return false;
+    clearInterval(timer);
+    phase = next;
+    if (next === RUNNING) timer = setInterval(refresh, 1000);
+    if (next === STOPPED) {
+      listeners.clear();
+      guard?.destroy(); // stops guarding without signing out
+    }
+    return true;
+  };
 
   const set = (next) => {
-    if (stopped || same(next, state)) return;
+    if (same(next, state)) return;
     state = next;
     for (const listener of [...listeners]) listener(state);
   };
 
-  const refresh = () => {
-    if (!guard || !live || stopped) return;
+  /** Shows the guard's state once it runs; `end` is an event of onSignOut. */
+  const refresh = (end) => {
+    if (end) signedOut = end;
+    if (phase !== RUNNING && phase !== ENDED) return;
     const snap = guard.snapshot();
     if (!snap) return;
-    if (snap.state === "signedOut") clearInterval(timer);
+    if (snap.state === "signedOut") to(ENDED);
     const open = snap.warning;
-    if (!open) warning = null;
-    else if (!warning || warning.expiresAt !== open.expiresAt || warning.reason !== open.reason) {
-      warning = { reason: open.reason, remainingMs: snap.remainingMs, expiresAt: open.expiresAt };
-    }
+    const shown = state.warning; // the same warning keeps its object
+    const warning = !open
+      ? null
+      : shown?.expiresAt === open.expiresAt && shown.reason === open.reason
+        ? shown
+        : { reason: open.reason, remainingMs: snap.remainingMs, expiresAt: open.expiresAt };
     set({
       status: snap.state,
       remainingMs: snap.remainingMs,
       expiresAt: snap.expiresAt,
       warning,
       announcement: warning && announce(snap.remainingMs),
-      signedOut: snap.state === "signedOut" ? (signedOut ?? { ...snap.signedOut, remote: false }) : null,
+      signedOut: phase === ENDED ? (signedOut ?? { ...snap.signedOut, remote: false }) : null,
       error: null,
       guard,
     });
   };
 
-  const tellSignOut = (e) => signOutWith(options, e);
+  /** A sign-out asked for when no guard runs. */
+  const manual = () => ({ reason: "manual", at: Date.now(), remote: false });
 
-  const fail = (error) => {
-    report(error);
-    const closed = options().failClosed !== false;
-    // A signOut() asked for while the guard was loading still signs out.
-    const asked = waiting.some((a) => a.signOut);
-    waiting = [];
-    signedOut = closed ? failure(error) : asked ? { reason: "manual", at: Date.now(), remote: false } : null;
-    set({ ...CHECKING, status: "error", error, signedOut });
-    if (signedOut) tellSignOut(signedOut);
-  };
-
-  const hooks = {
-    onSignOut: (e) => {
-      signedOut = e;
-      clearInterval(timer);
-      refresh();
-    },
-    onWarning: (e) => {
-      warning = e;
-      refresh();
-    },
-    onActivity: () => refresh(),
-  };
+  const hooks = { onSignOut: refresh, onWarning: () => refresh(), onActivity: () => refresh() };
 
   async function start() {
-    if (started || stopped) return;
-    started = true;
-    let made;
+    if (!to(LOADING)) return;
     try {
       await load(options().wasm);
-      if (stopped) return; // stopped while the wasm was loading
-      made = new SessionGuard(guardOptions(options, hooks));
+      if (phase !== LOADING) return; // stopped while the wasm was loading
+      guard = new SessionGuard(guardOptions(options, hooks));
     } catch (error) {
-      if (!stopped) fail(error);
+      // A signOut() asked for while the guard was loading still signs out.
+      const asked = waiting.some(([name]) => name === "signOut");
+      if (!to(FAILED)) return; // stopped meanwhile
+      report(error);
+      signedOut = options().failClosed !== false ? failure(error) : asked ? manual() : null;
+      set({ ...CHECKING, status: "error", error, signedOut });
+      if (signedOut) signOutWith(options, signedOut);
       return;
     }
-    guard = made;
     // The constructor defers its first callbacks (the sign-out of a session
     // that ended while no page watched it) to a microtask; this one runs
     // after it, so the state goes from "checking" straight to the truth, and
     // the actions asked for meanwhile act on what those callbacks told.
     queueMicrotask(() => {
-      if (stopped) return;
-      for (const act of waiting.splice(0)) {
+      if (phase !== LOADING) return;
+      // (One that an action's callback asks for meanwhile runs too.)
+      for (const [name, args] of waiting) {
         try {
-          act(made);
+          guard[name](...args);
         } catch (error) {
           report(error);
         }
       }
-      live = true;
+      to(RUNNING);
       refresh();
-      if (state.status !== "signedOut") timer = setInterval(refresh, 1000);
     });
   }
 
-  function stop() {
-    if (stopped) return;
-    stopped = true;
-    clearInterval(timer);
-    waiting = [];
-    listeners.clear();
-    const g = guard;
-    guard = null;
-    g?.destroy(); // stop guarding without signing out
-  }
-
-  /** An action: on the running guard, or once it runs. */
+  /** An action: on the guard once it runs, or queued until then. */
   const act = (name) =>
     (...args) => {
-      if (stopped) return;
-      if (guard) {
+      if (phase === RUNNING || phase === ENDED) {
         try {
           return guard[name](...args);
         } finally {
           refresh();
         }
       }
-      if (state.status === "error") {
-        if (name === "signOut" && !signedOut) {
-          signedOut = { reason: "manual", at: Date.now(), remote: false };
-          set({ ...state, signedOut });
-          tellSignOut(signedOut);
-        }
-        return;
+      if (phase < RUNNING) waiting.push([name, args]); // idle or loading
+      else if (phase === FAILED && name === "signOut" && !signedOut) {
+        set({ ...state, signedOut: (signedOut = manual()) });
+        signOutWith(options, signedOut);
       }
-      const queued = (g) => g[name](...args);
-      queued.signOut = name === "signOut";
-      waiting.push(queued);
     };
 
-  const actions = {
-    touch: act("touch"),
-    staySignedIn: act("touch"),
-    signOut: act("signOut"),
-    setRememberMe: act("setRememberMe"),
-    pause: act("pause"),
-    resume: act("resume"),
-    sync: act("sync"),
-  };
+  const actions = {};
+  for (const k of ACTIONS) actions[k] = act(k === "staySignedIn" ? "touch" : k);
 
   return {
     start,
-    stop,
+    stop() {
+      to(STOPPED);
+    },
     get: () => state,
     subscribe(listener) {
       listeners.add(listener);
@@ -260,14 +263,3 @@ export function createSession(options) {
     actions,
   };
 }
-
-/** The actions of no session (during server rendering): they do nothing. */
-export const NO_ACTIONS = Object.freeze({
-  touch() {},
-  staySignedIn() {},
-  signOut() {},
-  setRememberMe() {},
-  pause() {},
-  resume() {},
-  sync() {},
-});

@@ -10,6 +10,8 @@ export interface StartFailedEvent {
   remote: false;
   /** What went wrong (also given to `onError`). */
   error: unknown;
+  /** Never set: only the guard's own end is told again (`SignOutEvent.restored`). */
+  restored?: undefined;
 }
 
 /** The guard's options, plus how to load the wasm and whether a failed start signs out. */

@@ -2,7 +2,7 @@
 // contract, so `$session` works in Svelte 4 and 5) that guards the session
 // while it has subscribers. It imports nothing from Svelte.
 
-import { CHECKING, createSession } from "./session.js";
+import { ACTIONS, CHECKING, createSession } from "./session.js";
 
 /**
  * A store of the live state, with the actions as methods. The first
@@ -36,7 +36,7 @@ export function sessionGuard(options) {
       };
     },
   };
-  for (const k of ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"]) {
+  for (const k of ACTIONS) {
     store[k] = (...args) => session?.actions[k](...args);
   }
   return store;

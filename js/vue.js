@@ -3,11 +3,9 @@
 // component's descendants, which read it with useSession().
 
 import { computed, inject, onBeforeUnmount, onMounted, provide, shallowRef } from "vue";
-import { CHECKING, createSession } from "./session.js";
+import { ACTIONS, CHECKING, createSession } from "./session.js";
 
 const KEY = Symbol("session-guard");
-const FIELDS = ["status", "remainingMs", "expiresAt", "warning", "announcement", "signedOut", "error", "guard"];
-const ACTIONS = ["touch", "staySignedIn", "signOut", "setRememberMe", "pause", "resume", "sync"];
 
 /**
  * Starts one guard when the component mounts (never during server
@@ -30,7 +28,7 @@ export function useSessionGuard(options) {
     session = null;
   });
   const out = { state: computed(() => state.value) };
-  for (const k of FIELDS) out[k] = computed(() => state.value[k]);
+  for (const k in CHECKING) out[k] = computed(() => state.value[k]);
   for (const k of ACTIONS) out[k] = (...args) => session?.actions[k](...args);
   return out;
 }

@@ -14,62 +14,41 @@ use wasm_bindgen_test::*;
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::sleep;
+use browser::{listener_types, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Counts, page-wide, the event listeners and timers now registered: every
-/// `addEventListener` not yet removed, every `setTimeout` not yet cleared
-/// or fired. Installed once; returns `[listeners, timers]`.
+/// `addEventListener` not yet removed (the listener counter every test
+/// layer shares), every `setTimeout` not yet cleared or fired. Installed
+/// once; returns `[listeners, timers]`.
 fn live() -> (u32, u32) {
-    let count = Function::new_no_args(
+    let listeners = listener_types(&JsValue::UNDEFINED).len() as u32;
+    let timers = Function::new_no_args(
         r#"
         const g = globalThis;
-        if (!g.__live) {
-          const live = (g.__live = { listeners: new Set(), timers: new Set(), types: [] });
-          const key = (t, type, f, o) =>
-            [type, typeof o === "boolean" ? o : !!(o && o.capture)];
-          const regs = new Map();
-          const add = EventTarget.prototype.addEventListener;
-          const remove = EventTarget.prototype.removeEventListener;
-          EventTarget.prototype.addEventListener = function (type, f, o) {
-            add.call(this, type, f, o);
-            const [t, c] = key(this, type, f, o);
-            let byTarget = regs.get(this);
-            if (!byTarget) regs.set(this, (byTarget = new Map()));
-            const id = t + "|" + c;
-            let fs = byTarget.get(id);
-            if (!fs) byTarget.set(id, (fs = new Set()));
-            if (!fs.has(f)) { fs.add(f); live.listeners.add(f); live.count = (live.count || 0) + 1; live.types.push(t); }
-          };
-          EventTarget.prototype.removeEventListener = function (type, f, o) {
-            remove.call(this, type, f, o);
-            const [t, c] = key(this, type, f, o);
-            const fs = regs.get(this)?.get(t + "|" + c);
-            if (fs && fs.delete(f)) { live.count -= 1; live.types.splice(live.types.indexOf(t), 1); }
-          };
+        if (!g.__timers) {
+          const timers = (g.__timers = new Set());
           const set = g.setTimeout, clear = g.clearTimeout;
           g.setTimeout = function (f, ms, ...args) {
-            const id = set.call(g, (...a) => { live.timers.delete(id); return f(...a); }, ms, ...args);
-            live.timers.add(id);
+            const id = set.call(g, (...a) => { timers.delete(id); return f(...a); }, ms, ...args);
+            timers.add(id);
             return id;
           };
-          g.clearTimeout = function (id) { live.timers.delete(id); return clear.call(g, id); };
+          g.clearTimeout = function (id) { timers.delete(id); return clear.call(g, id); };
         }
-        return [g.__live.count || 0, g.__live.timers.size];
+        return g.__timers.size;
         "#,
     );
-    let pair = count.call0(&JsValue::UNDEFINED).unwrap();
-    let n = |i| Reflect::get_u32(&pair, i).unwrap().as_f64().unwrap() as u32;
-    (n(0), n(1))
+    let timers = timers.call0(&JsValue::UNDEFINED).unwrap().as_f64().unwrap() as u32;
+    (listeners, timers)
 }
 
 /// The types of the listeners registered now (see `live`), sorted.
 fn live_types() -> Vec<String> {
-    live();
-    let types = Function::new_no_args("return [...globalThis.__live.types].sort()");
-    let list: js_sys::Array = types.call0(&JsValue::UNDEFINED).unwrap().into();
-    list.iter().map(|t| t.as_string().unwrap()).collect()
+    let mut types = listener_types(&JsValue::UNDEFINED);
+    types.sort();
+    types
 }
 
 /// A storage key no other test uses.

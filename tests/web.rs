@@ -14,7 +14,7 @@ use web_sys::{Event, EventTarget};
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{sleep, until_clock_moves, Clock};
+use browser::{listener_types, sleep, until_clock_moves, Clock};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -78,45 +78,19 @@ fn ping(target: &EventTarget) {
     target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
 }
 
-/// An `EventTarget` that keeps the listeners registered on it: `live(&t)`
-/// lists their types. A leaked listener shows here even when every entry
-/// point of a destroyed guard returns early.
+/// A target of the test's own, whose listeners `live(&t)` lists (counted
+/// by the page's listener counter, installed here, before the guard comes).
+/// A leaked listener shows there even when every entry point of a destroyed
+/// guard returns early.
 fn counting_target() -> EventTarget {
-    let make = Function::new_no_args(
-        r#"
-        const capture = (o) => (typeof o === "boolean" ? o : !!(o && o.capture));
-        class CountingTarget extends EventTarget {
-          constructor() {
-            super();
-            this.live = [];
-          }
-          addEventListener(type, f, o) {
-            super.addEventListener(type, f, o);
-            const c = capture(o);
-            const t = String(type);
-            if (f && !this.live.some((e) => e.type === t && e.f === f && e.capture === c)) {
-              this.live.push({ type: t, f, capture: c });
-            }
-          }
-          removeEventListener(type, f, o) {
-            super.removeEventListener(type, f, o);
-            const c = capture(o);
-            const t = String(type);
-            this.live = this.live.filter((e) => !(e.type === t && e.f === f && e.capture === c));
-          }
-        }
-        return new CountingTarget();
-        "#,
-    );
-    make.call0(&JsValue::UNDEFINED).unwrap().unchecked_into()
+    let target = EventTarget::new().unwrap();
+    assert_eq!(live(&target), Vec::<String>::new());
+    target
 }
 
 /// The types of the listeners now registered on a `counting_target()`.
 fn live(target: &EventTarget) -> Vec<String> {
-    let list: Array = get(target, "live").unchecked_into();
-    list.iter()
-        .map(|e| get(&e, "type").as_string().unwrap())
-        .collect()
+    listener_types(target)
 }
 
 fn error_message(e: JsValue) -> String {

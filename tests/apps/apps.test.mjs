@@ -35,7 +35,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep, waitUntil } from "../e2e/harness.mjs";
-import { countListeners } from "../e2e/counting.mjs";
+import { added, countListeners, guardCount, registered } from "../common/listeners.js";
 import { startServer } from "../../scripts/serve.mjs";
 import { requireBuild } from "../types/tsc.mjs";
 import { dialogTests } from "./a11y.mjs";
@@ -210,10 +210,6 @@ function gzipOf(dist) {
   return { total, files };
 }
 
-/** The page's listeners and open channels (tests/e2e/counting.mjs). */
-const registered = (page) => page.evaluate(() => ({ listeners: window.listeners(), channels: window.openChannels() }));
-const key = (e) => `${e.on} ${e.type}${e.capture ? " (capture)" : ""}`;
-
 describe("a Jest project (jsdom, session-guard/node as the setup file)", { skip: only && !only.includes("jest") }, () => {
   test("the README's Jest test passes, with the package from its tarball", async () => {
     const dir = path.join(ctx.dir, "jest");
@@ -330,19 +326,12 @@ for (const app of APPS) {
       await dashboard(page);
       await sleep(100);
       const mounted = await registered(page);
-      const moves = mounted.listeners.filter((e) => e.on === "document" && e.type === "pointermove" && e.capture);
-      assert.equal(moves.length, 1, `one guard listens: ${JSON.stringify(mounted.listeners)}`);
+      assert.equal(guardCount(mounted.listeners), 1, `one guard listens: ${JSON.stringify(mounted.listeners)}`);
       assert.deepEqual(mounted.channels, ["session-guard"]);
       await toggle.click();
       await page.getByText(DASHBOARD).waitFor({ state: "detached" });
       await sleep(100);
-      const left = await registered(page);
-      const extra = left.listeners.map(key);
-      for (const k of base.listeners.map(key)) {
-        const i = extra.indexOf(k);
-        if (i >= 0) extra.splice(i, 1);
-      }
-      assert.deepEqual({ listeners: extra, channels: left.channels }, { listeners: [], channels: [] }, "nothing left after unmount");
+      assert.deepEqual(added(base, await registered(page)), { listeners: [], channels: [] }, "nothing left after unmount");
       // Mounted again, the guard resumes the session (unmounting did not sign out).
       await toggle.click();
       await dashboard(page);

@@ -39,14 +39,8 @@ const STEP = 1000;
  */
 const STARTED = 300;
 
-async function open(t, pages, options) {
-  const s = await h.session({ pages, ...options });
-  t.after(() => s.close());
-  return s;
-}
-
 test("harness: Back shows a plain page from the back-forward cache, and its fake clock is put back in line", TIMEOUT, async (t) => {
-  const s = await open(t, 0);
+  const s = await h.tabs(t, 0);
   const page = await s.open(PLAIN);
   await page.evaluate(() => {
     window.kept = "the same document";
@@ -67,7 +61,7 @@ test("harness: Back shows a plain page from the back-forward cache, and its fake
 });
 
 test("harness: back() fails for a page that was loaded again (an unload listener keeps it out of the cache)", TIMEOUT, async (t) => {
-  const s = await open(t, 0);
+  const s = await h.tabs(t, 0);
   const page = await s.open(PLAIN);
   await page.evaluate(() => addEventListener("unload", () => {}));
   await s.navigate(page, `${PLAIN}?next`);
@@ -106,7 +100,7 @@ const BACK_AFTER = {
 
 for (const [how, { tabs, end, told }] of Object.entries(BACK_AFTER)) {
   test(`Back after sign-out (${how}): the page the cache shows again calls onSignOut once more, restored, with the end's reason and at; after destroy() it does not`, TIMEOUT, async (t) => {
-    const s = await open(t, tabs);
+    const s = await h.tabs(t, tabs);
     const [p, q] = s.pages;
     const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
     await makeGuard(p, options, { after: LEAVES });
@@ -138,7 +132,7 @@ const HELD = { idleTimeoutMs: 30_000, maxDurationMs: HOUR };
 
 /** Tabs Q and P of one session, P paused for two minutes, then P navigates away (at leftAt). */
 async function pausedThenAway(t, initScript) {
-  const s = await open(t, 2, { initScript });
+  const s = await h.tabs(t, 2, { initScript });
   const [q, p] = s.pages;
   await makeGuard(q, HELD);
   await makeGuard(p, HELD);
@@ -193,7 +187,7 @@ for (const [path, initScript] of [
   ["the storage event only", NO_CHANNEL],
 ]) {
   test(`a page shown again after another tab signed out says signedOut at once (${path})`, TIMEOUT, async (t) => {
-    const s = await open(t, 2, { initScript });
+    const s = await h.tabs(t, 2, { initScript });
     const [q, p] = s.pages;
     await makeGuard(q, HELD);
     await makeGuard(p, HELD);
@@ -219,7 +213,7 @@ for (const [path, initScript] of [
 const CLOSED = { idleTimeoutMs: HOUR, maxDurationMs: 2 * HOUR, closedTimeoutMs: MINUTE };
 
 test("closedTimeoutMs: a page shown again from the cache within the window goes on, and counts as open again", TIMEOUT, async (t) => {
-  const s = await open(t, 1);
+  const s = await h.tabs(t, 1);
   const [p] = s.pages;
   await makeGuard(p, CLOSED);
   await settle(STARTED);
@@ -248,7 +242,7 @@ for (const [presence, initScript] of [
   ["no Web Locks", NO_LOCKS],
 ]) {
   test(`closedTimeoutMs: a page shown again from the cache after the window, no page open meanwhile, ends the session "closed" (${presence})`, TIMEOUT, async (t) => {
-    const s = await open(t, 1, { fakeClock: false, initScript });
+    const s = await h.tabs(t, 1, { fakeClock: false, initScript });
     const [p] = s.pages;
     const window = 1500;
     await makeGuard(p, { ...CLOSED, closedTimeoutMs: window });

@@ -43,12 +43,6 @@ const PRESENCE = {
   "no Web Locks, no BroadcastChannel: a ping through storage": [NO_LOCKS, NO_CHANNEL],
 };
 
-async function open(t, pages, initScript) {
-  const s = await h.session({ pages, initScript });
-  t.after(() => s.close());
-  return s;
-}
-
 /**
  * A guard that starts in `page`: made, then real time for the answers of the
  * other pages (a lock query, a ping's answer), then a second of fake time
@@ -80,7 +74,7 @@ async function expectGoesOn(page, when) {
 
 for (const [presence, initScript] of Object.entries(PRESENCE)) {
   test(`every tab closed for longer than closedTimeoutMs: the next page ends the session at once, "closed" (${presence})`, TIMEOUT, async (t) => {
-    const s = await open(t, 2, initScript);
+    const s = await h.tabs(t, 2, { initScript });
     const [a, b] = s.pages;
     await makeGuard(a, OPTIONS);
     await makeGuard(b, OPTIONS);
@@ -96,7 +90,7 @@ for (const [presence, initScript] of Object.entries(PRESENCE)) {
   });
 
   test(`every tab closed, a new tab within closedTimeoutMs: the session goes on (${presence})`, TIMEOUT, async (t) => {
-    const s = await open(t, 2, initScript);
+    const s = await h.tabs(t, 2, { initScript });
     const [a, b] = s.pages;
     await makeGuard(a, OPTIONS);
     await makeGuard(b, OPTIONS);
@@ -110,7 +104,7 @@ for (const [presence, initScript] of Object.entries(PRESENCE)) {
   });
 
   test(`a reload and a navigation within the app, long after the last activity, go on (${presence})`, TIMEOUT, async (t) => {
-    const s = await open(t, 1, initScript);
+    const s = await h.tabs(t, 1, { initScript });
     const [a] = s.pages;
     await makeGuard(a, OPTIONS);
     // Idle for ten windows, the page open all along.
@@ -125,7 +119,7 @@ for (const [presence, initScript] of Object.entries(PRESENCE)) {
   });
 
   test(`a page kept open (idle) keeps the session open for a new tab; once it is closed too, the window runs (${presence})`, TIMEOUT, async (t) => {
-    const s = await open(t, 2, initScript);
+    const s = await h.tabs(t, 2, { initScript });
     const [a, b] = s.pages;
     await makeGuard(a, OPTIONS);
     await makeGuard(b, OPTIONS);

@@ -28,8 +28,7 @@ async function center(p, id) {
 }
 
 test("the real pointer reaches Stay signed in and clicking it keeps the session; the way there does not", TIMEOUT, async (t) => {
-  const s = await h.session();
-  t.after(() => s.close());
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await p.mouse.move(10, 10);
   await makeGuard(p, { ...OPTIONS, confirmToStay: true });
@@ -52,8 +51,7 @@ test("the real pointer reaches Stay signed in and clicking it keeps the session;
 });
 
 test("Enter on the focused Sign out button signs out (the key press does not dismiss the dialog)", TIMEOUT, async (t) => {
-  const s = await h.session();
-  t.after(() => s.close());
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await makeGuard(p, { ...OPTIONS, confirmToStay: true });
   await dialog(p);
@@ -67,8 +65,7 @@ test("Enter on the focused Sign out button signs out (the key press does not dis
 });
 
 test("without confirmToStay the pointer's way to the button closes the warning", TIMEOUT, async (t) => {
-  const s = await h.session();
-  t.after(() => s.close());
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await p.mouse.move(10, 10);
   await makeGuard(p, OPTIONS);
@@ -81,8 +78,7 @@ test("without confirmToStay the pointer's way to the button closes the warning",
 });
 
 test("with confirmToStay, touch() in one tab closes the warning in every tab", TIMEOUT, async (t) => {
-  const s = await h.session({ pages: 2 });
-  t.after(() => s.close());
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { ...OPTIONS, confirmToStay: true });
   await makeGuard(b, { ...OPTIONS, confirmToStay: true });

@@ -3,7 +3,7 @@
 // default behind another), checked through what they do.
 
 import { test } from "node:test";
-import { countListeners } from "./counting.mjs";
+import { countListeners } from "../common/listeners.js";
 import {
   DEFAULT_EVENTS,
   HOUR,
@@ -32,12 +32,6 @@ const IDLE = 300_000;
 const MAX = 10_800_000;
 const REMEMBER = 2_592_000_000;
 
-async function fresh(t, pages = 1, sessionOptions = {}) {
-  const s = await h.session({ pages, ...sessionOptions });
-  t.after(() => s.close());
-  return s;
-}
-
 /**
  * `new SessionGuard({ onSignOut, ...extra })` in `page`, without the recorders
  * makeGuard adds (so no option is given but these); onSignOut is recorded in
@@ -53,7 +47,7 @@ async function bare(page, extra = {}) {
 }
 
 test("defaults: no option but onSignOut gives a 5 minute idle window, no warning, and an idle sign-out", TIMEOUT, async (t) => {
-  const s = await fresh(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await bare(p);
   await expectInspect(p, { state: "active", expiresAt: T0 + IDLE, remainingMs: IDLE }, { message: "idleTimeoutMs defaults to 300000" });
@@ -66,7 +60,7 @@ test("defaults: no option but onSignOut gives a 5 minute idle window, no warning
 });
 
 test("defaults: the absolute lifetime is 180 minutes from now (startedAt defaults to now)", TIMEOUT, async (t) => {
-  const s = await fresh(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await run(s, 5000);
   const start = T0 + 5000;
@@ -80,7 +74,7 @@ test("defaults: the absolute lifetime is 180 minutes from now (startedAt default
 });
 
 test("defaults: rememberMe is off, and its window is 30 days, capped by the 180 minute lifetime", TIMEOUT, async (t) => {
-  const s = await fresh(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await bare(p, { storageKey: "default-remember-1", maxDurationMs: -1 });
   await expectInspect(p, { expiresAt: T0 + IDLE }, { message: "rememberMe defaults to false" });
@@ -101,7 +95,7 @@ test("defaults: rememberMe is off, and its window is 30 days, capped by the 180 
 });
 
 test("defaults: crossTab is on and the session is stored under \"session-guard\"", TIMEOUT, async (t) => {
-  const s = await fresh(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await bare(a);
   await bare(b);
@@ -123,7 +117,7 @@ test("defaults: crossTab is on and the session is stored under \"session-guard\"
 });
 
 test("defaults: the five activity events (not scroll), listened for on document in the capture phase, passive", TIMEOUT, async (t) => {
-  const s = await fresh(t, 1, { initScript: countListeners });
+  const s = await h.tabs(t, 1, { initScript: countListeners });
   const [p] = s.pages;
   const before = await p.evaluate(() => window.listeners().length);
   await bare(p);
@@ -172,7 +166,7 @@ test("defaults: the five activity events (not scroll), listened for on document 
 });
 
 test("defaults: script-dispatched events do not count (allowSyntheticEvents defaults to false)", TIMEOUT, async (t) => {
-  const s = await fresh(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await bare(p);
   await run(s, 30_000);
@@ -184,7 +178,7 @@ test("defaults: script-dispatched events do not count (allowSyntheticEvents defa
 });
 
 test("defaults: without onError, a rejected stored record goes to console.error and the session ends", TIMEOUT, async (t) => {
-  const s = await fresh(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await p.evaluate(() => localStorage.setItem("session-guard", "garbage"));
   await bare(p);

@@ -29,13 +29,6 @@ async function screenshot(page, name, { fullPage = false } = {}) {
   await page.screenshot({ path: path.join(ARTIFACTS, name), animations: "disabled", fullPage });
 }
 
-/** Opens a fake-clock context (no page yet), closed after the test. */
-async function demoSession(t) {
-  const s = await h.session({ pages: 0 });
-  t.after(() => s.close());
-  return s;
-}
-
 function watch(page) {
   const errors = [];
   page.on("pageerror", (err) => errors.push(String(err?.message ?? err)));
@@ -81,7 +74,7 @@ async function waitForView(page, check, message) {
 }
 
 test("demo: countdown, warning, stay signed in, idle sign-out", TIMEOUT, async (t) => {
-  const s = await demoSession(t);
+  const s = await h.tabs(t, 0);
   const page = await s.context.newPage();
   const errors = watch(page);
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -141,7 +134,7 @@ test("demo: countdown, warning, stay signed in, idle sign-out", TIMEOUT, async (
 });
 
 test("demo: a sign-out in one tab reaches the other", TIMEOUT, async (t) => {
-  const s = await demoSession(t);
+  const s = await h.tabs(t, 0);
   const first = await s.context.newPage();
   const errors = watch(first);
   await first.setViewportSize({ width: 1280, height: 900 });
@@ -184,7 +177,7 @@ test("demo: a sign-out in one tab reaches the other", TIMEOUT, async (t) => {
 });
 
 test("demo: a pause in one tab holds the other, remember-me reaches it, a reload rejoins", TIMEOUT, async (t) => {
-  const s = await demoSession(t);
+  const s = await h.tabs(t, 0);
   const first = await s.context.newPage();
   const errors = watch(first);
   await first.goto(h.url + DEMO);
@@ -290,7 +283,7 @@ function keepAlives(page) {
 }
 
 test("demo: keep-alives while the pointer moves, the server's deadline on the page, its idle limit signs out", TIMEOUT, async (t) => {
-  const s = await demoSession(t);
+  const s = await h.tabs(t, 0);
   const page = await s.context.newPage();
   const errors = watch(page);
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -371,7 +364,7 @@ test("demo: keep-alives while the pointer moves, the server's deadline on the pa
 });
 
 test("demo: the server ends its session, the next keep-alive answer signs out every tab", TIMEOUT, async (t) => {
-  const s = await demoSession(t);
+  const s = await h.tabs(t, 0);
   const first = await s.context.newPage();
   const errors = watch(first);
   await first.setViewportSize({ width: 1280, height: 900 });

@@ -25,14 +25,8 @@ const h = setup();
 const TIMEOUT = { timeout: 90_000 };
 const STEP = 1000;
 
-async function tabs(t, n, initScript) {
-  const s = await h.session({ pages: n, initScript });
-  t.after(() => s.close());
-  return s;
-}
-
 test("without BroadcastChannel, activity and the end still reach the other tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2, NO_CHANNEL);
+  const s = await h.tabs(t, 2, { initScript: NO_CHANNEL });
   const [a, b] = s.pages;
   assert.equal(await a.evaluate(() => typeof window.BroadcastChannel), "undefined");
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
@@ -60,7 +54,7 @@ test("without BroadcastChannel, activity and the end still reach the other tab",
 });
 
 test("without Web Locks, a pause still holds the other tab and closing the paused tab ends the hold", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2, NO_LOCKS);
+  const s = await h.tabs(t, 2, { initScript: NO_LOCKS });
   const [a, b] = s.pages;
   assert.equal(await a.evaluate(() => typeof navigator.locks), "undefined");
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };

@@ -5,8 +5,7 @@
 //   import { setup, makeGuard, run, expectLog } from "./harness.mjs";
 //   const h = setup();                         // registers before/after hooks
 //   test("...", async (t) => {
-//     const s = await h.session({ pages: 2 });  // clock installed and paused at T0
-//     t.after(() => s.close());
+//     const s = await h.tabs(t, 2);             // clock installed and paused at T0; closed after t
 //     await makeGuard(s.pages[0], { idleTimeoutMs: 60_000 });
 //     await run(s, 60_000);                     // fake time, then a little real time
 //     await expectLog(s.pages[0], "onSignOut", 1);
@@ -27,7 +26,7 @@ import { after, before } from "node:test";
 import { createRequire } from "node:module";
 import { LAUNCH_ARGS, findBrowser } from "../../scripts/browser.mjs";
 import { startServer } from "../../scripts/serve.mjs";
-import { FIXTURE, ROOT, T0, assert, makeGuard, now, ready, waitUntil, watch } from "./helpers.mjs";
+import { FIXTURE, ROOT, T0, assert, makeGuard, now, ready, tabs, waitUntil, watch } from "./helpers.mjs";
 
 // The browser-neutral helpers (waitUntil, makeGuard, run, expectLog, ...).
 export * from "./helpers.mjs";
@@ -68,6 +67,8 @@ export function setup({ backForwardCache = false } = {}) {
     sessions: new Set(),
     /** Opens a browser context with the fake clock; see openSession. */
     session: (options) => openSession(h, options),
+    /** The same with `pages` pages, closed when the test `t` ends; see tabs() in helpers.mjs. */
+    tabs: (t, pages, options) => tabs(h, t, pages, options),
     /** The same in a browser of its own on the profile `dir`; see openPersistentSession. */
     persistentSession: (dir, options) => openPersistentSession(h, dir, options),
   };

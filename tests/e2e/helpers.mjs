@@ -179,6 +179,17 @@ export async function propagate(s, check, { fakeBudget = 100, tick = 10, timeout
 }
 
 /**
+ * Opens a session of `pages` fixture pages with the harness `h` (the other
+ * `options` as its openSession takes them) and closes it when the test `t`
+ * ends. Each harness offers it as `h.tabs(t, pages, options)`.
+ */
+export async function tabs(h, t, pages = 1, options = {}) {
+  const s = await h.session({ pages, ...options });
+  t.after(() => s.close());
+  return s;
+}
+
+/**
  * Lets real (not fake) time pass: cross-tab deliveries, and browser APIs that
  * answer asynchronously (an implementation may ask the browser something before
  * it acts), land in real time even while the fake clock stands still.

@@ -5,29 +5,15 @@
 // shows even where a destroyed guard's entry points all return early.
 
 import { test } from "node:test";
-import { countListeners } from "./counting.mjs";
+import { added as beyond, countListeners, registered } from "../common/listeners.js";
 import { DEFAULT_EVENTS, HOUR, MINUTE, assert, call, callOn, expectLog, logOf, makeGuard, propagate, run, settle, setup } from "./harness.mjs";
 
 const h = setup();
 const TIMEOUT = { timeout: 60_000 };
 
-const key = (e) => `${e.on} ${e.type}${e.capture ? " (capture)" : ""}`;
-
-async function snapshot(page) {
-  return page.evaluate(() => ({ listeners: window.listeners(), channels: window.openChannels() }));
-}
-
-/** What `page` has registered beyond `base` (a snapshot), as sorted strings. */
+/** What `page` has registered beyond `base` (see added() in tests/common/listeners.js). */
 async function added(page, base) {
-  const now = await snapshot(page);
-  const left = [...base.listeners.map(key)];
-  const extra = [];
-  for (const k of now.listeners.map(key)) {
-    const i = left.indexOf(k);
-    if (i >= 0) left.splice(i, 1);
-    else extra.push(k);
-  }
-  return { listeners: extra.sort(), channels: now.channels.filter((c) => !base.channels.includes(c)) };
+  return beyond(base, await registered(page));
 }
 
 async function expectNothingLeft(page, base, when) {
@@ -36,10 +22,9 @@ async function expectNothingLeft(page, base, when) {
 }
 
 async function start(t, pages = 1) {
-  const s = await h.session({ pages, initScript: countListeners });
-  t.after(() => s.close());
+  const s = await h.tabs(t, pages, { initScript: countListeners });
   const bases = [];
-  for (const page of s.pages) bases.push(await snapshot(page));
+  for (const page of s.pages) bases.push(await registered(page));
   return { s, bases };
 }
 
@@ -54,7 +39,7 @@ test("a guard listens where the contract says: its events on document (capture, 
     assert.ok(now.listeners.includes(k), `${k}: ${JSON.stringify(now)}`);
   }
   assert.deepEqual(now.channels, ["session-guard"]);
-  const activity = (await snapshot(p)).listeners.filter((e) => e.on === "document" && DEFAULT_EVENTS.includes(e.type));
+  const activity = (await registered(p)).listeners.filter((e) => e.on === "document" && DEFAULT_EVENTS.includes(e.type));
   assert.ok(activity.every((e) => e.capture && e.passive), `activity listeners are capture and passive: ${JSON.stringify(activity)}`);
   await call(p, "destroy");
   await expectNothingLeft(p, bases[0], "after destroy()");
@@ -138,7 +123,7 @@ test("a callback that destroys the guard, and one that signs out, leave no liste
   await expectNothingLeft(p, bases[0], "after destroy() from onWarning");
   await callOn(p, g, "destroy");
 
-  const base = await snapshot(p);
+  const base = await registered(p);
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000, storageKey: "other" }, { after: "({ onWarning: (e, g) => g.signOut() })" });
   await run(s, 50_000);
   assert.equal((await expectLog(p, "onSignOut", 1))[0].event.reason, "manual");

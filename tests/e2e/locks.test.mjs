@@ -10,6 +10,7 @@
 // <how> is `throws` (synchronously) or `rejects`.
 
 import { test } from "node:test";
+import { added, countListeners, registered } from "../common/listeners.js";
 import {
   FIXTURE,
   HOUR,
@@ -66,28 +67,6 @@ function STUB_LOCKS() {
   }
 }
 
-/** Counts the page's live event listener registrations (add minus matching remove). */
-function COUNT_LISTENERS() {
-  const live = [];
-  const capture = (o) => (typeof o === "boolean" ? o : !!o?.capture);
-  const add = EventTarget.prototype.addEventListener;
-  const remove = EventTarget.prototype.removeEventListener;
-  EventTarget.prototype.addEventListener = function (type, listener, options) {
-    const c = capture(options);
-    if (listener && !live.some((r) => r[0] === this && r[1] === type && r[2] === listener && r[3] === c)) {
-      live.push([this, type, listener, c]);
-    }
-    return add.call(this, type, listener, options);
-  };
-  EventTarget.prototype.removeEventListener = function (type, listener, options) {
-    const c = capture(options);
-    const i = live.findIndex((r) => r[0] === this && r[1] === type && r[2] === listener && r[3] === c);
-    if (i >= 0) live.splice(i, 1);
-    return remove.call(this, type, listener, options);
-  };
-  window.liveListeners = () => live.map((r) => r[1]);
-}
-
 /** Counts the glue's finalizations of guard handles (its registry holds a number). */
 function COUNT_FINALIZED() {
   const Registry = window.FinalizationRegistry;
@@ -102,13 +81,10 @@ function COUNT_FINALIZED() {
   };
 }
 
-const INIT = `(${STUB_LOCKS})(); (${COUNT_LISTENERS})(); (${COUNT_FINALIZED})();`;
+const INIT = `(${STUB_LOCKS})(); (${countListeners})(); (${COUNT_FINALIZED})();`;
 
-async function session(t, pages = 0) {
-  const s = await h.session({ pages, initScript: INIT });
-  t.after(() => s.close());
-  return s;
-}
+/** A context with no page yet, the stubs and counters above in each page it opens. */
+const session = (t) => h.tabs(t, 0, { initScript: INIT });
 
 /** Opens a tab whose navigator.locks fails as `stub` says (see the top of the file). */
 const openWith = (s, stub) => s.open(stub ? `${FIXTURE}?locks=${stub}` : FIXTURE);
@@ -302,14 +278,14 @@ for (const [method, source] of [
   test(`${method} stops the guard as destroy() does: no listener, no lock, no callback later`, TIMEOUT, async (t) => {
     const s = await session(t);
     const [a, b] = [await openWith(s), await openWith(s)];
-    const before = await a.evaluate(() => window.liveListeners());
+    const before = await registered(a);
     await makeGuard(a, { ...OPTIONS, allowSyntheticEvents: true });
     await makeGuard(b, OPTIONS);
-    assert.ok((await a.evaluate(() => window.liveListeners())).length > before.length, "the guard listens");
+    assert.ok((await registered(a)).listeners.length > before.listeners.length, "the guard listens");
     await pauseHeld(a);
     await run(s, 10_000);
     await a.evaluate(source);
-    assert.deepEqual(await a.evaluate(() => window.liveListeners()), before, "listeners left after it");
+    assert.deepEqual(added(before, await registered(a)), { listeners: [], channels: [] }, "listeners left after it");
     // Only tab B's presence is left: A's hold and presence went with it.
     await untilLocks(a, (l) => apart(l).held.length === 0 && apart(l).pending.length === 0 && apart(l).present === 1, "the hold to go");
     // The hold ended with it, as with destroy(): tab B's idle window runs from here.

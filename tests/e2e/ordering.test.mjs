@@ -37,13 +37,6 @@ const TIMEOUT = { timeout: 90_000 };
 /** The default storageKey: the localStorage key and the BroadcastChannel name. */
 const KEY = "session-guard";
 
-/** A fresh browser context of `pages` fixture pages (see openSession), closed with the test. */
-async function open(t, pages, sessionOptions = {}) {
-  const s = await h.session({ pages, ...sessionOptions });
-  t.after(() => s.close());
-  return s;
-}
-
 /** An end event with `at` relative to T0, for comparison. */
 const end = ({ reason, at, remote }) => ({ reason, at, remote });
 
@@ -59,7 +52,7 @@ const NEWS = {
 
 for (const [news, make] of Object.entries(NEWS)) {
   test(`late news revives no due end: ${news} in tab A after tab B's end was due ends B ("idle") and A follows`, TIMEOUT, async (t) => {
-    const s = await open(t, 2);
+    const s = await h.tabs(t, 2);
     const [a, b] = s.pages;
     await makeGuard(a, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
     await makeGuard(b, { idleTimeoutMs: 1000, maxDurationMs: HOUR });
@@ -82,7 +75,7 @@ for (const [news, make] of Object.entries(NEWS)) {
 }
 
 test("localStorage.clear() by the app never extends the session: A keeps its absolute end and a tab opened later joins it", TIMEOUT, async (t) => {
-  const s = await open(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: -1, maxDurationMs: 5000 }; // no startedAt: no new sign-in
   await makeGuard(a, options);
@@ -166,7 +159,7 @@ test("an end belongs to its session: the previous end, delivered twice or late, 
   // Both tabs run an app that signs in again as soon as it is signed out (a
   // new guard made in onSignOut): the next session begins in the same
   // millisecond the previous one ended.
-  const s = await open(t, 2, { initScript: HOLD_NEWS });
+  const s = await h.tabs(t, 2, { initScript: HOLD_NEWS });
   const [a, b] = s.pages;
   const tabs = [
     ["A", a],
@@ -232,7 +225,7 @@ const WAKES = {
 
 for (const [wake, act] of Object.entries(WAKES)) {
   test(`the system clock set back two hours ends an idle session when ${wake}, reported to onError`, TIMEOUT, async (t) => {
-    const s = await open(t, 1);
+    const s = await h.tabs(t, 1);
     const [p] = s.pages;
     await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: 3 * HOUR });
     await runTo(s, p, 30_000, 1000);
@@ -264,7 +257,7 @@ const BEFORE_PAUSE = {
 
 for (const [when, before] of Object.entries(BEFORE_PAUSE)) {
   test(`a keep-alive during a pause (paused ${when}) reports lastActivity as the time of the call`, TIMEOUT, async (t) => {
-    const s = await open(t, 1);
+    const s = await h.tabs(t, 1);
     const [p] = s.pages;
     const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, keepAliveMs: 1000 };
     await makeGuard(p, options, { options: recordKeepAlive() });
@@ -288,7 +281,7 @@ for (const [when, before] of Object.entries(BEFORE_PAUSE)) {
 }
 
 test("a hung keep-alive counts as failed one period after it began and the next call is made then: calls at +1 s, +2 s, +3 s", TIMEOUT, async (t) => {
-  const s = await open(t, 1);
+  const s = await h.tabs(t, 1);
   const [p] = s.pages;
   assert.equal(await p.evaluate(() => typeof navigator.locks?.request), "function", "Web Locks are on");
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, keepAliveMs: 1000 };

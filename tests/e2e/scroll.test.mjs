@@ -12,8 +12,7 @@ const TIMEOUT = { timeout: 90_000 };
 const IDLE = 300_000;
 
 test("a page that scrolls itself signs out on time with the default options (scroll is no default event)", TIMEOUT, async (t) => {
-  const s = await h.session();
-  t.after(() => s.close());
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await p.evaluate(() => {
     // Two sessions in one page: the defaults, and one that counts scroll.

@@ -138,8 +138,7 @@ const KEEP_ALIVE = {
 async function world(t, { tabs = 1, skew = 0, idleMs, maxMs, step = tabs === 1 ? SOLO_STEP : TAB_STEP }) {
   app.reset({ now: T0 + skew, idleMs, maxMs });
   if (!app.listening) await app.start(); // a test that stopped it failed midway
-  const s = await h.session({ pages: tabs, initScript: appSide });
-  t.after(() => s.close());
+  const s = await h.tabs(t, tabs, { initScript: appSide });
   const w = {
     s,
     skew,

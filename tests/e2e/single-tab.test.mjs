@@ -29,8 +29,7 @@ const TIMEOUT = { timeout: 60_000 };
 
 /** A fresh context with one fixture page and one guard in it. */
 async function start(t, options, hooks, sessionOptions) {
-  const s = await h.session(sessionOptions);
-  t.after(() => s.close());
+  const s = await h.tabs(t, 1, sessionOptions);
   const p = s.pages[0];
   if (options) await makeGuard(p, options, hooks);
   // `clock.runFor(ms)` runs the fake clock, then lets real time settle.

@@ -7,8 +7,7 @@ const h = setup();
 const TIMEOUT = { timeout: 60_000 };
 
 test("snapshot() reports the session's start, deadlines, warning, holds and end", TIMEOUT, async (t) => {
-  const s = await h.session({ pages: 2 });
-  t.after(() => s.close());
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10 * SECOND, rememberMePeriodMs: 10 * MINUTE };
   await makeGuard(a, options);

@@ -41,18 +41,12 @@ const TIMEOUT = { timeout: 120_000 };
 /** Fake-clock step where the order of events between tabs matters (see above). */
 const STEP = TAB_STEP;
 
-async function tabs(t, n, sessionOptions = {}) {
-  const s = await h.session({ pages: n, ...sessionOptions });
-  t.after(() => s.close());
-  return s;
-}
-
 for (const active of [0, 1]) {
   test(`two tabs, 1 s window: a key press in tab ${active ? "B" : "A"} at 800 ms keeps both tabs signed in at 1000 ms`, TIMEOUT, async (t) => {
     // Both deadlines stand at T0 + 1000 when the key is pressed 200 ms before
     // them; both tabs must move to T0 + 1800. Either tab may be the active one:
     // which of the two reaches T0 + 1000 first is up to the browser.
-    const s = await tabs(t, 2);
+    const s = await h.tabs(t, 2);
     const pages = s.pages;
     const options = { idleTimeoutMs: 1000, maxDurationMs: HOUR };
     for (const page of pages) await makeGuard(page, options);
@@ -80,7 +74,7 @@ test("two tabs, 1 s window: a key press 100 ms before the other tab's deadline c
   // The same rule where no tie between two timers decides it: tab A wrote its
   // activity of T0 + 500 ms at T0 + 1000 ms, so tab B's deadline is T0 + 1500 ms;
   // A's next key press, at T0 + 1400 ms, must reach B before then.
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: 1000, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -108,7 +102,7 @@ test("two tabs, 1 s window: a key press 100 ms before the other tab's deadline c
 });
 
 test("two tabs, 1 s window, 300 ms warning: a key press in one tab closes the warning in the other within 100 ms", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: 1000, maxDurationMs: HOUR, warnBeforeMs: 300 };
   await makeGuard(a, options);
@@ -150,7 +144,7 @@ test("two tabs, 1 s window, 300 ms warning: a key press in one tab closes the wa
 for (let run = 1; run <= 3; run++) {
   test(`twenty tabs, 1 s window: one key press in tab 0 at 800 ms, no tab signs out at 1000 ms (run ${run} of 3)`, TIMEOUT, async (t) => {
     // Intermittent when it fails: twenty tabs race to T0 + 1000 ms.
-    const s = await tabs(t, 20);
+    const s = await h.tabs(t, 20);
     const pages = s.pages;
     const options = { idleTimeoutMs: 1000, maxDurationMs: HOUR };
     for (const page of pages) await makeGuard(page, options);
@@ -177,7 +171,7 @@ test("two tabs with different windows: the 1 s tab does not end while the 60 s t
   // is active at least every 500 ms, B stays; once A stops, B ends one second
   // after A's last activity (idle, B's own end) and A learns of it (remote),
   // long before A's own 60 s window would end it.
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { idleTimeoutMs: 60_000, maxDurationMs: HOUR });
   await makeGuard(b, { idleTimeoutMs: 1000, maxDurationMs: HOUR });
@@ -212,7 +206,7 @@ test("two tabs with different windows: the 1 s tab does not end while the 60 s t
 });
 
 test("constant activity with the default windows: at most one write and one message a second", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2, { initScript: countWrites });
+  const s = await h.tabs(t, 2, { initScript: countWrites });
   const [a, b] = s.pages;
   await makeGuard(a, {});
   await makeGuard(b, {});

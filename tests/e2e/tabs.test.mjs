@@ -33,12 +33,6 @@ const TIMEOUT = { timeout: 90_000 };
 /** Fake-clock step for several tabs: keeps their clocks within 1 s of each other. */
 const STEP = 1000;
 
-async function tabs(t, n, sessionOptions = {}) {
-  const s = await h.session({ pages: n, ...sessionOptions });
-  t.after(() => s.close());
-  return s;
-}
-
 /** Runs the shared clock in small steps, then lets real time settle. */
 async function runAll(s, ms, step = STEP) {
   await run(s, ms, { step });
@@ -73,7 +67,7 @@ function tamper(source, value) {
 }
 
 test("activity in one tab keeps another tab alive", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -107,7 +101,7 @@ test("activity in one tab keeps another tab alive", TIMEOUT, async (t) => {
 test("the last move of a burst in one tab decides the end in every tab", TIMEOUT, async (t) => {
   // After its first moves a burst is only time-stamped by the listener; the
   // next write must still carry the latest move to the other tabs.
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -135,7 +129,7 @@ test("the last move of a burst in one tab decides the end in every tab", TIMEOUT
 });
 
 test("signOut() in one tab reaches the other within 100 ms: same reason, remote: true", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR });
   await makeGuard(b, { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR });
@@ -156,7 +150,7 @@ test("signOut() in one tab reaches the other within 100 ms: same reason, remote:
 });
 
 test("an idle sign-out reaches every tab, exactly one onSignOut and one onWarning per tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 3);
+  const s = await h.tabs(t, 3);
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 };
   for (const page of s.pages) await makeGuard(page, options);
   await runAll(s, 50_000 + STEP);
@@ -180,7 +174,7 @@ test("an idle sign-out reaches every tab, exactly one onSignOut and one onWarnin
 });
 
 test("setRememberMe() in one tab switches the idle window in every tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, rememberMePeriodMs: 10 * MINUTE };
   await makeGuard(a, options);
@@ -208,7 +202,7 @@ test("setRememberMe() in one tab switches the idle window in every tab", TIMEOUT
 });
 
 test("a reload resumes the stored session: start and absolute deadline carry over", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: 30 * MINUTE };
   await makeGuard(a, options);
@@ -230,7 +224,7 @@ test("a reload resumes the stored session: start and absolute deadline carry ove
 });
 
 test("a reload keeps the last activity: the idle window is not restarted by loading a page", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -247,7 +241,7 @@ test("a reload keeps the last activity: the idle window is not restarted by load
 });
 
 test("a new tab joins the live session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: 30 * MINUTE };
   await makeGuard(a, options);
@@ -273,7 +267,7 @@ test("a new tab joins the live session", TIMEOUT, async (t) => {
 });
 
 test("activity in a new tab keeps the first tab alive", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -288,7 +282,7 @@ test("activity in a new tab keeps the first tab alive", TIMEOUT, async (t) => {
 });
 
 test("a stored session whose idle deadline passed while no page watched ends at once", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR };
   await makeGuard(s.pages[0], options);
   await run(s, 2 * MINUTE);
@@ -305,7 +299,7 @@ test("a stored session whose idle deadline passed while no page watched ends at 
 });
 
 test("a stored session whose absolute deadline passed while no page watched ends at once", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const options = { idleTimeoutMs: -1, maxDurationMs: 30 * MINUTE };
   await makeGuard(s.pages[0], options);
   await run(s, 5 * MINUTE);
@@ -319,7 +313,7 @@ test("a stored session whose absolute deadline passed while no page watched ends
 });
 
 test("after a sign-out the next guard begins a fresh session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: -1, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -344,7 +338,7 @@ test("after a sign-out the next guard begins a fresh session", TIMEOUT, async (t
 });
 
 test("a stored session that ended is never resumed by a reload", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -358,7 +352,7 @@ test("a stored session that ended is never resumed by a reload", TIMEOUT, async 
 });
 
 test("a different startedAt begins a new session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { idleTimeoutMs: -1, maxDurationMs: HOUR, startedAt: T0 });
   await runAll(s, 10 * MINUTE, 60_000);
@@ -376,7 +370,7 @@ test("a different startedAt begins a new session", TIMEOUT, async (t) => {
 });
 
 test("a corrupt stored record is reported to onError and ends the session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   await a.evaluate(() => localStorage.setItem("session-guard", "garbage"));
   const made = await tryGuard(a, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
@@ -392,7 +386,7 @@ test("a corrupt stored record is reported to onError and ends the session", TIME
 });
 
 test("a record tampered with while tabs run is reported and ends the session in every tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 3);
+  const s = await h.tabs(t, 3);
   const [a, b, c] = s.pages; // c holds no guard: it is the tamperer
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -413,7 +407,7 @@ test("a record tampered with while tabs run is reported and ends the session in 
 });
 
 test("a garbage record written while tabs run ends the session in every tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 3);
+  const s = await h.tabs(t, 3);
   const [a, b, c] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -426,7 +420,7 @@ test("a garbage record written while tabs run ends the session in every tab", TI
 });
 
 test("a stored record whose start lies far in the future fails validation and ends the session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(s.pages[0], options);
   await run(s, 10_000);
@@ -444,7 +438,7 @@ test("a stored record whose start lies far in the future fails validation and en
 });
 
 test("a forged channel message that fails validation is reported and ends the session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await runAll(s, 10_000);
@@ -484,7 +478,7 @@ const THROWING_STORAGE = {
 
 for (const [name, initScript] of Object.entries(THROWING_STORAGE)) {
   test(`${name}: the guard still enforces both deadlines and reports to onError once, not per event`, TIMEOUT, async (t) => {
-    const s = await tabs(t, 1, { initScript });
+    const s = await h.tabs(t, 1, { initScript });
     const [a] = s.pages;
     await makeGuard(a, { idleTimeoutMs: MINUTE, maxDurationMs: 5 * MINUTE, warnBeforeMs: 10_000 });
     await settle(100);
@@ -520,7 +514,7 @@ for (const [name, initScript] of Object.entries(THROWING_STORAGE)) {
 }
 
 test("storage unavailable: the idle deadline alone still signs out", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1, { initScript: THROWING_STORAGE["localStorage access throws (storage disabled)"] });
+  const s = await h.tabs(t, 1, { initScript: THROWING_STORAGE["localStorage access throws (storage disabled)"] });
   const [a] = s.pages;
   await makeGuard(a, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await run(s, MINUTE);
@@ -528,7 +522,7 @@ test("storage unavailable: the idle deadline alone still signs out", TIMEOUT, as
 });
 
 test("two different storageKeys do not interfere", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   const a1 = await makeGuard(a, { ...options, storageKey: "app-one" });
@@ -560,7 +554,7 @@ test("two different storageKeys do not interfere", TIMEOUT, async (t) => {
 });
 
 test("crossTab: false keeps a guard to itself", TIMEOUT, async (t) => {
-  const s = await tabs(t, 3);
+  const s = await h.tabs(t, 3);
   const [a, b, c] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options); // shared
@@ -589,7 +583,7 @@ test("crossTab: false keeps a guard to itself", TIMEOUT, async (t) => {
 });
 
 test("crossTab: false does not resume a stored session on reload", TIMEOUT, async (t) => {
-  const s = await tabs(t, 1);
+  const s = await h.tabs(t, 1);
   const [a] = s.pages;
   const options = { idleTimeoutMs: -1, maxDurationMs: HOUR, crossTab: false };
   await makeGuard(a, options);
@@ -600,7 +594,7 @@ test("crossTab: false does not resume a stored session on reload", TIMEOUT, asyn
 });
 
 test("a pause in one tab keeps the other from idling; resume() restarts the idle window", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 };
   await makeGuard(a, options);
@@ -632,7 +626,7 @@ test("a pause in one tab keeps the other from idling; resume() restarts the idle
 });
 
 test("closing the paused tab lets the idle window run again from that moment", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -657,7 +651,7 @@ test("closing the paused tab lets the idle window run again from that moment", T
 });
 
 test("reloading the paused tab ends its hold", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -677,7 +671,7 @@ test("reloading the paused tab ends its hold", TIMEOUT, async (t) => {
 });
 
 test("destroy() of the paused guard ends its hold", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -696,7 +690,7 @@ test("destroy() of the paused guard ends its hold", TIMEOUT, async (t) => {
 });
 
 test("destroy() in one tab leaves the session running in the others", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -713,7 +707,7 @@ test("destroy() in one tab leaves the session running in the others", TIMEOUT, a
 });
 
 test("a pause holds the session for idleness only: the absolute deadline still ends every tab", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: 5 * MINUTE };
   await makeGuard(a, options);
@@ -728,7 +722,7 @@ test("a pause holds the session for idleness only: the absolute deadline still e
 });
 
 test("ten tabs: one idle sign-out, exactly one onSignOut in each", TIMEOUT, async (t) => {
-  const s = await tabs(t, 10);
+  const s = await h.tabs(t, 10);
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   for (const page of s.pages) await makeGuard(page, options);
   await runAll(s, MINUTE + 2 * STEP, 5000);
@@ -743,7 +737,7 @@ test("ten tabs: one idle sign-out, exactly one onSignOut in each", TIMEOUT, asyn
 });
 
 test("ten tabs: signOut() in one reaches all, exactly one onSignOut in each", TIMEOUT, async (t) => {
-  const s = await tabs(t, 10);
+  const s = await h.tabs(t, 10);
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR };
   for (const page of s.pages) await makeGuard(page, options);
   await runAll(s, 5000);
@@ -758,7 +752,7 @@ test("ten tabs: signOut() in one reaches all, exactly one onSignOut in each", TI
 });
 
 test("a tab that joined moments before still receives the sign-out (real time, many trials)", { timeout: 120_000 }, async (t) => {
-  const s = await tabs(t, 2, { fakeClock: false });
+  const s = await h.tabs(t, 2, { fakeClock: false });
   const [a, b] = s.pages;
   const TRIALS = 150;
   const missed = [];
@@ -781,7 +775,7 @@ test("a tab that joined moments before still receives the sign-out (real time, m
 });
 
 test("sign-out propagation latency between two tabs (real time)", { timeout: 120_000 }, async (t) => {
-  const s = await tabs(t, 2, { fakeClock: false });
+  const s = await h.tabs(t, 2, { fakeClock: false });
   const [a, b] = s.pages;
   const latencies = [];
   const TRIALS = 20;
@@ -814,7 +808,7 @@ test("sign-out propagation latency between two tabs (real time)", { timeout: 120
 });
 
 test("a tab of a newer release (fields this release does not know) shares the session", TIMEOUT, async (t) => {
-  const s = await tabs(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages; // b plays a tab running a newer release of the package
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);

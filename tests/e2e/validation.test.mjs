@@ -27,8 +27,7 @@ const TIMEOUT = { timeout: 60_000 };
 const BASE = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
 
 async function page(t, sessionOptions) {
-  const s = await h.session(sessionOptions);
-  t.after(() => s.close());
+  const s = await h.tabs(t, 1, sessionOptions);
   return { s, p: s.pages[0] };
 }
 

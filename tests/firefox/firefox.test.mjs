@@ -41,12 +41,6 @@ const TIMEOUT = { timeout: 90_000 };
 const STEP = SECOND;
 const require = createRequire(import.meta.url);
 
-async function session(t, pages = 1, options = {}) {
-  const s = await h.session({ pages, ...options });
-  t.after(() => s.close());
-  return s;
-}
-
 /** Waits until `page` has exactly one onSignOut and returns its event. */
 async function endOf(s, page, { fakeBudget = 100 } = {}) {
   await propagate(s, async () => (await logOf(page, "onSignOut")).length > 0, {
@@ -72,7 +66,7 @@ function assertClean(s) {
 // ------------------------------------------------------------------ one tab
 
 test("idle sign-out happens exactly idleTimeoutMs after the start, once, with reason idle", TIMEOUT, async (t) => {
-  const s = await session(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await expectInspect(p, { state: "active", remainingMs: MINUTE, expiresAt: T0 + MINUTE, now: T0 });
@@ -92,7 +86,7 @@ test("idle sign-out happens exactly idleTimeoutMs after the start, once, with re
 });
 
 test("trusted key presses and mouse moves postpone the idle sign-out; script-dispatched events do not", TIMEOUT, async (t) => {
-  const s = await session(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await run(s, 30_000);
@@ -120,7 +114,7 @@ test("trusted key presses and mouse moves postpone the idle sign-out; script-dis
 });
 
 test("the absolute deadline signs out at maxDurationMs despite constant activity", TIMEOUT, async (t) => {
-  const s = await session(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: 5 * MINUTE });
   for (let elapsed = 0; elapsed < 5 * MINUTE - 20_000; elapsed += 20_000) {
@@ -137,7 +131,7 @@ test("the absolute deadline signs out at maxDurationMs despite constant activity
 });
 
 test("warning fires once at end − warnBeforeMs; activity returns to active and re-arms it", TIMEOUT, async (t) => {
-  const s = await session(t);
+  const s = await h.tabs(t);
   const [p] = s.pages;
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 });
   await run(s, 50_000 - 1);
@@ -164,7 +158,7 @@ test("warning fires once at end − warnBeforeMs; activity returns to active and
 // ----------------------------------------------------------------- two tabs
 
 test("activity in either tab keeps the other alive; the idle end reaches both", TIMEOUT, async (t) => {
-  const s = await session(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 };
   await makeGuard(a, options);
@@ -197,7 +191,7 @@ test("activity in either tab keeps the other alive; the idle end reaches both", 
 });
 
 test("signOut() in one tab reaches the other: same reason and end, remote: true", TIMEOUT, async (t) => {
-  const s = await session(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   await makeGuard(a, { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR });
   await makeGuard(b, { idleTimeoutMs: 10 * MINUTE, maxDurationMs: HOUR });
@@ -212,7 +206,7 @@ test("signOut() in one tab reaches the other: same reason and end, remote: true"
 });
 
 test("a reload resumes the stored session: the absolute deadline carries over", TIMEOUT, async (t) => {
-  const s = await session(t);
+  const s = await h.tabs(t);
   const [a] = s.pages;
   const options = { idleTimeoutMs: 10 * MINUTE, maxDurationMs: 30 * MINUTE };
   await makeGuard(a, options);
@@ -241,7 +235,7 @@ const heldLocks = (page) =>
   page.evaluate(async () => (await navigator.locks.query()).held.map((l) => `${l.mode} ${l.name}`));
 
 test("a pause in one tab holds the other with a Web Lock; resume() restarts the idle window", TIMEOUT, async (t) => {
-  const s = await session(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000 };
   await makeGuard(a, options);
@@ -275,7 +269,7 @@ test("a pause in one tab holds the other with a Web Lock; resume() restarts the 
 });
 
 test("closing the paused tab releases its lock: the idle window runs again from that moment", TIMEOUT, async (t) => {
-  const s = await session(t, 2);
+  const s = await h.tabs(t, 2);
   const [a, b] = s.pages;
   const options = { idleTimeoutMs: MINUTE, maxDurationMs: HOUR };
   await makeGuard(a, options);
@@ -311,7 +305,7 @@ const KEEP_ALIVE = {
 };
 
 test("two tabs: one keep-alive per period while the user is active, none while idle, one at the return", TIMEOUT, async (t) => {
-  const s = await session(t, 2);
+  const s = await h.tabs(t, 2);
   const options = { idleTimeoutMs: 5 * MINUTE, maxDurationMs: HOUR, keepAliveMs: MINUTE };
   for (const page of s.pages) await makeGuard(page, options, KEEP_ALIVE);
 
@@ -402,7 +396,7 @@ const consoleErrors = (page) => page.evaluate(() => JSON.parse(sessionStorage.ge
 
 test("the README's start() app: a warning, then its own sign-out navigation; a .wasm that 404s fails closed", { timeout: 120_000 }, async (t) => {
   const origin = await startSite(t);
-  const s = await session(t, 0, { initScript: RECORD_ERRORS });
+  const s = await h.tabs(t, 0, { initScript: RECORD_ERRORS });
   const page = await s.openPage(`${origin}/app/index.html`);
   await waitUntil(() => page.evaluate(() => localStorage.getItem("session-guard") !== null), {
     message: "the guard to start",

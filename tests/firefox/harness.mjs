@@ -6,8 +6,7 @@
 //   import { setup, makeGuard, run, expectLog } from "./harness.mjs";
 //   const h = setup();
 //   test("...", async (t) => {
-//     const s = await h.session({ pages: 2 });  // fake clock at T0, paused
-//     t.after(() => s.close());
+//     const s = await h.tabs(t, 2);             // fake clock at T0, paused; closed after t
 //     await makeGuard(s.pages[0], { idleTimeoutMs: 60_000 });
 //     await run(s, 60_000);
 //     await expectLog(s.pages[0], "onSignOut", 1);
@@ -28,7 +27,7 @@ import { after, before } from "node:test";
 import { createRequire } from "node:module";
 import { findFirefox } from "../../scripts/browser.mjs";
 import { startServer } from "../../scripts/serve.mjs";
-import { FIXTURE, ROOT, T0, makeGuard, ready, watch } from "../e2e/helpers.mjs";
+import { FIXTURE, ROOT, T0, makeGuard, ready, tabs, watch } from "../e2e/helpers.mjs";
 
 export * from "../e2e/helpers.mjs";
 export { findFirefox };
@@ -110,6 +109,8 @@ export function setup() {
     sessions: new Set(),
     /** Opens a browser context (fresh storage) with the fake clock; see openSession. */
     session: (options) => openSession(h, options),
+    /** The same with `pages` pages, closed when the test `t` ends; see tabs() in ../e2e/helpers.mjs. */
+    tabs: (t, pages, options) => tabs(h, t, pages, options),
   };
 
   before(async () => {

@@ -52,7 +52,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep } from "../e2e/harness.mjs";
-import { countListeners } from "../e2e/counting.mjs";
+import { countListeners, guardCount, registered } from "../common/listeners.js";
 import { requireBuild } from "../types/tsc.mjs";
 import { dialogTests } from "../apps/a11y.mjs";
 import { ALL, installNode, prepare, serve } from "./apps.mjs";
@@ -289,15 +289,13 @@ for (const def of APPS) {
       test("destroying the app destroys its guard (DestroyRef): no listener or channel left, no sign-out", async (t) => {
         const { clock, page } = await open(t, home(app), { initScript: countListeners });
         await dashboard(page, clock);
-        const registered = () => page.evaluate(() => ({ listeners: window.listeners(), channels: window.openChannels() }));
-        const moves = (r) => r.listeners.filter((e) => e.on === "document" && e.type === "pointermove" && e.capture);
-        const running = await registered();
-        assert.equal(moves(running).length, 1, `one guard listens: ${JSON.stringify(running.listeners)}`);
+        const running = await registered(page);
+        assert.equal(guardCount(running.listeners), 1, `one guard listens: ${JSON.stringify(running.listeners)}`);
         assert.deepEqual(running.channels, ["session-guard"]);
         await page.evaluate(() => window.destroyApp());
         await sleep(100);
-        const left = await registered();
-        assert.deepEqual({ moves: moves(left), channels: left.channels }, { moves: [], channels: [] });
+        const left = await registered(page);
+        assert.deepEqual({ guards: guardCount(left.listeners), channels: left.channels }, { guards: 0, channels: [] });
         await clock.runFor(20 * MINUTE);
         assert.notEqual(new URL(page.url()).pathname, "/signed-out", "a destroyed guard signs no one out");
       });

@@ -1,7 +1,7 @@
 // The framework bindings' types (session-guard/react, /vue, /svelte and
 // /angular) as a user's code meets them: the live state's fields, among them
 // the paced `announcement` for a screen reader's live region.
-import type { Session, SessionView } from "session-guard/react";
+import type { Session, SessionGuardBindingOptions, SessionView } from "session-guard/react";
 import type { SessionRefs } from "session-guard/vue";
 import type { SessionStore } from "session-guard/svelte";
 import type { SessionGuardService } from "session-guard/angular";
@@ -29,6 +29,18 @@ store.subscribe((value) => {
 declare const angular: SessionGuardService;
 expectType<Equal<ReturnType<typeof angular.announcement>, Announcement>>();
 expectType<Equal<ReturnType<typeof angular.state>["announcement"], Announcement>>();
+
+// Back after the end: `signedOut` becomes the guard's end told once more,
+// restored, in every binding; a failed start's end never is. The app's
+// onSignOut reads `restored` on whatever it gets, a failed start's too.
+type Restored = true | undefined;
+expectType<Equal<NonNullable<SessionView["signedOut"]>["restored"], Restored>>();
+expectType<Equal<NonNullable<ReturnType<typeof angular.signedOut>>["restored"], Restored>>();
+expectType<Equal<NonNullable<typeof vue.signedOut.value>["restored"], Restored>>();
+const leave: SessionGuardBindingOptions["onSignOut"] = (e) => {
+  if (e.restored) location.replace("/sign-in");
+};
+if (react.signedOut?.restored) leave(react.signedOut);
 
 // What the types reject:
 // @ts-expect-error the time left is announced in steps, never "59 seconds"

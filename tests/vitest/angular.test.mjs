@@ -4,17 +4,13 @@
 // options given as a function run in the injection context; signals that
 // follow the guard, among them the paced announcement(). The real app
 // (ng build, Chromium) is tests/frameworks/.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { InjectionToken, Injector, PLATFORM_ID, createEnvironmentInjector, inject } from "@angular/core";
 import { SessionGuard } from "session-guard";
 import { SessionGuardService, provideSessionGuard } from "session-guard/angular";
-import { countListeners, guards, leftOver } from "./listeners.mjs";
+import { T0, guards, leftOver, settle, setup } from "./harness.mjs";
 
-countListeners();
-beforeEach(() => localStorage.clear());
-afterEach(() => vi.useRealTimers());
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+setup();
 
 /** An environment injector (what bootstrapApplication makes) on `platform`, with `providers`. */
 function injector(providers, platform = "browser") {
@@ -96,7 +92,7 @@ test("a bad option fails closed: status \"error\", onSignOut with reason \"error
 });
 
 test("announcement(): the paced time left for a screen reader, beside remainingMs() that changes every second", async () => {
-  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  vi.useFakeTimers({ now: T0 });
   const app = injector([provideSessionGuard({ idleTimeoutMs: 120_000, warnBeforeMs: 60_000, onSignOut: () => {} })]);
   const session = app.get(SessionGuardService);
   const seen = [];

@@ -1,14 +1,12 @@
 // The core class under Vitest: the setup file session-guard/node loaded the
 // wasm from the file system, happy-dom gives the document, and Vitest's fake
 // timers drive the guard's clock.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { beforeEach, expect, test, vi } from "vitest";
 import init, { SessionGuard } from "session-guard";
+import { T0, setup } from "./harness.mjs";
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
-  localStorage.clear();
-});
-afterEach(() => vi.useRealTimers());
+setup();
+beforeEach(() => vi.useFakeTimers({ now: T0 }));
 
 test("a guard started in a test warns, then signs out after the idle window", async () => {
   await init(); // already loaded by the setup file: nothing is fetched

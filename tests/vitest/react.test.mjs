@@ -5,15 +5,14 @@ import { StrictMode, act, createElement as h } from "react";
 import { createRoot } from "react-dom/client";
 import { SessionGuard } from "session-guard";
 import { SessionGuardProvider, useSession, useSessionGuard } from "session-guard/react";
-import { countListeners, guards, leftOver } from "./listeners.mjs";
+import { T0, guards, leftOver, settle, setup } from "./harness.mjs";
 
 globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-countListeners();
+setup();
 
 let container;
 let root;
 beforeEach(() => {
-  localStorage.clear();
   container = document.createElement("div");
   document.body.append(container);
   root = createRoot(container);
@@ -21,13 +20,12 @@ beforeEach(() => {
 afterEach(() => {
   act(() => root.unmount());
   container.remove();
-  vi.useRealTimers();
 });
 
 /** Renders `element`, then lets the wasm load and the guard start. */
 async function render(element) {
   await act(async () => root.render(element));
-  await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+  await act(settle);
 }
 
 /** A component that records every state it renders. */
@@ -55,9 +53,9 @@ test("StrictMode mounts twice: one guard runs, and unmount leaves no listener or
 });
 
 test('"checking" until the guard has read the stored session: a session that ended while no page was open never shows "active"', async () => {
-  vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2030, 0, 7, 9) });
+  vi.useFakeTimers({ toFake: ["Date"], now: T0 });
   new SessionGuard({ idleTimeoutMs: 60_000, onSignOut: () => {} }).destroy();
-  vi.setSystemTime(Date.UTC(2030, 0, 7, 9, 5));
+  vi.setSystemTime(T0 + 5 * 60_000);
   const onSignOut = vi.fn();
   const { seen, Probe } = recorder({ idleTimeoutMs: 60_000, onSignOut });
   await render(h(Probe));
@@ -93,7 +91,7 @@ test("failClosed: false reports the error and does not sign out", async () => {
 });
 
 test("announcement: the paced time left for a screen reader, beside remainingMs that changes every second", async () => {
-  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  vi.useFakeTimers({ now: T0 });
   const { seen, Probe } = recorder({ idleTimeoutMs: 120_000, warnBeforeMs: 60_000, onSignOut: () => {} });
   await act(async () => root.render(h(Probe)));
   for (let i = 0; i < 121; i++) await act(() => vi.advanceTimersByTimeAsync(1_000)); // one render a second

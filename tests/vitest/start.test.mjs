@@ -1,9 +1,10 @@
 // session-guard/start: `const guard = await start(options)`, failing closed.
-import { beforeEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { SessionGuard } from "session-guard";
 import { start } from "session-guard/start";
+import { T0, setup } from "./harness.mjs";
 
-beforeEach(() => localStorage.clear());
+setup();
 
 test("start() resolves to a running guard", async () => {
   const onSignOut = vi.fn();
@@ -15,17 +16,13 @@ test("start() resolves to a running guard", async () => {
 });
 
 test("a session that ended while no page was open has signed out by the time start() resolves", async () => {
-  vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2030, 0, 7, 9) });
-  try {
-    new SessionGuard({ idleTimeoutMs: 60_000, onSignOut: () => {} }).destroy();
-    vi.setSystemTime(Date.UTC(2030, 0, 7, 10));
-    const onSignOut = vi.fn();
-    const guard = await start({ idleTimeoutMs: 60_000, onSignOut });
-    expect(onSignOut).toHaveBeenCalledTimes(1);
-    expect(guard.state()).toBe("signedOut");
-  } finally {
-    vi.useRealTimers();
-  }
+  vi.useFakeTimers({ toFake: ["Date"], now: T0 });
+  new SessionGuard({ idleTimeoutMs: 60_000, onSignOut: () => {} }).destroy();
+  vi.setSystemTime(T0 + 60 * 60_000);
+  const onSignOut = vi.fn();
+  const guard = await start({ idleTimeoutMs: 60_000, onSignOut });
+  expect(onSignOut).toHaveBeenCalledTimes(1);
+  expect(guard.state()).toBe("signedOut");
 });
 
 test("bad options: the error goes to onError, onSignOut gets reason \"error\", start() resolves to null", async () => {

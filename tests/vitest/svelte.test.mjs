@@ -1,17 +1,12 @@
 // session-guard/svelte's store (and through it what every binding shares),
 // under Vitest and happy-dom. The store calls its subscribers on every change,
 // so these tests see each state the bindings pass through.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { SessionGuard } from "session-guard";
 import { sessionGuard } from "session-guard/svelte";
-import { countListeners, guards, leftOver } from "./listeners.mjs";
+import { T0, guards, leftOver, settle, setup } from "./harness.mjs";
 
-countListeners();
-beforeEach(() => localStorage.clear());
-afterEach(() => vi.useRealTimers());
-
-const T0 = Date.UTC(2030, 0, 7, 9);
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+setup();
 
 /** Subscribes to `store`, recording each value; returns [values, unsubscribe]. */
 function watch(store) {

@@ -1,13 +1,10 @@
 // session-guard/vue under Vitest and happy-dom.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { createApp, defineComponent, h, nextTick } from "vue";
 import { provideSessionGuard, useSession, useSessionGuard } from "session-guard/vue";
-import { countListeners, guards, leftOver } from "./listeners.mjs";
+import { T0, guards, leftOver, settle, setup } from "./harness.mjs";
 
-countListeners();
-beforeEach(() => localStorage.clear());
-afterEach(() => vi.useRealTimers());
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+setup();
 
 function mount(component) {
   const el = document.createElement("div");
@@ -92,7 +89,7 @@ test("provideSessionGuard serves the descendants with one guard; a failed start 
 });
 
 test("announcement is a ref that changes only at the paced steps: what reads it renders 5 times in a 2-minute session with a 60-second warning", async () => {
-  vi.useFakeTimers({ now: Date.UTC(2030, 0, 7, 9) });
+  vi.useFakeTimers({ now: T0 });
   const rendered = [];
   const { el, unmount } = mount(
     defineComponent({

@@ -18,7 +18,8 @@ export async function plain(): Promise<SessionGuard | null> {
     failClosed: false,
     wasm: new URL("session_guard_bg.wasm", import.meta.url),
     onSignOut: (e) => {
-      const reason: "idle" | "absolute" | "manual" | "error" = e.reason;
+      const reason: "idle" | "absolute" | "manual" | "closed" | "error" = e.reason;
+      if (e.restored) location.replace("/sign-in"); // Back showed the page after the end
       if (e.reason === "error") {
         const failed: StartFailedEvent = e;
         console.log(failed.error);
