@@ -21,6 +21,18 @@ async function expectNothingLeft(page, base, when) {
   assert.deepEqual(await added(page, base), { listeners: [], channels: [] }, `the guard left listeners or channels ${when}`);
 }
 
+/**
+ * After the end: the one listener a guard keeps is `pageshow` (a page the
+ * back-forward cache shows again tells the end once more), its channel is
+ * closed; destroy() (through `destroy`) removes that listener too.
+ */
+async function expectOnlyPageshowLeft(page, base, when, destroy) {
+  await settle();
+  assert.deepEqual(await added(page, base), { listeners: ["window pageshow"], channels: [] }, `the guard left more than pageshow ${when}`);
+  await destroy();
+  await expectNothingLeft(page, base, `after destroy() ${when}`);
+}
+
 async function start(t, pages = 1) {
   const s = await h.tabs(t, pages, { initScript: countListeners });
   const bases = [];
@@ -78,7 +90,7 @@ test("signOut() removes every listener the guard added", TIMEOUT, async (t) => {
   await run(s, 5000);
   await call(p, "signOut");
   await expectLog(p, "onSignOut", 1);
-  await expectNothingLeft(p, bases[0], "after signOut()");
+  await expectOnlyPageshowLeft(p, bases[0], "after signOut()", () => call(p, "destroy"));
 });
 
 test("an idle sign-out (the timer) removes every listener the guard added", TIMEOUT, async (t) => {
@@ -88,7 +100,7 @@ test("an idle sign-out (the timer) removes every listener the guard added", TIME
   await run(s, MINUTE);
   const [end] = await expectLog(p, "onSignOut", 1);
   assert.equal(end.event.reason, "idle");
-  await expectNothingLeft(p, bases[0], "after the idle sign-out");
+  await expectOnlyPageshowLeft(p, bases[0], "after the idle sign-out", () => call(p, "destroy"));
 });
 
 test("a sign-out learned from another tab removes every listener the guard added", TIMEOUT, async (t) => {
@@ -101,8 +113,8 @@ test("a sign-out learned from another tab removes every listener the guard added
   await propagate(s, async () => (await logOf(b, "onSignOut")).length > 0, { message: "tab B to learn of the sign-out" });
   const [end] = await expectLog(b, "onSignOut", 1);
   assert.equal(end.event.remote, true);
-  await expectNothingLeft(a, bases[0], "in the tab that signed out");
-  await expectNothingLeft(b, bases[1], "in the tab that learned of the sign-out");
+  await expectOnlyPageshowLeft(a, bases[0], "in the tab that signed out", () => call(a, "destroy"));
+  await expectOnlyPageshowLeft(b, bases[1], "in the tab that learned of the sign-out", () => call(b, "destroy"));
 });
 
 test("a session that ends while the guard starts (a corrupt stored record) leaves no listener", TIMEOUT, async (t) => {
@@ -111,7 +123,7 @@ test("a session that ends while the guard starts (a corrupt stored record) leave
   await p.evaluate(() => localStorage.setItem("session-guard", "garbage"));
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR });
   await expectLog(p, "onSignOut", 1);
-  await expectNothingLeft(p, bases[0], "after the guard ended at its start");
+  await expectOnlyPageshowLeft(p, bases[0], "after the guard ended at its start", () => call(p, "destroy"));
 });
 
 test("a callback that destroys the guard, and one that signs out, leave no listener", TIMEOUT, async (t) => {
@@ -127,5 +139,5 @@ test("a callback that destroys the guard, and one that signs out, leave no liste
   await makeGuard(p, { idleTimeoutMs: MINUTE, maxDurationMs: HOUR, warnBeforeMs: 10_000, storageKey: "other" }, { after: "({ onWarning: (e, g) => g.signOut() })" });
   await run(s, 50_000);
   assert.equal((await expectLog(p, "onSignOut", 1))[0].event.reason, "manual");
-  await expectNothingLeft(p, base, "after signOut() from onWarning");
+  await expectOnlyPageshowLeft(p, base, "after signOut() from onWarning", () => call(p, "destroy"));
 });
