@@ -1,6 +1,6 @@
 // The page script of bench/cold.html and bench/cold-preload.html: the cold
 // start of one guard, timed from the module import to a running guard.
-// ?v=session-guard | react-idle-timer | idle-timeout; the result lands in
+// ?v=session-guard | session-guard-base | react-idle-timer | idle-timeout; the result lands in
 // window.result = { total, steps: { name: ms, ... } } (or window.error).
 
 const IDLE_MS = 15 * 60_000;
@@ -14,11 +14,19 @@ const step = (name) => {
   last = t;
 };
 try {
-  if (v === "session-guard") {
-    const m = await import("/bench/out/pkg/session_guard.js");
+  if (v === "session-guard" || v === "session-guard-base") {
+    // pkg/, or pkg-base/: an earlier build (BENCH_BASELINE) in the same run.
+    const dir = v === "session-guard" ? "pkg" : "pkg-base";
+    const m = await import(`/bench/out/${dir}/session_guard.js`);
     step("import");
-    await m.default(); // fetch + compile + instantiate the wasm
-    step("init");
+    // init() is fetch + compile + instantiate: timed apart here, the module
+    // handed to init() as compiled.
+    const bytes = await (await fetch(`/bench/out/${dir}/session_guard_bg.wasm`)).arrayBuffer();
+    step("fetch");
+    const module = await WebAssembly.compile(bytes);
+    step("compile");
+    await m.default({ module_or_path: module });
+    step("instantiate");
     window.guard = new m.SessionGuard({ idleTimeoutMs: IDLE_MS, onSignOut() {} });
     step("construct");
   } else if (v === "react-idle-timer") {

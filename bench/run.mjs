@@ -339,6 +339,8 @@ async function coldStart(browser, server) {
     "session-guard+preload": "cold-preload.html?v=session-guard",
     "react-idle-timer": "cold.html?v=react-idle-timer",
     "idle-timeout": "cold.html?v=idle-timeout",
+    // BENCH_BASELINE: the earlier build, loaded and timed the same way.
+    ...(BASELINE ? { "session-guard-base": "cold.html?v=session-guard-base" } : {}),
   };
   const variants = Object.keys(PAGES);
   log(`cold start: ${COLD_WARMUP_LOADS} warm-up + ${COLD_LOADS} counted loads per variant`);
@@ -356,6 +358,7 @@ async function coldStart(browser, server) {
   for (let i = 0; i < COLD_WARMUP_LOADS; i++) for (const v of variants) await load(v);
 
   const watched = ["/bench/out/pkg/session_guard.js", "/bench/out/pkg/session_guard_bg.wasm", "/bench/out/react-app.js", "/bench/out/idle-timeout.js"];
+  if (BASELINE) watched.push("/bench/out/pkg-base/session_guard.js", "/bench/out/pkg-base/session_guard_bg.wasm");
   const before = Object.fromEntries(watched.map((p) => [p, { ...(server.requests.get(p) ?? {}) }]));
   const samples = Object.fromEntries(variants.map((v) => [v, []]));
   for (let i = 0; i < COLD_LOADS; i++) {
@@ -648,7 +651,8 @@ function report(r) {
     table(
       ["variant", "what is timed", "median ms", "min–max", "IQR", "median steps (ms)"],
       [
-        ["session-guard", "import JS + init() (fetch, compile, instantiate wasm) + new SessionGuard", c.results["session-guard"]],
+        ["session-guard", "import JS + fetch, compile and instantiate the wasm (init()) + new SessionGuard", c.results["session-guard"]],
+        ...(c.results["session-guard-base"] ? [["session-guard, the BENCH_BASELINE build", "the same, the earlier build", c.results["session-guard-base"]]] : []),
         ["session-guard, preload hints", "the same, in a page whose <head> preloads both files (README, \"Loading faster\")", c.results["session-guard+preload"]],
         ["react-idle-timer 5.7.3", "import bundled React app + createRoot().render() until its first effect ran", c.results["react-idle-timer"]],
         ["idle-timeout 2.5.0", "import bundle + idleTimeout()", c.results["idle-timeout"]],

@@ -26,7 +26,7 @@ node scripts/free-is-destroy.mjs pkg/session_guard.js pkg/session_guard.d.ts
 # `init()`, and declarations free of wasm-bindgen's internals (see the script).
 node scripts/public-api.mjs pkg/session_guard.js pkg/session_guard.d.ts
 
-# Bundle the JS glue with the crate's JS snippets (src/web/listen.js) into one
+# Bundle the JS glue with the crate's JS snippet (src/web/glue.js) into one
 # minified file, so the package stays the three files of the contract: no
 # extra request, no pkg/snippets/. esbuild keeps the literal
 # `new URL('session_guard_bg.wasm', import.meta.url)` that bundlers look for,
