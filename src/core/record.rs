@@ -211,6 +211,42 @@ impl core::fmt::Display for RecordError {
         f.write_str(self.as_str())
     }
 }
+type Slot<'a> = Option<Value<'a>>;
+
+// Not inlined: one copy of each check for the record's many fields.
+#[inline(never)]
+fn int(v: &Slot<'_>) -> Result<u64, RecordError> {
+    match v {
+        Some(Value::Int(n)) => Ok(*n),
+        _ => Err(RecordError::Malformed),
+    }
+}
+
+#[inline(never)]
+fn flag(v: &Slot<'_>) -> Result<Option<bool>, RecordError> {
+    match v {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(RecordError::Malformed),
+    }
+}
+
+#[inline(never)]
+fn optional(v: &Slot<'_>) -> Result<Option<u64>, RecordError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        v => int(v).map(Some),
+    }
+}
+
+fn learned(at: &Slot<'_>, learned: &Slot<'_>) -> Result<Option<Learned>, RecordError> {
+    match (optional(at)?, optional(learned)?) {
+        (None, None) => Ok(None),
+        (Some(at), Some(learned)) => Ok(Some(Learned { at, learned })),
+        _ => Err(RecordError::Malformed),
+    }
+}
+
 const KEYS: [&str; 24] = [
     "v",
     "id",
@@ -249,27 +285,14 @@ impl Record {
             Some(Int(_)) => return Err(RecordError::Version),
             _ => return Err(Malformed),
         };
-        let int = |v: Option<Value<'_>>| match v {
-            Some(Int(n)) => Ok(n),
-            _ => Err(Malformed),
-        };
-        let flag = |v: Option<Value<'_>>| match v {
-            None => Ok(None),
-            Some(Bool(b)) => Ok(Some(b)),
-            Some(_) => Err(Malformed),
-        };
-        let optional = |v: Option<Value<'_>>| match v {
-            None | Some(Null) => Ok(None),
-            v => int(v).map(Some),
-        };
-        let started_at = int(f[2])?;
+        let started_at = int(&f[2])?;
         // Level 1 had no id: its start named the session.
-        let id = if level == 1 { started_at } else { int(f[1])? };
-        let last_activity = int(f[3])?;
+        let id = if level == 1 { started_at } else { int(&f[1])? };
+        let last_activity = int(&f[3])?;
         let Some(Bool(remember_me)) = f[4] else {
             return Err(Malformed);
         };
-        let remember_at = int(f[5])?;
+        let remember_at = int(&f[5])?;
         let ended = match (f[6], f[7]) {
             (Some(Null), Some(Null)) => None,
             (Some(Int(at)), Some(Str(r))) => Some(End {
@@ -278,30 +301,22 @@ impl Record {
             }),
             _ => return Err(Malformed),
         };
-        let held = flag(f[8])?.unwrap_or(false);
-        let hold_changed = flag(f[9])?;
+        let held = flag(&f[8])?.unwrap_or(false);
+        let hold_changed = flag(&f[9])?;
         let horizon = Horizon {
-            off: optional(f[10])?,
-            on: optional(f[11])?,
+            off: optional(&f[10])?,
+            on: optional(&f[11])?,
         };
         // Written by this release and later; absent in older records.
-        let sign_in = optional(f[12])?.unwrap_or(started_at);
-        let learned = |at: Option<Value<'_>>, learned: Option<Value<'_>>| match (
-            optional(at)?,
-            optional(learned)?,
-        ) {
-            (None, None) => Ok(None),
-            (Some(at), Some(learned)) => Ok(Some(Learned { at, learned })),
-            _ => Err(Malformed),
-        };
+        let sign_in = optional(&f[12])?.unwrap_or(started_at);
         let server = ServerDeadlines {
-            end: learned(f[13], f[14])?,
-            idle_end: learned(f[15], f[16])?,
+            end: learned(&f[13], &f[14])?,
+            idle_end: learned(&f[15], &f[16])?,
         };
-        let keep_alive_at = optional(f[17])?.unwrap_or(started_at);
-        let login = flag(f[18])?.unwrap_or(false);
-        let after = optional(f[19])?.unwrap_or(0);
-        let left_at = optional(f[20])?.unwrap_or(0);
+        let keep_alive_at = optional(&f[17])?.unwrap_or(started_at);
+        let login = flag(&f[18])?.unwrap_or(false);
+        let after = optional(&f[19])?.unwrap_or(0);
+        let left_at = optional(&f[20])?.unwrap_or(0);
         let after_end = match (f[22], f[23]) {
             (None, None) => None,
             (Some(Int(at)), Some(Str(r))) => Some(End {
@@ -310,7 +325,7 @@ impl Record {
             }),
             _ => return Err(Malformed),
         };
-        let ping = flag(f[21])?;
+        let ping = flag(&f[21])?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
         let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
         let times_ok = started_at <= last_activity
