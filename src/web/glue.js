@@ -304,6 +304,12 @@ export function page(p, code, crossTab, key) {
   return { stop: () => stops.forEach((stop) => stop()) };
 }
 
+/** The guard's one timer: `port(code, setFor)` after `delay` ms, until `stop()`. */
+export function timer(p, code, delay, setFor) {
+  const id = setTimeout(() => p(code, setFor), delay);
+  return { stop: () => clearTimeout(id) };
+}
+
 /** `pageshow` (the one listener a guard keeps after the end): `port(code, persisted)`. */
 export function shown(p, code) {
   const w = win();

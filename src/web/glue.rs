@@ -94,7 +94,7 @@ extern "C" {
         code: u32,
     ) -> Listening;
 
-    /// A handle of `listen`, `page` or `shown`.
+    /// A handle of `listen`, `page`, `shown` or `timer`.
     pub type Listening;
 
     /// Until when (epoch ms) an activity event only records its time.
@@ -114,6 +114,9 @@ extern "C" {
 
     /// The page's `pageshow`.
     pub fn shown(port: &JsValue, code: u32) -> Listening;
+
+    /// A timer: `port(code, set_for)` after `delay` ms, until `stop()`.
+    pub fn timer(port: &JsValue, code: u32, delay: f64, set_for: f64) -> Listening;
 
     #[wasm_bindgen(catch)]
     pub fn load(key: &str) -> Result<Option<String>, JsValue>;
@@ -210,14 +213,16 @@ pub enum Code {
     /// Whether the keep-alive lock was free and is now this tab's.
     Claimed = 14,
     ClaimFailed = 15,
+    /// The timer fired: the moment it was set to fire.
+    Timer = 16,
     /// `onKeepAlive` settled: its answer, as `KeepAlive + 2 × call` (its
     /// failure, one more).
-    KeepAlive = 16,
+    KeepAlive = 17,
 }
 
 impl Code {
     /// Every code but `KeepAlive`'s, which stands for many.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::Activity,
         Code::Wake,
         Code::Hide,
@@ -233,6 +238,7 @@ impl Code {
         Code::ProbeFailed,
         Code::Claimed,
         Code::ClaimFailed,
+        Code::Timer,
     ];
 
     /// The code a JS call answers with.

@@ -280,12 +280,7 @@ impl Shell {
         let core = &mut page.core;
         res.carry_out(core, port);
         res.activity.quiet_until(core.quiet_until());
-        let me = Rc::downgrade(self);
-        res.alarm.set(core.next_wake(), now, move |set_for| {
-            if let Some(shell) = me.upgrade() {
-                shell.input(Pending::Timer(set_for));
-            }
-        });
+        res.alarm.set(core.next_wake(), now, port);
         self.shown.set(core.state());
     }
 
@@ -457,6 +452,7 @@ impl Shell {
             },
             Some(Code::Message) => Pending::Message(value.as_string().unwrap_or_default()),
             Some(Code::Start) => return self.run(),
+            Some(Code::Timer) => Pending::Timer(value.as_f64().unwrap_or(0.0) as u64),
             Some(Code::Held) => answer(Answer::HoldGranted),
             // A hold that fails leaves the pause to this tab.
             Some(Code::HoldFailed) => Pending::Report(GuardError::Locks(value)),
