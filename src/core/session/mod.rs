@@ -240,7 +240,7 @@ impl Session {
             latest: now,
             settled: now,
             told: now,
-            horizon: own_horizon(&config.limits),
+            horizon: news::own_horizon(&config.limits),
             joined_until: 0,
             remember_me: config.remember_me,
             remember_at: now,
@@ -485,22 +485,5 @@ impl Session {
             left_at: self.left_at,
             ping: self.ping,
         }
-    }
-}
-
-/// The shortest time from an activity to this tab's first idle action (a
-/// warning, or the end), for each remember-me setting. A warning lead that
-/// does not fit the window (remember-me switched to a shorter one) warns at
-/// once on every activity whatever the others write; the end still counts.
-fn own_horizon(limits: &Limits) -> Horizon {
-    let first_action = |window: Option<u64>| {
-        window.map(|w| match w.checked_sub(limits.warn) {
-            Some(lead) if lead > 0 => lead,
-            _ => w,
-        })
-    };
-    Horizon {
-        off: first_action(limits.idle),
-        on: first_action(limits.remember_window),
     }
 }
