@@ -13,9 +13,9 @@
 //! own (its callbacks run inside the caller's), and the events still
 //! waiting follow it.
 
-use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use core::time::Duration;
 
@@ -65,7 +65,7 @@ enum Call {
 pub(crate) struct Shell {
     page: RefCell<Page>,
     /// Inputs that came while a step ran, in order.
-    pending: RefCell<VecDeque<Pending>>,
+    pending: RefCell<Vec<Pending>>,
     /// A step runs (the core is borrowed): new inputs wait in `pending`.
     busy: Cell<bool>,
     /// `destroy()` was called: no callback runs any more.
@@ -145,7 +145,7 @@ impl Shell {
         // The queue is borrowed only here and in `run`, never across a call
         // out: the borrow is always free.
         if let Ok(mut queue) = self.pending.try_borrow_mut() {
-            queue.push_back(p);
+            queue.push(p);
         }
     }
 
@@ -167,7 +167,7 @@ impl Shell {
                 .pending
                 .try_borrow_mut()
                 .ok()
-                .and_then(|mut q| q.pop_front());
+                .and_then(|mut q| (!q.is_empty()).then(|| q.remove(0)));
             match next {
                 Some(Pending::Report(e)) => self.report(e),
                 Some(p) => {

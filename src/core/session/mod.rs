@@ -26,8 +26,8 @@
 //! news and the sessions' identities), settle.rs (ends, warnings, writes),
 //! hold.rs (the pause protocol), server.rs (sync and keep-alive).
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::options::{Config, Limits};
 use super::output::{Command, Event, Problem, Snapshot};
@@ -197,8 +197,8 @@ pub struct Session {
     next_call: u32,
     /// A storage failure was reported.
     storage_failed: bool,
-    events: VecDeque<Event>,
-    commands: VecDeque<Command>,
+    events: Vec<Event>,
+    commands: Vec<Command>,
 }
 
 impl Session {
@@ -267,8 +267,8 @@ impl Session {
             turn: Turn::Free,
             next_call: 0,
             storage_failed: false,
-            events: VecDeque::new(),
-            commands: VecDeque::new(),
+            events: Vec::new(),
+            commands: Vec::new(),
         };
         if read.is_err() {
             s.storage_failure();
@@ -315,12 +315,12 @@ impl Session {
 
     /// The next event for the app, if any.
     pub fn poll(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
     /// The next command for the shell, if any.
     pub fn poll_command(&mut self) -> Option<Command> {
-        self.commands.pop_front()
+        (!self.commands.is_empty()).then(|| self.commands.remove(0))
     }
 
     /// When the shell's timer must wake next, if ever: then it hands the
