@@ -221,25 +221,31 @@ pub enum Code {
 }
 
 impl Code {
-    /// Every code but `KeepAlive`'s, which stands for many.
-    pub const ALL: [Code; 16] = [
-        Code::Activity,
-        Code::Wake,
-        Code::Hide,
-        Code::Storage,
-        Code::Show,
-        Code::Message,
-        Code::Start,
-        Code::Held,
-        Code::HoldFailed,
-        Code::Released,
-        Code::ReleaseFailed,
-        Code::Probed,
-        Code::ProbeFailed,
-        Code::Claimed,
-        Code::ClaimFailed,
-        Code::Timer,
-    ];
+    /// The code of this number (`KeepAlive` for every settled keep-alive);
+    /// the inverse of the numbers above, which the check below holds it to.
+    pub const fn of(code: u32) -> Option<Code> {
+        use Code::*;
+        Some(match code {
+            1 => Activity,
+            2 => Wake,
+            3 => Hide,
+            4 => Storage,
+            5 => Show,
+            6 => Message,
+            7 => Start,
+            8 => Held,
+            9 => HoldFailed,
+            10 => Released,
+            11 => ReleaseFailed,
+            12 => Probed,
+            13 => ProbeFailed,
+            14 => Claimed,
+            15 => ClaimFailed,
+            16 => Timer,
+            17.. => KeepAlive,
+            _ => return None,
+        })
+    }
 
     /// The code a JS call answers with.
     pub fn get(self) -> u32 {
@@ -253,3 +259,12 @@ impl Code {
         Code::KeepAlive as u32 + 2 * (call % (1 << 30))
     }
 }
+
+// `Code::of` answers each code's own number (checked when compiling).
+const _: () = {
+    let mut n = 1;
+    while n <= Code::KeepAlive as u32 {
+        assert!(matches!(Code::of(n), Some(c) if c as u32 == n));
+        n += 1;
+    }
+};

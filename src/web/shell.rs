@@ -440,7 +440,7 @@ impl Shell {
         }
         let answer = |a| Pending::Input(Input::Answer(a));
         let failed = |shell: &Shell, value| shell.queue(Pending::Report(GuardError::Locks(value)));
-        let pending = match Code::ALL.into_iter().find(|c| c.get() == code) {
+        let pending = match Code::of(code) {
             Some(Code::Activity) => Pending::Input(Input::Activity),
             Some(Code::Wake) => Pending::Input(Input::Wake),
             Some(Code::Hide) => Pending::Hide(value.is_truthy()),
