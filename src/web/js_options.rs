@@ -14,9 +14,13 @@ use super::glue;
 use super::setup::{Given, Handler, Setup};
 use crate::core::{decimal, Opt, OptionError, RawOptions, ServerSync};
 
-/// How `glue.js`'s reader checks an option: a number, true or false, a
-/// function, an EventTarget; `events` and the key are the rules' to check.
-fn kind(option: Opt) -> char {
+/// How `glue.js`'s reader checks each option of [`Opt::ALL`], by position:
+/// n a number, b true or false, f a function, t an EventTarget; e (the
+/// events) and s (the key) are the rules' to check. Held to the table when
+/// compiling (below).
+const KINDS: &str = "nnbnnbetbnsbffffnnf";
+
+const fn kind(option: Opt) -> u8 {
     match option {
         Opt::IdleTimeoutMs
         | Opt::MaxDurationMs
@@ -24,14 +28,23 @@ fn kind(option: Opt) -> char {
         | Opt::WarnBeforeMs
         | Opt::StartedAt
         | Opt::ClosedTimeoutMs
-        | Opt::KeepAliveMs => 'n',
-        Opt::RememberMe | Opt::ConfirmToStay | Opt::AllowSyntheticEvents | Opt::CrossTab => 'b',
-        Opt::OnSignOut | Opt::OnWarning | Opt::OnActivity | Opt::OnError | Opt::OnKeepAlive => 'f',
-        Opt::Target => 't',
-        Opt::Events => 'e',
-        Opt::StorageKey => 's',
+        | Opt::KeepAliveMs => b'n',
+        Opt::RememberMe | Opt::ConfirmToStay | Opt::AllowSyntheticEvents | Opt::CrossTab => b'b',
+        Opt::OnSignOut | Opt::OnWarning | Opt::OnActivity | Opt::OnError | Opt::OnKeepAlive => b'f',
+        Opt::Target => b't',
+        Opt::Events => b'e',
+        Opt::StorageKey => b's',
     }
 }
+
+const _: () = {
+    assert!(KINDS.len() == Opt::ALL.len());
+    let mut i = 0;
+    while i < Opt::ALL.len() {
+        assert!(KINDS.as_bytes()[i] == kind(Opt::ALL[i]));
+        i += 1;
+    }
+};
 
 /// The options object's values, by the core's table of options.
 struct Values(Array);
@@ -64,15 +77,14 @@ impl Values {
 
 /// Reads and checks the options object: the setup, or the `Error` to throw.
 pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
-    let (mut names, mut kinds) = (String::new(), String::new());
+    let mut names = String::new();
     for option in Opt::ALL {
         if !names.is_empty() {
             names.push(',');
         }
         names.push_str(option.name());
-        kinds.push(kind(option));
     }
-    let values = Values(glue::settled(glue::read(options, &names, &kinds))?);
+    let values = Values(glue::settled(glue::read(options, &names, KINDS))?);
     let given_events = values.get(Opt::Events);
     let key = values.get(Opt::StorageKey);
     let given = Given {
