@@ -37,6 +37,29 @@ const fn kind(option: Opt) -> u8 {
     }
 }
 
+/// The names of [`Opt::ALL`], comma-separated, for the reader: held to the
+/// table when compiling (below).
+const NAMES: &str = "idleTimeoutMs,maxDurationMs,rememberMe,rememberMePeriodMs,warnBeforeMs,\
+confirmToStay,events,target,allowSyntheticEvents,startedAt,storageKey,crossTab,onSignOut,\
+onWarning,onActivity,onError,closedTimeoutMs,keepAliveMs,onKeepAlive";
+
+const _: () = {
+    let (names, mut at, mut i) = (NAMES.as_bytes(), 0, 0);
+    while i < Opt::ALL.len() {
+        let name = Opt::ALL[i].name().as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            assert!(names[at + j] == name[j]);
+            j += 1;
+        }
+        at += name.len();
+        assert!(at == names.len() || names[at] == b',');
+        at += 1;
+        i += 1;
+    }
+    assert!(at == names.len() + 1);
+};
+
 const _: () = {
     assert!(KINDS.len() == Opt::ALL.len());
     let mut i = 0;
@@ -77,14 +100,7 @@ impl Values {
 
 /// Reads and checks the options object: the setup, or the `Error` to throw.
 pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
-    let mut names = String::new();
-    for option in Opt::ALL {
-        if !names.is_empty() {
-            names.push(',');
-        }
-        names.push_str(option.name());
-    }
-    let values = Values(glue::settled(glue::read(options, &names, KINDS))?);
+    let values = Values(glue::settled(glue::read(options, NAMES, KINDS))?);
     let given_events = values.get(Opt::Events);
     let key = values.get(Opt::StorageKey);
     let given = Given {
