@@ -85,10 +85,12 @@ extern "C" {
     /// `document`, or `undefined`.
     pub fn doc() -> JsValue;
 
-    /// The activity listeners (see `glue.js`).
+    /// The activity listeners (see `glue.js`): `types`, or `defaults`
+    /// (comma-separated) when that is `undefined`.
     pub fn listen(
         target: &EventTarget,
-        types: &Array,
+        types: &JsValue,
+        defaults: &str,
         synthetic: bool,
         port: &JsValue,
         code: u32,
@@ -268,3 +270,28 @@ const _: () = {
         n += 1;
     }
 };
+
+/// Whether `text` is `list` joined with commas (for the constants that
+/// hand the snippet a list as one string, checked when compiling).
+pub const fn joined(list: &[&str], text: &str) -> bool {
+    let (text, mut at, mut i) = (text.as_bytes(), 0, 0);
+    while i < list.len() {
+        let item = list[i].as_bytes();
+        if i > 0 {
+            if at >= text.len() || text[at] != b',' {
+                return false;
+            }
+            at += 1;
+        }
+        let mut j = 0;
+        while j < item.len() {
+            if at + j >= text.len() || text[at + j] != item[j] {
+                return false;
+            }
+            j += 1;
+        }
+        at += item.len();
+        i += 1;
+    }
+    at == text.len()
+}

@@ -44,20 +44,13 @@ confirmToStay,events,target,allowSyntheticEvents,startedAt,storageKey,crossTab,o
 onWarning,onActivity,onError,closedTimeoutMs,keepAliveMs,onKeepAlive";
 
 const _: () = {
-    let (names, mut at, mut i) = (NAMES.as_bytes(), 0, 0);
-    while i < Opt::ALL.len() {
-        let name = Opt::ALL[i].name().as_bytes();
-        let mut j = 0;
-        while j < name.len() {
-            assert!(names[at + j] == name[j]);
-            j += 1;
-        }
-        at += name.len();
-        assert!(at == names.len() || names[at] == b',');
-        at += 1;
+    let mut names = [""; Opt::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Opt::ALL[i].name();
         i += 1;
     }
-    assert!(at == names.len() + 1);
+    assert!(glue::joined(&names, NAMES));
 };
 
 const _: () = {
@@ -117,16 +110,10 @@ pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
             confirm_to_stay: values.flag(Opt::ConfirmToStay),
             closed_timeout_ms: values.number(Opt::ClosedTimeoutMs),
         },
-        // The reader's copy, after the values: none when `events` was no
-        // array of strings, which is then refused as an empty list.
-        events: (!given_events.is_undefined()).then(|| {
-            let copy = values.0.get(Opt::ALL.len() as u32);
-            if copy.is_undefined() {
-                Array::new()
-            } else {
-                copy.unchecked_into()
-            }
-        }),
+        // The reader's copy, after the values: an empty one when `events`
+        // was no array of strings, which is then refused as empty.
+        events: (!given_events.is_undefined())
+            .then(|| values.0.get(Opt::ALL.len() as u32).unchecked_into()),
         target: Some(values.get(Opt::Target))
             .filter(|t| !t.is_undefined())
             .map(JsCast::unchecked_into),

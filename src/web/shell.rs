@@ -116,7 +116,7 @@ impl Shell {
         let port = Port::new(move |code, value| me.heard(code, value));
         store.open_channel(&port);
         let res = Resources {
-            activity: Listener::activity(&target, &events, allow_synthetic, &port),
+            activity: Listener::activity(&target, events.as_ref(), allow_synthetic, &port),
             _page: Listener::page(&port, config.cross_tab, store.key()),
             store,
             locks,
