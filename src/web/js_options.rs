@@ -67,12 +67,11 @@ struct Values(Array);
 
 impl Values {
     fn get(&self, option: Opt) -> JsValue {
-        let at = Opt::ALL.iter().position(|o| *o == option).unwrap_or(0);
-        self.0.get(at as u32)
+        self.0.get(option as u32)
     }
 
     fn number(&self, option: Opt) -> Option<f64> {
-        self.get(option).as_f64()
+        number_at(&self.0, option as u32)
     }
 
     /// A flag the reader checked (true, false, or not given).
@@ -90,6 +89,21 @@ impl Values {
         (!f.is_undefined()).then(|| Handler::Js(f.unchecked_into()))
     }
 }
+
+/// The number at `i` of an array the reader gave (`None`: not a number).
+#[inline(never)]
+fn number_at(values: &Array, i: u32) -> Option<f64> {
+    values.get(i).as_f64()
+}
+
+// The reader's values come in the table's order, which is the enum's.
+const _: () = {
+    let mut i = 0;
+    while i < Opt::ALL.len() {
+        assert!(Opt::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 /// Reads and checks the options object: the setup, or the `Error` to throw.
 pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
@@ -147,7 +161,7 @@ fn refusal(e: &OptionError, values: &Values) -> JsValue {
 /// field.
 pub(crate) fn read_sync(server: &JsValue) -> Result<ServerSync, JsValue> {
     let numbers = glue::settled(glue::deadlines(server))?;
-    let number = |i| numbers.get(i).as_f64();
+    let number = |i| number_at(&numbers, i);
     ServerSync::from_numbers(number(0), number(1), number(2))
         .map_err(|e| glue::error(&sync_message(e.field)))
 }
