@@ -17,7 +17,7 @@ prepare_wasm_build build-bundler
 
 out=pkg-bundler
 rm -rf "$out"
-wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" </dev/null
+wasm-pack build --target bundler --out-dir "$out" "${WASM_PACK_ARGS[@]}" -- --features no-std </dev/null
 rm -f "$out/.gitignore" "$out/package.json" "$out/README.md" "$out"/LICENSE*
 # One free() on SessionGuard, the crate's, as in scripts/build.sh.
 node scripts/free-is-destroy.mjs "$out/session_guard_bg.js" "$out/session_guard.d.ts"

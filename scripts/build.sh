@@ -13,7 +13,8 @@ prepare_wasm_build build
 
 # Start from an empty pkg/ so no stale file can end up in the npm tarball.
 rm -rf pkg
-wasm-pack build --target web "${WASM_PACK_ARGS[@]}" </dev/null
+# `no-std`: the wasm without std's panic machinery and its formatting (Cargo.toml).
+wasm-pack build --target web "${WASM_PACK_ARGS[@]}" -- --features no-std </dev/null
 
 # wasm-pack may still leave files that do not belong in the tarball; in
 # particular a pkg/.gitignore containing `*` makes `npm pack` drop all of pkg/.

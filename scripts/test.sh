@@ -110,6 +110,7 @@ STEPS=(
   "cargo fmt --check|cargo fmt --all -- --check"
   "cargo clippy (native)|cargo clippy --all-targets -- -D warnings"
   "cargo clippy (wasm32)|cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings"
+  "cargo clippy (wasm32, no-std: the package build)|cargo clippy --target wasm32-unknown-unknown --lib --features no-std -- -D warnings"
   "cargo fmt and clippy of the Rust-only example (examples/countdown)|check_example"
   "cargo test (native)|cargo test"
   "cargo doc (wasm32 and native, warnings denied)|check_docs"

@@ -64,6 +64,7 @@
 //! The README documents the rules, the JS API and the server side.
 // The Rust API is wasm32's: a host build (the core alone) links to nothing.
 #![cfg_attr(not(target_arch = "wasm32"), allow(rustdoc::broken_intra_doc_links))]
+#![cfg_attr(all(feature = "no-std", target_arch = "wasm32"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
@@ -92,3 +93,12 @@ pub use web::{
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+/// Without std (feature `no-std`, which the package build turns on): a panic
+/// stops the module as `panic = "abort"` does anyway, without std's panic
+/// machinery and the formatting it brings.
+#[cfg(all(feature = "no-std", target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

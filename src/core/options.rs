@@ -122,7 +122,7 @@ impl Opt {
     ];
 
     /// The JS name, e.g. `"idleTimeoutMs"`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Opt::IdleTimeoutMs => "idleTimeoutMs",
             Opt::MaxDurationMs => "maxDurationMs",

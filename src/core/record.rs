@@ -211,6 +211,57 @@ impl core::fmt::Display for RecordError {
         f.write_str(self.as_str())
     }
 }
+type Slot<'a> = Option<Value<'a>>;
+
+// The checks of one field each (`None`: malformed), not inlined: one copy
+// of each for the record's many fields.
+#[inline(never)]
+fn int(v: &Slot<'_>) -> Option<u64> {
+    match v {
+        Some(Value::Int(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+/// A flag that may be absent: `Some(None)` when it is.
+#[inline(never)]
+fn flag(v: &Slot<'_>) -> Option<Option<bool>> {
+    match v {
+        None => Some(None),
+        Some(Value::Bool(b)) => Some(Some(*b)),
+        Some(_) => None,
+    }
+}
+
+/// A time that may be absent or `null`: `Some(None)` when it is.
+#[inline(never)]
+fn optional(v: &Slot<'_>) -> Option<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Some(None),
+        v => int(v).map(Some),
+    }
+}
+
+/// A server deadline and when it was learned: both or neither.
+fn learned(at: &Slot<'_>, learned: &Slot<'_>) -> Option<Option<Learned>> {
+    match (optional(at)?, optional(learned)?) {
+        (None, None) => Some(None),
+        (Some(at), Some(learned)) => Some(Some(Learned { at, learned })),
+        _ => None,
+    }
+}
+
+/// An end: its time and reason (`endedAt`/`reason`, `afterAt`/`afterReason`).
+fn end(at: &Slot<'_>, reason: &Slot<'_>) -> Option<End> {
+    match (at, reason) {
+        (Some(Value::Int(at)), Some(Value::Str(r))) => Some(End {
+            reason: Reason::parse(r)?,
+            at: *at,
+        }),
+        _ => None,
+    }
+}
+
 const KEYS: [&str; 24] = [
     "v",
     "id",
@@ -241,115 +292,80 @@ const KEYS: [&str; 24] = [
 impl Record {
     /// Parses and validates a record or message at time `now` (epoch ms).
     pub fn parse(text: &str, now: u64) -> Result<Record, RecordError> {
-        use RecordError::Malformed;
-        use Value::*;
-        let f = fields(text, &KEYS).ok_or(Malformed)?;
+        let f = fields(text, &KEYS).ok_or(RecordError::Malformed)?;
         let level = match f[0] {
-            Some(Int(v @ 1..=VERSION)) => v,
-            Some(Int(_)) => return Err(RecordError::Version),
-            _ => return Err(Malformed),
+            Some(Value::Int(v @ 1..=VERSION)) => v,
+            Some(Value::Int(_)) => return Err(RecordError::Version),
+            _ => return Err(RecordError::Malformed),
         };
-        let int = |v: Option<Value<'_>>| match v {
-            Some(Int(n)) => Ok(n),
-            _ => Err(Malformed),
-        };
-        let flag = |v: Option<Value<'_>>| match v {
-            None => Ok(None),
-            Some(Bool(b)) => Ok(Some(b)),
-            Some(_) => Err(Malformed),
-        };
-        let optional = |v: Option<Value<'_>>| match v {
-            None | Some(Null) => Ok(None),
-            v => int(v).map(Some),
-        };
-        let started_at = int(f[2])?;
-        // Level 1 had no id: its start named the session.
-        let id = if level == 1 { started_at } else { int(f[1])? };
-        let last_activity = int(f[3])?;
-        let Some(Bool(remember_me)) = f[4] else {
-            return Err(Malformed);
-        };
-        let remember_at = int(f[5])?;
-        let ended = match (f[6], f[7]) {
-            (Some(Null), Some(Null)) => None,
-            (Some(Int(at)), Some(Str(r))) => Some(End {
-                reason: Reason::parse(r).ok_or(Malformed)?,
-                at,
-            }),
-            _ => return Err(Malformed),
-        };
-        let held = flag(f[8])?.unwrap_or(false);
-        let hold_changed = flag(f[9])?;
-        let horizon = Horizon {
-            off: optional(f[10])?,
-            on: optional(f[11])?,
-        };
-        // Written by this release and later; absent in older records.
-        let sign_in = optional(f[12])?.unwrap_or(started_at);
-        let learned = |at: Option<Value<'_>>, learned: Option<Value<'_>>| match (
-            optional(at)?,
-            optional(learned)?,
-        ) {
-            (None, None) => Ok(None),
-            (Some(at), Some(learned)) => Ok(Some(Learned { at, learned })),
-            _ => Err(Malformed),
-        };
-        let server = ServerDeadlines {
-            end: learned(f[13], f[14])?,
-            idle_end: learned(f[15], f[16])?,
-        };
-        let keep_alive_at = optional(f[17])?.unwrap_or(started_at);
-        let login = flag(f[18])?.unwrap_or(false);
-        let after = optional(f[19])?.unwrap_or(0);
-        let left_at = optional(f[20])?.unwrap_or(0);
-        let after_end = match (f[22], f[23]) {
-            (None, None) => None,
-            (Some(Int(at)), Some(Str(r))) => Some(End {
-                reason: Reason::parse(r).ok_or(Malformed)?,
-                at,
-            }),
-            _ => return Err(Malformed),
-        };
-        let ping = flag(f[21])?;
+        let r = Record::read(&f, level).ok_or(RecordError::Malformed)?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
-        let learned_at = [server.end, server.idle_end].map(|l| l.map_or(0, |l| l.learned));
-        let times_ok = started_at <= last_activity
-            && started_at <= keep_alive_at
+        let learned_at = [r.server.end, r.server.idle_end].map(|l| l.map_or(0, |l| l.learned));
+        let times_ok = r.started_at <= r.last_activity
+            && r.started_at <= r.keep_alive_at
             && [
-                id,
-                started_at,
-                last_activity,
-                remember_at,
-                keep_alive_at,
-                left_at,
+                r.id,
+                r.started_at,
+                r.last_activity,
+                r.remember_at,
+                r.keep_alive_at,
+                r.left_at,
+                learned_at[0],
+                learned_at[1],
             ]
             .iter()
-            .chain(&learned_at)
             .all(|t| *t <= latest)
             // (An end may lie before the start: a server's end that had
             // passed when a sync told it. Ending earlier stretches nothing.)
-            && ended.map_or(true, |e| e.at <= latest);
+            && r.ended.map_or(true, |e| e.at <= latest);
         if !times_ok {
             return Err(RecordError::Time);
         }
-        Ok(Record {
+        Ok(r)
+    }
+
+    /// The fields of a record of format `level`, each of its form (`None`:
+    /// one is not).
+    fn read(f: &[Slot<'_>; 24], level: u64) -> Option<Record> {
+        let started_at = int(&f[2])?;
+        // Level 1 had no id: its start named the session.
+        let id = if level == 1 { started_at } else { int(&f[1])? };
+        let Some(Value::Bool(remember_me)) = f[4] else {
+            return None;
+        };
+        let ended = match (f[6], f[7]) {
+            (Some(Value::Null), Some(Value::Null)) => None,
+            _ => Some(end(&f[6], &f[7])?),
+        };
+        let after_end = match (f[22], f[23]) {
+            (None, None) => None,
+            _ => Some(end(&f[22], &f[23])?),
+        };
+        Some(Record {
             id,
             started_at,
-            last_activity,
+            last_activity: int(&f[3])?,
             remember_me,
-            remember_at,
+            remember_at: int(&f[5])?,
             ended,
-            held,
-            hold_changed,
-            horizon,
-            server,
-            keep_alive_at,
-            sign_in,
-            login,
-            after,
+            held: flag(&f[8])?.unwrap_or(false),
+            hold_changed: flag(&f[9])?,
+            horizon: Horizon {
+                off: optional(&f[10])?,
+                on: optional(&f[11])?,
+            },
+            // Written by this release and later; absent in older records.
+            sign_in: optional(&f[12])?.unwrap_or(started_at),
+            server: ServerDeadlines {
+                end: learned(&f[13], &f[14])?,
+                idle_end: learned(&f[15], &f[16])?,
+            },
+            keep_alive_at: optional(&f[17])?.unwrap_or(started_at),
+            login: flag(&f[18])?.unwrap_or(false),
+            after: optional(&f[19])?.unwrap_or(0),
+            left_at: optional(&f[20])?.unwrap_or(0),
             after_end,
-            left_at,
-            ping,
+            ping: flag(&f[21])?,
         })
     }
 

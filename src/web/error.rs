@@ -7,7 +7,7 @@ use core::time::Duration;
 use wasm_bindgen::JsValue;
 
 use super::glue;
-use crate::core::{decimal, Problem, RecordError, SyncError};
+use crate::core::{push_int, Problem, RecordError, SyncError};
 
 /// What goes to `on_error`: nothing here ends the session by itself, except
 /// a rejected record or the clock going back, whose sign-out follows.
@@ -75,32 +75,36 @@ impl GuardError {
 
     /// The message of an error that carries no JS value.
     fn text(&self) -> String {
-        let mut s = String::from("session-guard: ");
-        let mut add = |parts: &[&str]| parts.iter().for_each(|p| s.push_str(p));
-        match self {
-            GuardError::Rejected(e) => add(&[
-                "a shared session record or message ",
-                e.as_str(),
-                "; the session ends",
-            ]),
-            GuardError::StartedAhead(by) => add(&[
+        // The words before a number, the number, the words after it.
+        let (head, n, tail) = match self {
+            GuardError::Rejected(e) => {
+                let mut s = String::from("session-guard: a shared session record or message ");
+                s.push_str(e.as_str());
+                s.push_str("; the session ends");
+                return s;
+            }
+            GuardError::StartedAhead(by) => (
                 "startedAt lies ",
-                &decimal(by.as_secs()),
+                by.as_secs(),
                 " s ahead of this page's clock; the session is taken to start now (a sync() with the server's now and expiresAt corrects its end)",
-            ]),
-            GuardError::KeepAliveTimedOut(period) => add(&[
+            ),
+            GuardError::KeepAliveTimedOut(period) => (
                 "onKeepAlive was still pending ",
-                &decimal(period.as_millis() as u64),
+                period.as_millis() as u64,
                 " ms (keepAliveMs) after it began; it counts as failed",
-            ]),
+            ),
             GuardError::Sync(e) => return sync_message(e.field),
-            GuardError::ClockBack(by) => add(&[
+            GuardError::ClockBack(by) => (
                 "this page's clock went back ",
-                &decimal(by.as_secs()),
+                by.as_secs(),
                 " s; the session ends",
-            ]),
-            _ => add(&["localStorage failed; the session is enforced in this tab"]),
-        }
+            ),
+            _ => return "session-guard: localStorage failed; the session is enforced in this tab".into(),
+        };
+        let mut s = String::from("session-guard: ");
+        s.push_str(head);
+        push_int(&mut s, n);
+        s.push_str(tail);
         s
     }
 }

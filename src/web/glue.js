@@ -60,8 +60,8 @@ const TYPES = { n: ["number", "must be a number"], b: ["boolean", "must be true 
  * Reads the options object for the option `names` (comma-separated), each
  * of the type its letter in `kinds` says (`TYPES`, or t an EventTarget; e,
  * the events, and s, the key, are the rules' to check). Returns the values
- * by position (`undefined`: not given) and after them a copy of `events` if
- * it is an array of strings; or the message of the Error to throw for an
+ * by position (`undefined`: not given) and after them a copy of `events`
+ * (empty if it is no array of strings); or the message of the Error to throw for an
  * unknown option, a value of the wrong type, or an option whose getter (or
  * Proxy) throws.
  */
@@ -85,7 +85,7 @@ export function read(o, names, kinds) {
       if (v !== undefined && (type ? typeof v !== type[0] : kind === "t" && !target(v))) {
         return message(name, type ? type[1] : "must be an EventTarget", v);
       }
-      if (kind === "e") events = strings(v);
+      if (kind === "e" && v !== undefined) events = strings(v) || [];
       values.push(v);
     }
     values.push(events);
@@ -261,17 +261,18 @@ function on(target, types, f, capture) {
 }
 
 /**
- * One listener for each of `types` on `target` (the activity events, in the
+ * One listener for each of `types` (or, when `undefined`, of the
+ * comma-separated `defaults`) on `target` (the activity events, in the
  * capture phase). An event that counts (trusted, or any with `synthetic`)
  * before the handle's `q` (epoch ms, set by the guard) only records its time
  * in `t`, which the guard takes before anything else it does; any other goes
  * to `port(code)`. A type the target refuses is skipped.
  */
-export function listen(target, types, synthetic, p, code) {
+export function listen(target, types, defaults, synthetic, p, code) {
   const h = { q: 0, t: 0 };
   h.stop = on(
     target,
-    types,
+    types || defaults.split(","),
     (e) => {
       if (synthetic || e.isTrusted) {
         const now = Date.now();
@@ -302,6 +303,12 @@ export function page(p, code, crossTab, key) {
     add(w, "storage", (e) => (e.key === null || e.key === key) && p(code + 2, e.newValue));
   }
   return { stop: () => stops.forEach((stop) => stop()) };
+}
+
+/** The guard's one timer: `port(code, setFor)` after `delay` ms, until `stop()`. */
+export function timer(p, code, delay, setFor) {
+  const id = setTimeout(() => p(code, setFor), delay);
+  return { stop: () => clearTimeout(id) };
 }
 
 /** `pageshow` (the one listener a guard keeps after the end): `port(code, persisted)`. */

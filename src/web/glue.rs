@@ -85,16 +85,18 @@ extern "C" {
     /// `document`, or `undefined`.
     pub fn doc() -> JsValue;
 
-    /// The activity listeners (see `glue.js`).
+    /// The activity listeners (see `glue.js`): `types`, or `defaults`
+    /// (comma-separated) when that is `undefined`.
     pub fn listen(
         target: &EventTarget,
-        types: &Array,
+        types: &JsValue,
+        defaults: &str,
         synthetic: bool,
         port: &JsValue,
         code: u32,
     ) -> Listening;
 
-    /// A handle of `listen`, `page` or `shown`.
+    /// A handle of `listen`, `page`, `shown` or `timer`.
     pub type Listening;
 
     /// Until when (epoch ms) an activity event only records its time.
@@ -114,6 +116,9 @@ extern "C" {
 
     /// The page's `pageshow`.
     pub fn shown(port: &JsValue, code: u32) -> Listening;
+
+    /// A timer: `port(code, set_for)` after `delay` ms, until `stop()`.
+    pub fn timer(port: &JsValue, code: u32, delay: f64, set_for: f64) -> Listening;
 
     #[wasm_bindgen(catch)]
     pub fn load(key: &str) -> Result<Option<String>, JsValue>;
@@ -210,30 +215,39 @@ pub enum Code {
     /// Whether the keep-alive lock was free and is now this tab's.
     Claimed = 14,
     ClaimFailed = 15,
+    /// The timer fired: the moment it was set to fire.
+    Timer = 16,
     /// `onKeepAlive` settled: its answer, as `KeepAlive + 2 × call` (its
     /// failure, one more).
-    KeepAlive = 16,
+    KeepAlive = 17,
 }
 
 impl Code {
-    /// Every code but `KeepAlive`'s, which stands for many.
-    pub const ALL: [Code; 15] = [
-        Code::Activity,
-        Code::Wake,
-        Code::Hide,
-        Code::Storage,
-        Code::Show,
-        Code::Message,
-        Code::Start,
-        Code::Held,
-        Code::HoldFailed,
-        Code::Released,
-        Code::ReleaseFailed,
-        Code::Probed,
-        Code::ProbeFailed,
-        Code::Claimed,
-        Code::ClaimFailed,
-    ];
+    /// The code of this number (`KeepAlive` for every settled keep-alive);
+    /// the inverse of the numbers above, which the check below holds it to.
+    pub const fn of(code: u32) -> Option<Code> {
+        use Code::*;
+        Some(match code {
+            1 => Activity,
+            2 => Wake,
+            3 => Hide,
+            4 => Storage,
+            5 => Show,
+            6 => Message,
+            7 => Start,
+            8 => Held,
+            9 => HoldFailed,
+            10 => Released,
+            11 => ReleaseFailed,
+            12 => Probed,
+            13 => ProbeFailed,
+            14 => Claimed,
+            15 => ClaimFailed,
+            16 => Timer,
+            17.. => KeepAlive,
+            _ => return None,
+        })
+    }
 
     /// The code a JS call answers with.
     pub fn get(self) -> u32 {
@@ -246,4 +260,38 @@ impl Code {
     pub fn keep_alive(call: u32) -> u32 {
         Code::KeepAlive as u32 + 2 * (call % (1 << 30))
     }
+}
+
+// `Code::of` answers each code's own number (checked when compiling).
+const _: () = {
+    let mut n = 1;
+    while n <= Code::KeepAlive as u32 {
+        assert!(matches!(Code::of(n), Some(c) if c as u32 == n));
+        n += 1;
+    }
+};
+
+/// Whether `text` is `list` joined with commas (for the constants that
+/// hand the snippet a list as one string, checked when compiling).
+pub const fn joined(list: &[&str], text: &str) -> bool {
+    let (text, mut at, mut i) = (text.as_bytes(), 0, 0);
+    while i < list.len() {
+        let item = list[i].as_bytes();
+        if i > 0 {
+            if at >= text.len() || text[at] != b',' {
+                return false;
+            }
+            at += 1;
+        }
+        let mut j = 0;
+        while j < item.len() {
+            if at + j >= text.len() || text[at + j] != item[j] {
+                return false;
+            }
+            j += 1;
+        }
+        at += item.len();
+        i += 1;
+    }
+    at == text.len()
 }

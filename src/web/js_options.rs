@@ -14,9 +14,13 @@ use super::glue;
 use super::setup::{Given, Handler, Setup};
 use crate::core::{decimal, Opt, OptionError, RawOptions, ServerSync};
 
-/// How `glue.js`'s reader checks an option: a number, true or false, a
-/// function, an EventTarget; `events` and the key are the rules' to check.
-fn kind(option: Opt) -> char {
+/// How `glue.js`'s reader checks each option of [`Opt::ALL`], by position:
+/// n a number, b true or false, f a function, t an EventTarget; e (the
+/// events) and s (the key) are the rules' to check. Held to the table when
+/// compiling (below).
+const KINDS: &str = "nnbnnbetbnsbffffnnf";
+
+const fn kind(option: Opt) -> u8 {
     match option {
         Opt::IdleTimeoutMs
         | Opt::MaxDurationMs
@@ -24,26 +28,50 @@ fn kind(option: Opt) -> char {
         | Opt::WarnBeforeMs
         | Opt::StartedAt
         | Opt::ClosedTimeoutMs
-        | Opt::KeepAliveMs => 'n',
-        Opt::RememberMe | Opt::ConfirmToStay | Opt::AllowSyntheticEvents | Opt::CrossTab => 'b',
-        Opt::OnSignOut | Opt::OnWarning | Opt::OnActivity | Opt::OnError | Opt::OnKeepAlive => 'f',
-        Opt::Target => 't',
-        Opt::Events => 'e',
-        Opt::StorageKey => 's',
+        | Opt::KeepAliveMs => b'n',
+        Opt::RememberMe | Opt::ConfirmToStay | Opt::AllowSyntheticEvents | Opt::CrossTab => b'b',
+        Opt::OnSignOut | Opt::OnWarning | Opt::OnActivity | Opt::OnError | Opt::OnKeepAlive => b'f',
+        Opt::Target => b't',
+        Opt::Events => b'e',
+        Opt::StorageKey => b's',
     }
 }
+
+/// The names of [`Opt::ALL`], comma-separated, for the reader: held to the
+/// table when compiling (below).
+const NAMES: &str = "idleTimeoutMs,maxDurationMs,rememberMe,rememberMePeriodMs,warnBeforeMs,\
+confirmToStay,events,target,allowSyntheticEvents,startedAt,storageKey,crossTab,onSignOut,\
+onWarning,onActivity,onError,closedTimeoutMs,keepAliveMs,onKeepAlive";
+
+const _: () = {
+    let mut names = [""; Opt::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Opt::ALL[i].name();
+        i += 1;
+    }
+    assert!(glue::joined(&names, NAMES));
+};
+
+const _: () = {
+    assert!(KINDS.len() == Opt::ALL.len());
+    let mut i = 0;
+    while i < Opt::ALL.len() {
+        assert!(KINDS.as_bytes()[i] == kind(Opt::ALL[i]));
+        i += 1;
+    }
+};
 
 /// The options object's values, by the core's table of options.
 struct Values(Array);
 
 impl Values {
     fn get(&self, option: Opt) -> JsValue {
-        let at = Opt::ALL.iter().position(|o| *o == option).unwrap_or(0);
-        self.0.get(at as u32)
+        self.0.get(option as u32)
     }
 
     fn number(&self, option: Opt) -> Option<f64> {
-        self.get(option).as_f64()
+        number_at(&self.0, option as u32)
     }
 
     /// A flag the reader checked (true, false, or not given).
@@ -62,17 +90,24 @@ impl Values {
     }
 }
 
+/// The number at `i` of an array the reader gave (`None`: not a number).
+#[inline(never)]
+fn number_at(values: &Array, i: u32) -> Option<f64> {
+    values.get(i).as_f64()
+}
+
+// The reader's values come in the table's order, which is the enum's.
+const _: () = {
+    let mut i = 0;
+    while i < Opt::ALL.len() {
+        assert!(Opt::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
 /// Reads and checks the options object: the setup, or the `Error` to throw.
 pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
-    let (mut names, mut kinds) = (String::new(), String::new());
-    for option in Opt::ALL {
-        if !names.is_empty() {
-            names.push(',');
-        }
-        names.push_str(option.name());
-        kinds.push(kind(option));
-    }
-    let values = Values(glue::settled(glue::read(options, &names, &kinds))?);
+    let values = Values(glue::settled(glue::read(options, NAMES, KINDS))?);
     let given_events = values.get(Opt::Events);
     let key = values.get(Opt::StorageKey);
     let given = Given {
@@ -89,16 +124,10 @@ pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
             confirm_to_stay: values.flag(Opt::ConfirmToStay),
             closed_timeout_ms: values.number(Opt::ClosedTimeoutMs),
         },
-        // The reader's copy, after the values: none when `events` was no
-        // array of strings, which is then refused as an empty list.
-        events: (!given_events.is_undefined()).then(|| {
-            let copy = values.0.get(Opt::ALL.len() as u32);
-            if copy.is_undefined() {
-                Array::new()
-            } else {
-                copy.unchecked_into()
-            }
-        }),
+        // The reader's copy, after the values: an empty one when `events`
+        // was no array of strings, which is then refused as empty.
+        events: (!given_events.is_undefined())
+            .then(|| values.0.get(Opt::ALL.len() as u32).unchecked_into()),
         target: Some(values.get(Opt::Target))
             .filter(|t| !t.is_undefined())
             .map(JsCast::unchecked_into),
@@ -132,7 +161,7 @@ fn refusal(e: &OptionError, values: &Values) -> JsValue {
 /// field.
 pub(crate) fn read_sync(server: &JsValue) -> Result<ServerSync, JsValue> {
     let numbers = glue::settled(glue::deadlines(server))?;
-    let number = |i| numbers.get(i).as_f64();
+    let number = |i| number_at(&numbers, i);
     ServerSync::from_numbers(number(0), number(1), number(2))
         .map_err(|e| glue::error(&sync_message(e.field)))
 }

@@ -5,25 +5,42 @@
 //! into wasm (the shell hands that time to the core before anything else).
 
 use js_sys::Array;
+use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
+
+use crate::core::DEFAULT_EVENTS;
 
 use super::glue::{self, Code};
 use super::port::Port;
+
+/// The default activity events, as one string for the snippet.
+const DEFAULTS: &str = "pointerdown,pointermove,keydown,wheel,touchstart";
+
+const _: () = assert!(glue::joined(&DEFAULT_EVENTS, DEFAULTS));
 
 /// Listeners on one or more targets, until `Drop`.
 pub struct Listener(glue::Listening);
 
 impl Listener {
-    /// The activity listeners: each of `events` on `target` (capture,
-    /// passive), trusted events only unless `synthetic`.
+    /// The activity listeners: each of `events` (`None`: the defaults) on
+    /// `target` (capture, passive), trusted events only unless `synthetic`.
     pub fn activity(
         target: &EventTarget,
-        events: &Array,
+        events: Option<&Array>,
         synthetic: bool,
         port: &Port,
     ) -> Listener {
         let code = Code::Activity.get();
-        Listener(glue::listen(target, events, synthetic, port.js(), code))
+        let none = JsValue::UNDEFINED;
+        let events: &JsValue = events.map_or(&none, |e| e);
+        Listener(glue::listen(
+            target,
+            events,
+            DEFAULTS,
+            synthetic,
+            port.js(),
+            code,
+        ))
     }
 
     /// The page's focus and `visibilitychange` (check the clock), and with

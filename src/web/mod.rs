@@ -8,7 +8,7 @@
 //! 2. Browser handles in gloo's RAII style, each gone on `Drop`: `port.rs`
 //!    (the one closure JS calls back), `listen.rs` (listeners), `store.rs`
 //!    (storage and channel, the core's `Storage`), `lock.rs` (Web Locks and
-//!    the one lock guard), `timer.rs` (gloo-timers' `Timeout`).
+//!    the one lock guard), `timer.rs` (the one timer, a `setTimeout`).
 //! 3. The public types: `error.rs` ([`GuardError`]), `events.rs` (what the
 //!    callbacks receive, [`KeepAliveReply`]), `setup.rs` (the one setup of
 //!    both APIs' options), `options.rs` ([`Options`], [`OptionsError`]),

@@ -14,7 +14,7 @@ use web_sys::EventTarget;
 use super::error::GuardError;
 use super::events::{Activity, Callback, KeepAlive, KeepAliveReply, SignOut, ToJs, Warning};
 use super::glue;
-use crate::core::{Config, Opt, OptionError, RawOptions, DEFAULT_EVENTS, DEFAULT_STORAGE_KEY};
+use crate::core::{Config, Opt, OptionError, RawOptions, DEFAULT_STORAGE_KEY};
 
 /// What the shell's own rules say (the core's are in
 /// [`crate::core::problem`]).
@@ -79,7 +79,8 @@ pub(crate) struct Given {
 /// Checked options: everything a guard starts from.
 pub(crate) struct Setup {
     pub config: Config,
-    pub events: Array,
+    /// The activity event types (`None`: the defaults).
+    pub events: Option<Array>,
     pub target: EventTarget,
     pub allow_synthetic: bool,
     pub storage_key: String,
@@ -104,9 +105,8 @@ impl Given {
     pub fn setup(self) -> Result<Setup, OptionError> {
         let config = self.numbers.validate()?;
         let events = match self.events {
-            None => strings(DEFAULT_EVENTS),
-            Some(list) if list.length() > 0 => list,
-            Some(_) => return Err(refused(Opt::Events, problem::EVENTS)),
+            Some(list) if list.length() == 0 => return Err(refused(Opt::Events, problem::EVENTS)),
+            events => events,
         };
         let target = match self.target {
             Some(target) => target,

@@ -13,9 +13,9 @@
 //! own (its callbacks run inside the caller's), and the events still
 //! waiting follow it.
 
-use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use core::time::Duration;
 
@@ -65,7 +65,7 @@ enum Call {
 pub(crate) struct Shell {
     page: RefCell<Page>,
     /// Inputs that came while a step ran, in order.
-    pending: RefCell<VecDeque<Pending>>,
+    pending: RefCell<Vec<Pending>>,
     /// A step runs (the core is borrowed): new inputs wait in `pending`.
     busy: Cell<bool>,
     /// `destroy()` was called: no callback runs any more.
@@ -116,7 +116,7 @@ impl Shell {
         let port = Port::new(move |code, value| me.heard(code, value));
         store.open_channel(&port);
         let res = Resources {
-            activity: Listener::activity(&target, &events, allow_synthetic, &port),
+            activity: Listener::activity(&target, events.as_ref(), allow_synthetic, &port),
             _page: Listener::page(&port, config.cross_tab, store.key()),
             store,
             locks,
@@ -145,7 +145,7 @@ impl Shell {
         // The queue is borrowed only here and in `run`, never across a call
         // out: the borrow is always free.
         if let Ok(mut queue) = self.pending.try_borrow_mut() {
-            queue.push_back(p);
+            queue.push(p);
         }
     }
 
@@ -167,7 +167,7 @@ impl Shell {
                 .pending
                 .try_borrow_mut()
                 .ok()
-                .and_then(|mut q| q.pop_front());
+                .and_then(|mut q| (!q.is_empty()).then(|| q.remove(0)));
             match next {
                 Some(Pending::Report(e)) => self.report(e),
                 Some(p) => {
@@ -280,12 +280,7 @@ impl Shell {
         let core = &mut page.core;
         res.carry_out(core, port);
         res.activity.quiet_until(core.quiet_until());
-        let me = Rc::downgrade(self);
-        res.alarm.set(core.next_wake(), now, move |set_for| {
-            if let Some(shell) = me.upgrade() {
-                shell.input(Pending::Timer(set_for));
-            }
-        });
+        res.alarm.set(core.next_wake(), now, port);
         self.shown.set(core.state());
     }
 
@@ -445,7 +440,7 @@ impl Shell {
         }
         let answer = |a| Pending::Input(Input::Answer(a));
         let failed = |shell: &Shell, value| shell.queue(Pending::Report(GuardError::Locks(value)));
-        let pending = match Code::ALL.into_iter().find(|c| c.get() == code) {
+        let pending = match Code::of(code) {
             Some(Code::Activity) => Pending::Input(Input::Activity),
             Some(Code::Wake) => Pending::Input(Input::Wake),
             Some(Code::Hide) => Pending::Hide(value.is_truthy()),
@@ -457,6 +452,7 @@ impl Shell {
             },
             Some(Code::Message) => Pending::Message(value.as_string().unwrap_or_default()),
             Some(Code::Start) => return self.run(),
+            Some(Code::Timer) => Pending::Timer(value.as_f64().unwrap_or(0.0) as u64),
             Some(Code::Held) => answer(Answer::HoldGranted),
             // A hold that fails leaves the pause to this tab.
             Some(Code::HoldFailed) => Pending::Report(GuardError::Locks(value)),

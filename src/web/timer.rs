@@ -1,10 +1,21 @@
-//! The guard's one timer: gloo-timers' `Timeout`, kept no later than the
-//! core's next wake.
+//! The guard's one timer, in gloo's RAII style (a `setTimeout` of `glue.js`
+//! cleared on `Drop`), kept no later than the core's next wake. It fires
+//! through the guard's port, so the guard needs no second kind of closure.
 
-use gloo_timers::callback::Timeout;
+use super::glue::{self, Code};
+use super::port::Port;
 
 /// The longest delay `setTimeout` keeps; a later wake just re-arms.
 const MAX_DELAY_MS: u64 = 0x7fff_ffff;
+
+/// A `setTimeout`, cleared on `Drop`.
+struct Timeout(glue::Listening);
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
 
 /// One timer and the time it fires at, or none.
 #[derive(Default)]
@@ -14,9 +25,9 @@ impl Alarm {
     /// Keeps the timer no later than `at` (`None`: no timer). A wake that
     /// moved later (activity) leaves it alone: it fires early, finds
     /// nothing due, and is set again then; so activity never re-arms it.
-    /// `wake` gets the moment the timer was set to fire (the core catches a
-    /// clock set back between two inputs with it).
-    pub fn set(&mut self, at: Option<u64>, now: u64, wake: impl FnOnce(u64) + 'static) {
+    /// It fires as [`Code::Timer`] with the moment it was set to fire (the
+    /// core catches a clock set back between two inputs with it).
+    pub fn set(&mut self, at: Option<u64>, now: u64, port: &Port) {
         let Some(at) = at else {
             self.0 = None;
             return;
@@ -25,8 +36,10 @@ impl Alarm {
             return;
         }
         let delay = at.saturating_sub(now).min(MAX_DELAY_MS);
-        let set_for = now + delay;
-        self.0 = Some((Timeout::new(delay as u32, move || wake(set_for)), at));
+        let set_for = (now + delay) as f64;
+        let code = Code::Timer.get();
+        let timeout = Timeout(glue::timer(port.js(), code, delay as f64, set_for));
+        self.0 = Some((timeout, at));
     }
 
     /// The timer fired: the next `set` arms a new one.

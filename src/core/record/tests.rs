@@ -225,6 +225,66 @@ fn rejects_times_that_stretch_the_session() {
 }
 
 #[test]
+fn pairs_come_whole_and_every_time_is_checked() {
+    let good = rec().encode();
+    let after = |tail: &str| good.replace('}', &[",\"after\":1699999980000", tail, "}"].concat());
+    assert!(Record::parse(
+        &after(",\"afterAt\":1699999985000,\"afterReason\":\"idle\""),
+        NOW
+    )
+    .is_ok());
+    for half in [
+        after(",\"afterReason\":\"idle\""),
+        after(",\"afterAt\":1699999985000"),
+        after(",\"afterAt\":1699999985000,\"afterReason\":\"later\""),
+        good.replace('}', ",\"serverIdleEnd\":1700000100000}"),
+        good.replace('}', ",\"serverEndAt\":1699999990000}"),
+    ] {
+        assert_eq!(
+            Record::parse(&half, NOW),
+            Err(RecordError::Malformed),
+            "{half}"
+        );
+    }
+    let late = NOW + 60_001;
+    let learned = Some(Learned {
+        at: NOW + 86_400_000,
+        learned: late,
+    });
+    let end = Some(End {
+        reason: Reason::Manual,
+        at: late,
+    });
+    for r in [
+        Record {
+            server: ServerDeadlines {
+                end: None,
+                idle_end: learned,
+            },
+            ..rec()
+        },
+        Record {
+            left_at: late,
+            ..rec()
+        },
+        Record {
+            remember_at: late,
+            ..rec()
+        },
+        Record {
+            ended: end,
+            ..rec()
+        },
+    ] {
+        assert_eq!(
+            Record::parse(&r.encode(), NOW),
+            Err(RecordError::Time),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
 fn the_shorter_horizon_wins() {
     let a = Horizon {
         off: Some(5),

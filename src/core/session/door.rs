@@ -150,7 +150,7 @@ impl Session {
         }
         if let Some(end) = self.ended {
             if input == Input::Shown {
-                self.events.push_back(super::Event::SignedOut {
+                self.events.push(super::Event::SignedOut {
                     reason: end.reason,
                     at: end.at,
                     remote: self.ended_remote,

@@ -35,7 +35,7 @@ impl Session {
             self.held_since = now;
         }
         if self.locks {
-            self.commands.push_back(Command::Hold(true));
+            self.commands.push(Command::Hold(true));
         } else {
             // Nothing to wait for: the pause holds the others from now.
             self.announce_hold(true, now, storage);
@@ -57,7 +57,7 @@ impl Session {
     /// and tell the tabs that cannot see it go.
     pub(super) fn end_hold(&mut self, now: u64, storage: &mut dyn Storage) {
         if self.locks {
-            self.commands.push_back(Command::Hold(false));
+            self.commands.push(Command::Hold(false));
         }
         self.announce_hold(false, now, storage);
     }
@@ -79,7 +79,7 @@ impl Session {
             hold_changed: Some(on),
             ..self.record()
         };
-        self.commands.push_back(Command::Post(message.encode()));
+        self.commands.push(Command::Post(message.encode()));
         self.save(false, storage);
     }
 
@@ -100,7 +100,7 @@ impl Session {
                     self.held_since = now;
                 }
                 if !self.held && self.locks {
-                    self.commands.push_back(Command::AwaitRelease);
+                    self.commands.push(Command::AwaitRelease);
                 }
                 self.held = true;
             }

@@ -27,8 +27,8 @@
 //! hold.rs (the pause protocol), presence.rs (closedTimeoutMs), server.rs
 //! (sync and keep-alive), view.rs (what the shell and the app read).
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::options::{Config, Limits};
 use super::output::{Command, Event, Problem};
@@ -199,8 +199,8 @@ pub struct Session {
     next_call: u32,
     /// A storage failure was reported.
     storage_failed: bool,
-    events: VecDeque<Event>,
-    commands: VecDeque<Command>,
+    events: Vec<Event>,
+    commands: Vec<Command>,
 }
 
 impl Session {
@@ -242,7 +242,7 @@ impl Session {
             latest: now,
             settled: now,
             told: now,
-            horizon: own_horizon(&config.limits),
+            horizon: news::own_horizon(&config.limits),
             joined_until: 0,
             remember_me: config.remember_me,
             remember_at: now,
@@ -269,8 +269,8 @@ impl Session {
             turn: Turn::Free,
             next_call: 0,
             storage_failed: false,
-            events: VecDeque::new(),
-            commands: VecDeque::new(),
+            events: Vec::new(),
+            commands: Vec::new(),
         };
         if read.is_err() {
             s.storage_failure();
@@ -317,12 +317,12 @@ impl Session {
 
     /// The next event for the app, if any.
     pub fn poll(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
     /// The next command for the shell, if any.
     pub fn poll_command(&mut self) -> Option<Command> {
-        self.commands.pop_front()
+        (!self.commands.is_empty()).then(|| self.commands.remove(0))
     }
 
     /// When the shell's timer must wake next, if ever: then it hands the
@@ -411,22 +411,5 @@ impl Session {
             (Some(cb), Some(wake)) => wake.min(cb),
             _ => 0,
         }
-    }
-}
-
-/// The shortest time from an activity to this tab's first idle action (a
-/// warning, or the end), for each remember-me setting. A warning lead that
-/// does not fit the window (remember-me switched to a shorter one) warns at
-/// once on every activity whatever the others write; the end still counts.
-fn own_horizon(limits: &Limits) -> Horizon {
-    let first_action = |window: Option<u64>| {
-        window.map(|w| match w.checked_sub(limits.warn) {
-            Some(lead) if lead > 0 => lead,
-            _ => w,
-        })
-    };
-    Horizon {
-        off: first_action(limits.idle),
-        on: first_action(limits.remember_window),
     }
 }

@@ -22,7 +22,8 @@
 //!   stored one gone or another session's, so that a tab opened later
 //!   joins it.
 
-use crate::core::record::{End, Record};
+use crate::core::options::Limits;
+use crate::core::record::{End, Horizon, Record};
 use crate::core::{Problem, RecordError};
 
 use super::{Session, Storage, StorageFailed};
@@ -159,7 +160,7 @@ impl Session {
         self.last = r.last_activity;
         self.remember_me = r.remember_me;
         self.remember_at = r.remember_at;
-        self.horizon = super::own_horizon(&self.limits).min(r.horizon);
+        self.horizon = own_horizon(&self.limits).min(r.horizon);
         if active && self.idle_end().map_or(true, |end| own < end) {
             self.active_at(own);
         }
@@ -263,5 +264,22 @@ impl Session {
             self.storage_failed = true;
             self.error(Problem::Storage);
         }
+    }
+}
+
+/// The shortest time from an activity to this tab's first idle action (a
+/// warning, or the end), for each remember-me setting. A warning lead that
+/// does not fit the window (remember-me switched to a shorter one) warns at
+/// once on every activity whatever the others write; the end still counts.
+pub(super) fn own_horizon(limits: &Limits) -> Horizon {
+    let first_action = |window: Option<u64>| {
+        window.map(|w| match w.checked_sub(limits.warn) {
+            Some(lead) if lead > 0 => lead,
+            _ => w,
+        })
+    };
+    Horizon {
+        off: first_action(limits.idle),
+        on: first_action(limits.remember_window),
     }
 }

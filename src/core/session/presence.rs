@@ -57,7 +57,7 @@ impl Session {
                 self.held = true;
             }
             self.asking = Asking::Locks;
-            self.commands.push_back(Command::Probe);
+            self.commands.push(Command::Probe);
         } else if self.closing_at(now).is_some() {
             self.asking = Asking::Ping(now + PING_WAIT_MS);
             self.ping = Some(true);
@@ -90,7 +90,7 @@ impl Session {
                     self.held = true;
                     self.held_since = now;
                 }
-                self.commands.push_back(Command::AwaitRelease);
+                self.commands.push(Command::AwaitRelease);
             }
             // The stored flag was stale (a crashed tab): the session was
             // held until some unknown moment, so nothing counts as activity
@@ -141,7 +141,7 @@ impl Session {
         if !self.present {
             self.present = true;
             if self.locks {
-                self.commands.push_back(Command::Presence(true));
+                self.commands.push(Command::Presence(true));
             }
         }
     }
@@ -151,7 +151,7 @@ impl Session {
         if self.present {
             self.present = false;
             if self.locks {
-                self.commands.push_back(Command::Presence(false));
+                self.commands.push(Command::Presence(false));
             }
         }
         self.asking = Asking::Nothing;
@@ -177,7 +177,7 @@ impl Session {
         self.start_here(stored.as_ref(), now);
         if self.paused {
             if self.locks {
-                self.commands.push_back(Command::Hold(true));
+                self.commands.push(Command::Hold(true));
             } else {
                 self.announce_hold(true, now, storage);
             }

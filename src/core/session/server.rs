@@ -150,7 +150,7 @@ impl Session {
     pub(super) fn keep_alive_lock(&mut self, granted: bool, now: u64, storage: &mut dyn Storage) {
         if self.turn != Turn::Claiming {
             if granted {
-                self.commands.push_back(Command::ReleaseKeepAlive);
+                self.commands.push(Command::ReleaseKeepAlive);
             }
             return;
         }
@@ -164,7 +164,7 @@ impl Session {
         self.call_keep_alive(now, storage);
         if self.turn == Turn::Free {
             // No longer due: another tab called meanwhile.
-            self.commands.push_back(Command::ReleaseKeepAlive);
+            self.commands.push(Command::ReleaseKeepAlive);
         }
     }
 
@@ -199,7 +199,7 @@ impl Session {
             self.turn = Turn::Free;
             self.call_keep_alive(now, storage);
             if self.turn == Turn::Free {
-                self.commands.push_back(Command::ReleaseKeepAlive);
+                self.commands.push(Command::ReleaseKeepAlive);
             }
             return;
         }
@@ -208,7 +208,7 @@ impl Session {
         }
         if self.locks {
             self.turn = Turn::Claiming;
-            self.commands.push_back(Command::ClaimKeepAlive);
+            self.commands.push(Command::ClaimKeepAlive);
         } else {
             self.turn = Turn::Free;
             self.call_keep_alive(now, storage);
@@ -236,7 +236,7 @@ impl Session {
         } else {
             self.last
         };
-        self.events.push_back(Event::KeepAlive {
+        self.events.push(Event::KeepAlive {
             call: id,
             last_activity,
         });
@@ -247,7 +247,7 @@ impl Session {
     pub(super) fn stop_keep_alive(&mut self) {
         if self.turn != Turn::Free {
             self.turn = Turn::Free;
-            self.commands.push_back(Command::ReleaseKeepAlive);
+            self.commands.push(Command::ReleaseKeepAlive);
         }
     }
 }

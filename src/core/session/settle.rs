@@ -89,7 +89,7 @@ impl Session {
         }
         if self.due(Deadline::Warning, t) {
             self.warned = Some(at);
-            self.events.push_back(Event::Warning {
+            self.events.push(Event::Warning {
                 reason,
                 remaining_ms: at - t,
                 expires_at: at,
@@ -241,20 +241,20 @@ impl Session {
             self.storage_failure();
         }
         if post {
-            self.commands.push_back(Command::Post(text));
+            self.commands.push(Command::Post(text));
         }
     }
 
     pub(super) fn activity_callback(&mut self, now: u64, remote: bool) {
         if self.activity_cb_at.is_none() || self.due(Deadline::ActivityCallback, now) {
             self.activity_cb_at = Some(now);
-            self.events.push_back(Event::Activity { at: now, remote });
+            self.events.push(Event::Activity { at: now, remote });
         }
     }
 
     /// Reports `p` to the app.
     pub(super) fn error(&mut self, p: Problem) {
-        self.events.push_back(Event::Error(p));
+        self.events.push(Event::Error(p));
     }
 
     /// Fails closed: a record or message that breaks the rules (or a clock
@@ -277,7 +277,7 @@ impl Session {
         let later = matches!(self.read(storage), Some(Ok(r)) if r.id > self.id);
         if later {
             let text = self.record().encode();
-            self.commands.push_back(Command::Post(text));
+            self.commands.push(Command::Post(text));
         } else {
             self.save(true, storage);
         }
@@ -294,7 +294,7 @@ impl Session {
         self.warned = None;
         self.paused = false;
         self.stop_keep_alive();
-        self.events.push_back(Event::SignedOut {
+        self.events.push(Event::SignedOut {
             reason: end.reason,
             at: end.at,
             remote,
