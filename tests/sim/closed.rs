@@ -10,9 +10,10 @@
 //! - e (on every `"closed"` end a tab reaches by itself): no other page of
 //!   its session that started (or was shown) before it is open then.
 //! - f (the same): the tab started (or was shown) more than
-//!   `closedTimeoutMs` after the last page of its session that went away
-//!   with `pagehide` (into the back-forward cache too): a reload, a
-//!   navigation, a new tab within the window continues the session.
+//!   `closedTimeoutMs` after the session began and after the last page of
+//!   it that went away with `pagehide` (into the back-forward cache too): a
+//!   reload, a navigation, a new tab within the window continues the
+//!   session.
 //! - g (all the time): a guard that starts (or is shown) while no page is
 //!   open, more than `closedTimeoutMs` after every page of the session went
 //!   away, the session not ended otherwise, ends at once (within the ping's
@@ -177,7 +178,7 @@ impl Presence {
     }
 
     /// Invariants e, f and g on an end of tab `i`.
-    pub fn ended(&mut self, w: &World, i: usize, e: &Event) -> Result<(), String> {
+    pub fn ended(&mut self, model: &Model, w: &World, i: usize, e: &Event) -> Result<(), String> {
         let Event::SignedOut {
             reason,
             at,
@@ -212,16 +213,19 @@ impl Presence {
             }
         }
         let window = w.tabs[i].opts.closed.unwrap_or(0);
+        // Its beginning is the first moment a page of the session was open.
+        let begun = model.sessions.get(&sid).map(|s| s.begun);
         let left = self
             .gone
             .iter()
             .filter(|g| g.sid == sid && g.pagehide)
             .map(|g| g.at)
+            .chain(begun)
             .max();
         if let Some(left) = left.filter(|&l| since <= l + window) {
             return Err(format!(
                 "invariant f: tab {i} (page {page}) started at {}, within {window} ms of the \
-                 last page of session {} that went away (at {}), yet ended it as closed at {}",
+                 last moment a page of session {} was open (at {}), yet ended it as closed at {}",
                 ms(since),
                 ms(sid),
                 ms(left),

@@ -316,10 +316,10 @@ fn act(kind: Kind) -> BoxedStrategy<Act> {
         ]
         .boxed(),
         Kind::ClosedGone => prop_oneof![
-            30 => Just(Activity), 10 => burst, 5 => Just(Recheck), 5 => Just(Reload),
-            3 => remember, 3 => Just(Pause), 3 => Just(Resume), 2 => Just(SignOut),
-            4 => Just(Open), 6 => Just(Close), 3 => Just(Crash), 3 => Just(HideEnded),
-            3 => Just(Back), 8 => Just(Return), 1 => Just(Destroy),
+            20 => Just(Activity), 5 => burst, 3 => Just(Recheck), 5 => Just(Reload),
+            2 => remember, 2 => Just(Pause), 2 => Just(Resume), 1 => Just(SignOut),
+            4 => Just(Open), 10 => Just(Close), 4 => Just(Crash), 2 => Just(HideEnded),
+            2 => Just(Back), 12 => Just(Return), 1 => Just(Destroy),
         ]
         .boxed(),
         Kind::BackAfterEnd => prop_oneof![
@@ -355,7 +355,10 @@ pub fn closed_plan(kind: Kind, locks: Option<bool>) -> impl Strategy<Value = Pla
         .boxed(),
     };
     let step = (
-        prop_oneof![0u64..=100, 0u64..=1_500, 0u64..=8_000, 0u64..=700_000],
+        prop_oneof![
+            3 => 0u64..=100, 3 => 0u64..=1_500, 3 => 0u64..=3_000, 2 => 0u64..=8_000,
+            1 => 0u64..=700_000,
+        ],
         0usize..20,
         act(kind),
     )
@@ -364,7 +367,7 @@ pub fn closed_plan(kind: Kind, locks: Option<bool>) -> impl Strategy<Value = Pla
         any::<bool>(),
         any::<bool>(),
         prop::collection::vec(0..=MAX_DELAY_MS, 0..6),
-        prop::collection::vec(opts_with(window()), 1..=8),
+        prop::collection::vec(opts_with(window()), 1..=4),
         prop::collection::vec(step, 0..40),
         closed,
         any::<bool>(),

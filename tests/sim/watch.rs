@@ -224,7 +224,7 @@ impl Monitor for Checks {
     fn event(&mut self, w: &World, i: usize, e: &Event) -> Result<(), String> {
         self.check_event(w, i, e)?;
         if self.widened {
-            self.closed.ended(w, i, e)?;
+            self.closed.ended(&self.model, w, i, e)?;
         }
         let (now, sid) = (w.now, w.tabs[i].sid);
         match *e {
