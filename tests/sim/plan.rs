@@ -143,11 +143,7 @@ impl std::fmt::Debug for Plan {
                 Act::Hide => writeln!(f, "goes into the back-forward cache")?,
                 Act::HideEnded => writeln!(f, "goes into the back-forward cache if ended")?,
                 Act::Back => writeln!(f, "Back: shown again, if in the back-forward cache")?,
-                Act::Return => writeln!(
-                    f,
-                    "the user comes back (a new page if it went away, shown again if \
-                     cached, a navigation if open)"
-                )?,
+                Act::Return => writeln!(f, "comes back (a new page, Back, or a navigation)")?,
                 Act::Destroy => writeln!(f, "calls destroy()")?,
                 act => writeln!(f, "{act:?}")?,
             }
