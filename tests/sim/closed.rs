@@ -70,6 +70,8 @@ pub struct Presence {
     left: Vec<bool>,
     /// Per tab: when its guard was destroyed.
     destroyed: Vec<Option<u64>>,
+    /// Per tab: its page vanished without `pagehide`.
+    vanished: Vec<bool>,
     gone: Vec<Gone>,
     expect: Vec<Expect>,
     /// A `pageshow` under way: the tab, its restored sign-outs before, and
@@ -99,6 +101,7 @@ impl Presence {
         self.since.push(w.now);
         self.left.push(false);
         self.destroyed.push(None);
+        self.vanished.push(false);
         self.expect(model, w, i, false);
     }
 
@@ -175,6 +178,14 @@ impl Presence {
         if destroyed {
             self.destroyed[i] = Some(w.now);
         }
+        if fact == Fact::Closed && !self.left[i] {
+            self.vanished[i] = true;
+        }
+    }
+
+    /// The page of tab `i` vanished without `pagehide`.
+    pub fn vanished(&self, i: usize) -> bool {
+        self.vanished.get(i).copied().unwrap_or(false)
     }
 
     /// Invariants e, f and g on an end of tab `i`.
@@ -328,7 +339,9 @@ fn check_expected(x: &Expect, reason: Reason, at: u64, remote: bool) -> Result<(
     let idle_ok = at == due || x.vanished && at <= due;
     let closed_ok = at == closed_at || !x.pagehide && at <= closed_at;
     let ok = match reason {
-        Reason::Idle | Reason::Absolute => idle_ok && (passed || racing || x.vanished),
+        // (The absolute end is invariant b's and a's; here only its time.)
+        Reason::Absolute => at <= x.start + x.wait,
+        Reason::Idle => idle_ok && (passed || racing || x.vanished),
         Reason::Closed => closed_ok,
         Reason::Manual => false,
     };

@@ -337,7 +337,7 @@ fn step(kind: Kind) -> impl Strategy<Value = Step> {
 }
 
 /// The plans of pages that go away and come back: every tab with the same
-/// `closedTimeoutMs` (off in a quarter of them, else 200 ms to 5 s; always
+/// options and `closedTimeoutMs` (off in a quarter of them, else 200 ms to 5 s; always
 /// off for `BackAfterEnd`), gaps around it, Web Locks as `locks` says (at
 /// random for `None`).
 pub fn closed_plan(kind: Kind, locks: Option<bool>) -> impl Strategy<Value = Plan> {
@@ -370,7 +370,9 @@ pub fn closed_plan(kind: Kind, locks: Option<bool>) -> impl Strategy<Value = Pla
     )
         .prop_map(
             move |(random, high_first, delays, mut tabs, steps, closed, same)| {
-                if same {
+                // Mixed windows are `Kind::Different`'s question, but for
+                // Back after the end.
+                if same || kind != Kind::BackAfterEnd {
                     let first = tabs[0];
                     tabs.iter_mut().for_each(|o| *o = first);
                 }

@@ -59,6 +59,10 @@ pub fn run(plan: &Plan) -> Result<(), String> {
             // nothing.
             _ if !there => {}
             Act::Close => w.go_away(tab),
+            // (Not a paused page: the others cannot know when a hold whose
+            // page vanished ended, and the core then counts none of it; the
+            // model has no moment for it.)
+            Act::Crash if w.tabs[tab].live && w.view(tab).paused => {}
             Act::Crash => w.vanish(tab),
             Act::Hide => w.hide(tab),
             Act::HideEnded if !w.tabs[tab].live => w.hide(tab),

@@ -123,9 +123,7 @@ impl Monitor for Checks {
     }
 
     fn before(&mut self, w: &World, i: usize, input: &Input<'_>) {
-        if self.widened {
-            self.closed.before(&self.model, w, i, input);
-        }
+        self.closed.before(&self.model, w, i, input);
         let v = w.view(i);
         let wall = w.wall();
         let watch = &mut self.tabs[i];
