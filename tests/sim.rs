@@ -12,7 +12,10 @@
 //! different idle windows and warning leads per tab; the widened plans add
 //! pages whose timers fire late by up to minutes, `localStorage.clear()`,
 //! `onSignOut` that signs in again, the clock set back, keep-alives that
-//! never settle and the server's deadlines (`sync`).
+//! never settle and the server's deadlines (`sync`); the closed plans add
+//! `closedTimeoutMs` (off, or 200 ms to 5 s) and pages that go away for
+//! good, vanish without `pagehide`, come back in the same tab, sit in the
+//! back-forward cache and are shown again, and `destroy()`.
 //!
 //! Invariants (see `sim/check.rs` for each one precisely):
 //! 1. No tab warns or ends for idleness while the session had activity
@@ -30,6 +33,18 @@
 //! c. An end never ends another session.
 //! d. The first keep-alive after a hung one comes one period after the hung
 //!    one began (when there was activity since).
+//!
+//! And `closedTimeoutMs` and the back-forward cache (`sim/closed.rs`):
+//! e. No `"closed"` end while another page of the session that started
+//!    before it is open (a page in the back-forward cache is not).
+//! f. None from a page that started (or was shown) within the window of the
+//!    session's beginning or of the last page that went away with
+//!    `pagehide`: reloads, navigations and new tabs continue the session.
+//! g. Always an end at once for a page that starts (or is shown) when every
+//!    page of the session has been gone for longer than the window: closed,
+//!    or the idle or absolute end that had passed by then.
+//! h. Back after the end: exactly one more sign-out, `restored`, with the
+//!    end's reason and `at`; none before the end, none after `destroy()`.
 //!
 //! And the contract's rules on the clock (set back by more than a minute: it
 //! is reported and ends the session) and on keep-alives (at most one a

@@ -117,11 +117,10 @@ fn sync(w: &World, expires_in: Option<i64>, idle_in: Option<i64>, skew: i64) -> 
 }
 
 /// Invariant 2. Activity stops: the user comes back to every page in the
-/// back-forward cache, the app resumes every pause (a paused
-/// session with no absolute limit never ends), time runs far ahead, and then
-/// every open page's guard (but a destroyed one) has ended exactly once, and
-/// the guards of one session
-/// all with the same end (see `Checks::same_end`).
+/// back-forward cache, the app resumes every pause (a paused session with no
+/// absolute limit never ends), time runs far ahead, and then every open
+/// page's guard (but a destroyed one) has ended exactly once, and the guards
+/// of one session all with the same end (see `Checks::same_end`).
 pub fn finish(w: &mut World) -> Result<(), String> {
     // The user comes back to every page in the back-forward cache.
     for page in 0..w.pages.len() {
