@@ -205,7 +205,7 @@ proptest! {
 
     /// The same without Web Locks: a ping and its wait.
     #[test]
-    #[ignore = "without Web Locks a page that starts past the window waits for an answer to its ping, and activity in it meanwhile keeps the session (invariant g; and then a page that started just after it ends the session while it is open, invariant e); and a paused page that vanishes without pagehide holds every other tab for ever (invariant a)"]
+    #[ignore = "without Web Locks a page that starts past the window waits for an answer to its ping, and activity in it meanwhile keeps the session (invariant g; and then a page that started just after it ends the session while it is open, invariant e)"]
     fn without_web_locks_a_session_closes_only_when_every_page_has_been_gone_for_the_window(
         plan in closed_plan(Kind::ClosedGone, Some(false))
     ) {
