@@ -11,9 +11,12 @@
 //! answers of the app and of the locks), `bus.rs` (storage, the channel
 //! and the messages in flight), `tab.rs` (a page's guard and the log of
 //! what it was told), `opts.rs` (options, and the habits of a page and its
-//! app), `monitor.rs` (hooks for a test's own model and invariants).
+//! app), `away.rs` (pages that go away for good, vanish, sit in the
+//! back-forward cache and come back), `monitor.rs` (hooks for a test's own
+//! model and invariants).
 #![allow(dead_code, unused_imports)]
 
+mod away;
 mod bus;
 mod door;
 mod monitor;

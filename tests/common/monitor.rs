@@ -17,6 +17,12 @@ pub enum Fact {
     RememberMe(bool),
     /// The page went away.
     Closed,
+    /// The page went into the back-forward cache (after `pagehide`).
+    Cached,
+    /// The back-forward cache shows the page again (before `pageshow`).
+    Shown,
+    /// `destroy()` (after the guard's `leave`).
+    Destroyed,
     /// The app's code in the page called `localStorage.clear()`.
     Cleared,
 }

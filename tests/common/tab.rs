@@ -109,8 +109,15 @@ pub struct Tab {
     pub doc: u64,
     /// The guard listens to the other tabs (`crossTab`).
     pub cross_tab: bool,
-    /// The page is open (closing drops the tab and its locks).
+    /// The page is open (closing drops the tab and its locks; a page in the
+    /// back-forward cache is not open either).
     pub open: bool,
+    /// The page sits in the back-forward cache: it hears nothing, its
+    /// timers do not fire, it holds no lock.
+    pub cached: bool,
+    /// The guard was destroyed (`destroy()`): no listener is left, not even
+    /// `pageshow`.
+    pub destroyed: bool,
     /// The guard has its listeners, timer, channel and locks: it has not
     /// ended.
     pub live: bool,
@@ -156,6 +163,8 @@ impl Tab {
             doc,
             cross_tab: true,
             open: true,
+            cached: false,
+            destroyed: false,
             live: true,
             armed: None,
             armed_for: 0,

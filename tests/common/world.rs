@@ -254,7 +254,7 @@ impl World {
             Ok(())
         });
     }
-    fn close_page(&mut self, tab: usize) {
+    pub(super) fn close_page(&mut self, tab: usize) {
         let t = &mut self.tabs[tab];
         t.open = false;
         t.live = false;
@@ -356,7 +356,7 @@ impl World {
         r.map_err(|what| self.fail(what))
     }
 
-    fn fact(&mut self, tab: usize, fact: Fact) {
+    pub(super) fn fact(&mut self, tab: usize, fact: Fact) {
         let _ = self.watch(|m, w| {
             m.fact(w, tab, fact);
             Ok(())

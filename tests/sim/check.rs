@@ -118,8 +118,11 @@ impl Checks {
         // timers run late cannot be heard before it has written or posted.
         // And activity that a `localStorage.clear()` wiped from storage is
         // heard only from its message, which may take a delay to arrive.
+        // A page that vanished without `pagehide` took with it the activity
+        // it had not yet written or posted.
         let unheard = |a: u64, j: usize| {
-            (w.tabs[j].opts.late > 0 && w.tabs[j].published < a - w.back)
+            let unposted = w.tabs[j].published < a - w.back;
+            (w.tabs[j].opts.late > 0 || self.closed.vanished(j)) && unposted
                 || self.wiped(w, a).is_some_and(|p| w.now < p + MAX_DELAY_MS)
         };
         if let Some((a, what)) = self.model.latest_before(tab.sid, i, t, unheard) {

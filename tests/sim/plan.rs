@@ -29,6 +29,24 @@ pub enum Act {
     Clear,
     /// The system clock is set back by this many ms (every page sees it).
     ClockBack(u64),
+    /// The page goes away for good, or navigates away: `pagehide`, then
+    /// gone.
+    Close,
+    /// The page vanishes without `pagehide` (a crash, the browser killed).
+    Crash,
+    /// The page goes into the back-forward cache.
+    Hide,
+    /// The page goes into the back-forward cache if its guard has ended
+    /// (the app left it in `onSignOut`).
+    HideEnded,
+    /// Back: the back-forward cache shows the page again (if it is there).
+    Back,
+    /// The user comes back to the step's tab: a new page where the page
+    /// went away, the page itself where it sits in the back-forward cache,
+    /// a navigation within the app where it is open.
+    Return,
+    /// `destroy()`.
+    Destroy,
     /// `sync()` in the step's page with the server's deadlines this far
     /// from now (on the server's clock; a negative one has passed), from a
     /// server whose clock is `skew` ms ahead of the page's.
@@ -120,6 +138,13 @@ impl std::fmt::Debug for Plan {
                     offset(idle_in)
                 )?,
                 Act::Touch => writeln!(f, "calls touch()")?,
+                Act::Close => writeln!(f, "goes away (pagehide, then closed)")?,
+                Act::Crash => writeln!(f, "vanishes without pagehide")?,
+                Act::Hide => writeln!(f, "goes into the back-forward cache")?,
+                Act::HideEnded => writeln!(f, "goes into the back-forward cache if ended")?,
+                Act::Back => writeln!(f, "Back: shown again, if in the back-forward cache")?,
+                Act::Return => writeln!(f, "comes back (a new page, Back, or a navigation)")?,
+                Act::Destroy => writeln!(f, "calls destroy()")?,
                 act => writeln!(f, "{act:?}")?,
             }
         }
@@ -192,6 +217,16 @@ pub enum Kind {
     HungKeepAlive,
     /// The server's deadlines (`sync`), with activity, pauses and reloads.
     Server,
+    /// `closedTimeoutMs` (or not): pages that close, vanish, navigate away
+    /// and come back, sit in the back-forward cache, with activity, pauses,
+    /// reloads and new tabs.
+    Closed,
+    /// As `Closed`, but only pages whose guard has ended go into the
+    /// back-forward cache.
+    ClosedGone,
+    /// Sign-outs, then Back: pages that sit in the back-forward cache across
+    /// the end, and `destroy()`.
+    BackAfterEnd,
 }
 
 fn act(kind: Kind) -> BoxedStrategy<Act> {
@@ -269,6 +304,26 @@ fn act(kind: Kind) -> BoxedStrategy<Act> {
             3 => Just(Pause), 3 => Just(Resume), 3 => Just(Open), 5 => sync,
         ]
         .boxed(),
+        Kind::Closed => prop_oneof![
+            30 => Just(Activity), 10 => burst, 5 => Just(Recheck), 5 => Just(Reload),
+            3 => remember, 3 => Just(Pause), 3 => Just(Resume), 1 => Just(SignOut),
+            4 => Just(Open), 5 => Just(Close), 2 => Just(Crash), 5 => Just(Hide),
+            6 => Just(Back), 6 => Just(Return), 1 => Just(Destroy),
+        ]
+        .boxed(),
+        Kind::ClosedGone => prop_oneof![
+            20 => Just(Activity), 5 => burst, 3 => Just(Recheck), 5 => Just(Reload),
+            2 => remember, 2 => Just(Pause), 2 => Just(Resume), 1 => Just(SignOut),
+            4 => Just(Open), 10 => Just(Close), 4 => Just(Crash), 2 => Just(HideEnded),
+            2 => Just(Back), 12 => Just(Return), 1 => Just(Destroy),
+        ]
+        .boxed(),
+        Kind::BackAfterEnd => prop_oneof![
+            20 => Just(Activity), 3 => Just(Reload), 3 => Just(Open), 4 => Just(SignOut),
+            8 => Just(HideEnded), 8 => Just(Back), 3 => Just(Close), 4 => Just(Return),
+            2 => Just(Destroy),
+        ]
+        .boxed(),
     }
 }
 
@@ -279,6 +334,60 @@ fn step(kind: Kind) -> impl Strategy<Value = Step> {
         act(kind),
     )
         .prop_map(|(gap_ms, page, act)| Step { gap_ms, page, act })
+}
+
+/// The plans of pages that go away and come back: every tab with the same
+/// options and `closedTimeoutMs` (off in a quarter of them, else 200 ms to 5 s; always
+/// off for `BackAfterEnd`), gaps around it, Web Locks as `locks` says (at
+/// random for `None`).
+pub fn closed_plan(kind: Kind, locks: Option<bool>) -> impl Strategy<Value = Plan> {
+    let closed = match kind {
+        Kind::BackAfterEnd => Just(None).boxed(),
+        _ => prop_oneof![
+            1 => Just(None),
+            2 => (200u64..=1_000).prop_map(Some),
+            2 => (1_000u64..=5_000).prop_map(Some),
+        ]
+        .boxed(),
+    };
+    let step = (
+        prop_oneof![
+            3 => 0u64..=100, 3 => 0u64..=1_500, 3 => 0u64..=3_000, 2 => 0u64..=8_000,
+            1 => 0u64..=700_000,
+        ],
+        0usize..20,
+        act(kind),
+    )
+        .prop_map(|(gap_ms, page, act)| Step { gap_ms, page, act });
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(0..=MAX_DELAY_MS, 0..6),
+        prop::collection::vec(opts_with(window()), 1..=4),
+        prop::collection::vec(step, 0..40),
+        closed,
+        any::<bool>(),
+    )
+        .prop_map(
+            move |(random, high_first, delays, mut tabs, steps, closed, same)| {
+                // Mixed windows are `Kind::Different`'s question, but for
+                // Back after the end.
+                if same || kind != Kind::BackAfterEnd {
+                    let first = tabs[0];
+                    tabs.iter_mut().for_each(|o| *o = first);
+                }
+                tabs.iter_mut().for_each(|o| o.closed = closed);
+                Plan {
+                    widened: true,
+                    locks: locks.unwrap_or(random),
+                    high_first,
+                    storage_events: false,
+                    delays,
+                    tabs,
+                    steps,
+                }
+            },
+        )
 }
 
 /// The plans of the first simulator: no page habits, no `storage` events.

@@ -45,7 +45,29 @@ pub fn run(plan: &Plan) -> Result<(), String> {
         w.advance_to(t);
         let page = s.page % w.pages.len();
         let tab = w.pages[page];
+        let there = w.tabs[tab].open;
         match s.act {
+            Act::Back => w.show(tab),
+            Act::Return if w.tabs[tab].cached => w.show(tab),
+            Act::Return if there => w.reload(tab),
+            Act::Return => w.come_back(page),
+            Act::Open => {
+                w.open(w.tabs[tab].opts, true);
+            }
+            Act::ClockBack(ms) => w.set_clock_back(ms),
+            // A page that has gone (or sits in the back-forward cache) does
+            // nothing.
+            _ if !there => {}
+            Act::Close => w.go_away(tab),
+            // (Not a paused page: the others cannot know when a hold whose
+            // page vanished ended, and the core then counts none of it; the
+            // model has no moment for it.)
+            Act::Crash if w.tabs[tab].live && w.view(tab).paused => {}
+            Act::Crash => w.vanish(tab),
+            Act::Hide => w.hide(tab),
+            Act::HideEnded if !w.tabs[tab].live => w.hide(tab),
+            Act::HideEnded => {}
+            Act::Destroy => w.destroy(tab),
             Act::Activity => w.activity(tab),
             Act::Burst { events, every_ms } => {
                 for k in 0..events {
@@ -69,11 +91,7 @@ pub fn run(plan: &Plan) -> Result<(), String> {
             Act::Pause => w.pause(tab),
             Act::Resume => w.resume(tab),
             Act::SignOut => w.sign_out(tab),
-            Act::Open => {
-                w.open(w.tabs[tab].opts, true);
-            }
             Act::Clear => w.clear(tab),
-            Act::ClockBack(ms) => w.set_clock_back(ms),
             Act::Sync {
                 expires_in,
                 idle_in,
@@ -98,11 +116,16 @@ fn sync(w: &World, expires_in: Option<i64>, idle_in: Option<i64>, skew: i64) -> 
     }
 }
 
-/// Invariant 2. Activity stops: the app resumes every pause (a paused
-/// session with no absolute limit never ends), time runs far ahead, and then
-/// every page's guard has ended exactly once, and the guards of one session
-/// all with the same end (see `Checks::same_end`).
+/// Invariant 2. Activity stops: the user comes back to every page in the
+/// back-forward cache, the app resumes every pause (a paused session with no
+/// absolute limit never ends), time runs far ahead, and then every open
+/// page's guard (but a destroyed one) has ended exactly once, and the guards
+/// of one session all with the same end (see `Checks::same_end`).
 pub fn finish(w: &mut World) -> Result<(), String> {
+    // The user comes back to every page in the back-forward cache.
+    for page in 0..w.pages.len() {
+        w.show(w.pages[page]);
+    }
     for page in 0..w.pages.len() {
         let i = w.pages[page];
         if w.tabs[i].live && w.view(i).paused {
@@ -113,6 +136,10 @@ pub fn finish(w: &mut World) -> Result<(), String> {
     w.failure()?;
     for page in 0..w.pages.len() {
         let i = w.pages[page];
+        // A page that went away, or whose guard was destroyed, ends no more.
+        if !w.tabs[i].open || w.tabs[i].destroyed {
+            continue;
+        }
         let outs = w.tabs[i].sign_outs();
         if outs.len() != 1 {
             return Err(w.fail(format!(

@@ -7,6 +7,7 @@ use std::cell::Cell;
 
 use session_guard::core::{Command, Event, Input, Problem};
 
+use crate::closed::Presence;
 use crate::common::{parse, Fact, Monitor, World};
 use crate::model::{HoldSpan, Model, SessionInfo, Sid};
 
@@ -68,6 +69,8 @@ pub struct Checks {
     /// Every `localStorage.clear()`: its real time, and how many storage
     /// and channel operations came before it.
     pub clears: Vec<(u64, usize)>,
+    /// Which pages are open (`closedTimeoutMs`, the back-forward cache).
+    pub closed: Presence,
 }
 
 impl Checks {
@@ -86,6 +89,7 @@ impl Checks {
 
 impl Monitor for Checks {
     fn started(&mut self, w: &World, i: usize) -> Result<(), String> {
+        self.closed.started(&self.model, w, i);
         let v = w.view(i);
         let fresh = !self.model.sessions.contains_key(&v.sid);
         self.see(w, i);
@@ -119,6 +123,7 @@ impl Monitor for Checks {
     }
 
     fn before(&mut self, w: &World, i: usize, input: &Input<'_>) {
+        self.closed.before(&self.model, w, i, input);
         let v = w.view(i);
         let wall = w.wall();
         let watch = &mut self.tabs[i];
@@ -216,6 +221,9 @@ impl Monitor for Checks {
 
     fn event(&mut self, w: &World, i: usize, e: &Event) -> Result<(), String> {
         self.check_event(w, i, e)?;
+        if self.widened {
+            self.closed.ended(&self.model, w, i, e)?;
+        }
         let (now, sid) = (w.now, w.tabs[i].sid);
         match *e {
             Event::SignedOut {
@@ -272,25 +280,33 @@ impl Monitor for Checks {
         if before.acts {
             self.acting = None;
         }
+        if self.widened && *input == Input::Shown {
+            self.closed.shown(w, i)?;
+        }
         self.after_call(w, i, input, before)
     }
 
     fn fact(&mut self, w: &World, i: usize, fact: Fact) {
+        self.closed.fact(w, i, fact);
         let sid = w.tabs[i].sid;
         match fact {
             Fact::Activity if w.tabs[i].live => self.model.activity(sid, i, w.now),
             Fact::RememberMe(on) if w.tabs[i].live => self.model.remember_me(sid, i, on, w.now),
-            Fact::Closed => self.model.end_hold(i, w.now),
+            Fact::Closed | Fact::Cached | Fact::Destroyed => self.model.end_hold(i, w.now),
             Fact::Cleared => self.clears.push((w.now, w.bus.log.len())),
             _ => {}
         }
     }
 
     fn time(&mut self, w: &World, t: u64) -> Result<(), String> {
+        if self.widened {
+            self.closed.time(w, t)?;
+        }
         self.check_time(w, t)
     }
 
     fn rest(&mut self, w: &World) -> Result<(), String> {
+        self.closed.rest(w)?;
         self.same_end(w)
     }
 }
