@@ -205,7 +205,6 @@ proptest! {
 
     /// The same without Web Locks: a ping and its wait.
     #[test]
-    #[ignore = "without Web Locks a page that starts past the window waits for an answer to its ping, and activity in it meanwhile keeps the session (invariant g; and then a page that started just after it ends the session while it is open, invariant e)"]
     fn without_web_locks_a_session_closes_only_when_every_page_has_been_gone_for_the_window(
         plan in closed_plan(Kind::ClosedGone, Some(false))
     ) {
@@ -215,7 +214,7 @@ proptest! {
     /// Live guards in the back-forward cache too: a page shown again takes
     /// the session as it stands.
     #[test]
-    #[ignore = "a page shown again by the back-forward cache settles its own idle end, as it knew it when it went into the cache, before it reads the stored session: it ends for idleness though another page had activity within its window (invariant 1); without Web Locks, as the property above"]
+    #[ignore = "about one plan in 100 fails, on two cases where the model and the core read the contract differently: a page shown again after its session ended and the next began cannot see the activity the others had (the next session's record no longer holds it), and ends on its own facts, a few ms before the model's end (invariant 1); a page that went into the cache before another tab paused, shown again when that pause ended, takes the stored last activity that counts the held time, while the model holds only the pages that were open when the pause began (invariant a)"]
     fn pages_in_the_back_forward_cache_take_the_session_as_it_stands(
         plan in closed_plan(Kind::Closed, None)
     ) {

@@ -105,7 +105,6 @@ impl Input<'_> {
                 | Input::Removed
                 | Input::Wake
                 | Input::Timer(_)
-                | Input::Shown
                 | Input::Answer(Answer::KeepAliveLock(_) | Answer::KeepAliveDone { .. })
         )
     }
@@ -137,6 +136,14 @@ impl Session {
     /// a deadline, so nothing was due when it happened: taking it first is
     /// taking events in time order.
     ///
+    /// Nor does [`Input::Shown`]: a page the back-forward cache shows again
+    /// had gone away ([`Input::Leave`] when it went in) and hears nothing
+    /// while it is there, so the facts it had are not the latest this tab
+    /// can know: the other pages may have been used all along. Like a guard
+    /// that starts, it reads the stored session first, then acts on what is
+    /// due. (Its own facts are not lost: the stored record only adds the
+    /// others' to them.)
+    ///
     /// Before anything, the clock: a `now` more than a minute behind the
     /// latest this session has seen, or behind the time its timer was set
     /// for (the system clock set back) is handled as a record from the
@@ -163,6 +170,10 @@ impl Session {
         if self.ended.is_some() {
             return;
         }
+        if input == Input::Shown {
+            self.shown(now, storage);
+            return self.settle(now, storage);
+        }
         let message = match input {
             Input::Message(text) => Some(Record::parse(text, now)),
             _ => None,
@@ -182,7 +193,7 @@ impl Session {
         }
         match input {
             Input::Recorded(_) | Input::Wake | Input::Timer(_) => {}
-            Input::Shown => self.shown(now, storage),
+            Input::Shown => {}
             Input::Activity if self.confirm_to_stay && self.warned.is_some() => {}
             Input::Activity | Input::Touch => self.touch(now),
             Input::Message(_) => match message {

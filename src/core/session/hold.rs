@@ -48,8 +48,9 @@ impl Session {
             return;
         }
         self.paused = false;
-        self.end_hold(now, storage);
+        // Activity first: the message that ends the hold carries its time.
         self.active_at(now);
+        self.end_hold(now, storage);
         self.activity_callback(now, false);
     }
 
@@ -106,9 +107,10 @@ impl Session {
             }
             Some(false) if !self.locks && self.held => {
                 // The held time counts as activity: the idle window runs
-                // again from the end of the hold.
+                // again from the end of the hold, which the message carries
+                // as its last activity (taken with its other facts), not
+                // from when it arrived.
                 self.held = false;
-                self.active_at(now);
             }
             _ => {}
         }

@@ -370,7 +370,7 @@ impl Session {
                 _ => None,
             },
             Deadline::PingWait => match self.asking {
-                presence::Asking::Ping(until) => Some(until),
+                presence::Asking::Ping(until, _) => Some(until),
                 _ => None,
             },
         }

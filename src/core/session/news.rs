@@ -110,7 +110,7 @@ impl Session {
                     self.take_end(end, now, storage);
                     return self.store_end(storage);
                 }
-                self.heard_ping(r.ping, now, storage);
+                self.heard_ping(r.ping, storage);
                 self.hear_hold(r.hold_changed, now);
                 if self.holding && !r.held && self.ended.is_none() {
                     // A tab that had not heard of this tab's hold wrote the

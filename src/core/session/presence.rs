@@ -24,21 +24,27 @@
 use crate::core::record::Record;
 use crate::core::{Command, Reason};
 
+use super::news::Verdict;
 use super::{Session, Storage};
 
 /// Without Web Locks, how long a page that pings waits for an open page of
 /// the session to answer.
 pub const PING_WAIT_MS: u64 = 200;
 
-/// A question this page asked about the other pages.
+/// A question this page asked about the other pages, with when the session
+/// closed if no page is open: judged on the facts the page had when it
+/// started, so nothing that happens while it waits for the answer (its
+/// own activity) moves that moment, as no activity moves an end that fell
+/// due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Asking {
     /// Nothing asked.
     Nothing,
     /// The locks were asked ([`Command::Probe`]).
-    Locks,
-    /// A ping was posted: an open page answers before this time.
-    Ping(u64),
+    Locks(Option<u64>),
+    /// A ping was posted: an open page answers before the first time; the
+    /// second is when the session closed if none does.
+    Ping(u64, u64),
 }
 
 impl Session {
@@ -56,10 +62,10 @@ impl Session {
             if stored.is_some_and(|r| r.held) {
                 self.held = true;
             }
-            self.asking = Asking::Locks;
+            self.asking = Asking::Locks(self.closing_at(now));
             self.commands.push(Command::Probe);
-        } else if self.closing_at(now).is_some() {
-            self.asking = Asking::Ping(now + PING_WAIT_MS);
+        } else if let Some(at) = self.closing_at(now) {
+            self.asking = Asking::Ping(now + PING_WAIT_MS, at);
             self.ping = Some(true);
         } else {
             self.present = true;
@@ -78,9 +84,9 @@ impl Session {
 
     /// The answer to [`Command::Probe`].
     pub(super) fn probed(&mut self, held: bool, open: bool, now: u64, storage: &mut dyn Storage) {
-        if self.asking != Asking::Locks {
+        let Asking::Locks(closing) = self.asking else {
             return;
-        }
+        };
         self.asking = Asking::Nothing;
         // (A paused page holds the session itself.)
         match (held && !self.paused, self.held) {
@@ -101,36 +107,39 @@ impl Session {
             }
             (false, false) => {}
         }
-        self.answered(open, now, storage);
+        self.answered(open, closing, now, storage);
     }
 
-    /// Whether another page is open is known: without one past the window,
-    /// the session closed; with one (or within it), this page is open too.
-    fn answered(&mut self, open: bool, now: u64, storage: &mut dyn Storage) {
-        match self.closing_at(now) {
-            Some(at) if !open => self.end_here(Reason::Closed, at, storage),
+    /// Whether another page is open is known: without one past the window
+    /// (`closing`: when it ran out, as the page knew when it asked, or
+    /// later if a page that was open meanwhile went away since), the
+    /// session closed; with one (or within it), this page is open too.
+    fn answered(&mut self, open: bool, closing: Option<u64>, now: u64, storage: &mut dyn Storage) {
+        let left = self.left_at.saturating_add(self.closed.unwrap_or(0));
+        match closing.map(|at| at.max(left)) {
+            Some(at) if !open && at < now => self.end_here(Reason::Closed, at, storage),
             _ => self.present(),
         }
     }
 
     /// The wait for an answer to a ping is over with none.
     pub(super) fn ping_unanswered(&mut self, now: u64, storage: &mut dyn Storage) {
-        if let Asking::Ping(until) = self.asking {
+        if let Asking::Ping(until, at) = self.asking {
             if now >= until {
                 self.asking = Asking::Nothing;
-                self.answered(false, now, storage);
+                self.answered(false, Some(at), now, storage);
             }
         }
     }
 
     /// A ping of the session: an open page answers that it is there, and a
     /// page waiting for an answer has one.
-    pub(super) fn heard_ping(&mut self, ping: Option<bool>, now: u64, storage: &mut dyn Storage) {
+    pub(super) fn heard_ping(&mut self, ping: Option<bool>, storage: &mut dyn Storage) {
         match ping {
             Some(true) if self.present => self.ping = Some(false),
-            Some(false) if matches!(self.asking, Asking::Ping(_)) => {
+            Some(false) if matches!(self.asking, Asking::Ping(..)) => {
                 self.asking = Asking::Nothing;
-                self.answered(true, now, storage);
+                self.answered(true, None, 0, storage);
             }
             _ => {}
         }
@@ -165,12 +174,52 @@ impl Session {
             return;
         }
         let stored = match self.read(storage) {
+            // The session ended while this page was away, and the next one
+            // began: the end as the pages that saw it tell it (this page's
+            // own facts are older than theirs, and the next session's record
+            // no longer holds them).
+            Some(Ok(r)) if matches!(self.verdict(&r), Verdict::Followed(_)) => {
+                if let Verdict::Followed(end) = self.verdict(&r) {
+                    self.end_session(end, true);
+                }
+                return;
+            }
+            // Another session holds storage, and this page cannot tell
+            // whether its own ended meanwhile (sessions may have come and
+            // gone): an end its own facts make due stands, and an ended
+            // session is never put back over the next one.
+            Some(Ok(r)) if self.verdict(&r) == Verdict::Stand => {
+                self.settle_due(now, storage);
+                if self.ended.is_some() {
+                    return;
+                }
+                self.hear(&r, now, storage);
+                Some(r)
+            }
             Some(Ok(r)) => {
                 self.hear(&r, now, storage);
                 Some(r)
             }
             _ => None,
         };
+        if self.ended.is_some() {
+            return;
+        }
+        if stored.is_some_and(|r| !self.locks && r.id == self.id && !r.held) && !self.paused {
+            // Without locks a hold is known from messages, and this page
+            // heard none while it was away: a hold it knew of that ended
+            // meanwhile left its end as the stored last activity (the
+            // paused tab wrote it, taken above) and no stored flag. (A
+            // stored flag it cannot check binds it no more than it binds a
+            // page that opens: a crashed tab would hold it for ever.)
+            self.held = false;
+        }
+        // What fell due while the page was away, on the facts as they now
+        // stand, before a pause of its own holds the session again: away,
+        // its pause held no page, this one neither.
+        let paused = core::mem::replace(&mut self.paused, false);
+        self.settle_due(now, storage);
+        self.paused = paused;
         if self.ended.is_some() {
             return;
         }
