@@ -208,3 +208,48 @@ fn a_paused_page_shown_again_holds_the_session_again() {
     assert_eq!(w.state(a), State::Paused);
     assert!(w.session(b).snapshot(w.now).held);
 }
+
+#[test]
+fn a_page_shown_again_counts_the_activity_the_others_had_while_it_was_away() {
+    // Its own idle end fell due while it was in the cache, but the other
+    // page was used all along: shown again, it reads that first and goes on.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        let idle = Opts {
+            idle: SEC as i64,
+            ..Opts::default()
+        };
+        let a = w.open(idle, true);
+        let b = w.open(idle, true);
+        w.hide(a);
+        for _ in 0..4 {
+            w.advance(SEC / 2);
+            w.activity(b);
+        }
+        w.show(a);
+        assert_eq!(w.state(a), State::Active, "{mode:?}");
+        assert_eq!(w.state(b), State::Active, "{mode:?}");
+    }
+}
+
+#[test]
+fn a_paused_page_shown_again_after_its_idle_window_ran_out_ends_the_session() {
+    // Away, its pause held no page, itself neither.
+    for mode in TAB_MODES {
+        let mut w = World::new(T0, mode.locks);
+        let idle = Opts {
+            idle: MIN as i64,
+            ..Opts::default()
+        };
+        let a = w.open(idle, true);
+        w.pause(a);
+        w.hide(a);
+        w.advance(2 * MIN);
+        w.show(a);
+        assert_eq!(
+            w.sign_out_of(a),
+            (Reason::Idle, T0 + MIN, false),
+            "{mode:?}"
+        );
+    }
+}

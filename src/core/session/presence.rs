@@ -174,29 +174,27 @@ impl Session {
             return;
         }
         let stored = match self.read(storage) {
-            // The session ended while this page was away, and the next one
-            // began: the end as the pages that saw it tell it (this page's
-            // own facts are older than theirs, and the next session's record
-            // no longer holds them).
-            Some(Ok(r)) if matches!(self.verdict(&r), Verdict::Followed(_)) => {
-                if let Verdict::Followed(end) = self.verdict(&r) {
-                    self.end_session(end, true);
+            Some(Ok(r)) => {
+                match self.verdict(&r) {
+                    // The session ended while this page was away, and the
+                    // next one began: the end as the pages that saw it tell
+                    // it (this page's own facts are older than theirs, and
+                    // the next session's record no longer holds them).
+                    Verdict::Followed(end) => {
+                        self.end_session(end, true);
+                        return;
+                    }
+                    // Another session holds storage, and this page cannot
+                    // tell whether its own ended meanwhile (sessions may
+                    // have come and gone): an end its own facts make due
+                    // stands, and an ended session is never put back over
+                    // the next one.
+                    Verdict::Stand => self.settle_due(now, storage),
+                    _ => {}
                 }
-                return;
-            }
-            // Another session holds storage, and this page cannot tell
-            // whether its own ended meanwhile (sessions may have come and
-            // gone): an end its own facts make due stands, and an ended
-            // session is never put back over the next one.
-            Some(Ok(r)) if self.verdict(&r) == Verdict::Stand => {
-                self.settle_due(now, storage);
                 if self.ended.is_some() {
                     return;
                 }
-                self.hear(&r, now, storage);
-                Some(r)
-            }
-            Some(Ok(r)) => {
                 self.hear(&r, now, storage);
                 Some(r)
             }
