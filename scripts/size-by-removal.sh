@@ -73,8 +73,12 @@ mkdir -p "$logs"
 extract() {
   rm -rf "$tree"
   mkdir -p "$tree"
-  git archive "$commit" | tar -x -C "$tree"
+  # -m: the files dated now, so cargo sees each copy as changed and builds it.
+  git archive "$commit" | tar -x -m -C "$tree"
   ln -s "$root/node_modules" "$tree/node_modules"
+  # A repository of its own, so that `git apply` patches it at its root (in
+  # a directory inside another repository it would skip the patch's paths).
+  git -C "$tree" init -q
 }
 
 # Builds $tree's package as scripts/build.sh does, its output in logs/$1.log.
