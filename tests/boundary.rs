@@ -4,9 +4,6 @@
 //! Run with `wasm-pack test --headless --chrome` (and `--firefox`).
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::{Array, Function, Object, Reflect};
 use session_guard::SessionGuard;
 use wasm_bindgen::prelude::*;
@@ -15,35 +12,10 @@ use web_sys::{Event, EventTarget};
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{sleep, until, Clock};
+use browser::{sleep, until, Clock, Log};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use wasm_bindgen_test::wasm_bindgen_test;
-
-/// Everything the callbacks received, by name.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<(String, JsValue)>>>);
-
-impl Log {
-    fn callback(&self, name: &str) -> JsValue {
-        let log = self.clone();
-        let name = name.to_string();
-        Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            log.0.borrow_mut().push((name.clone(), e));
-        })
-        .into_js_value()
-    }
-
-    fn count(&self, name: &str) -> usize {
-        self.0.borrow().iter().filter(|(n, _)| n == name).count()
-    }
-
-    fn first(&self, name: &str) -> JsValue {
-        let log = self.0.borrow();
-        let found = log.iter().find(|(n, _)| n == name);
-        found.map_or(JsValue::UNDEFINED, |(_, e)| e.clone())
-    }
-}
 
 fn set(o: &JsValue, key: &str, v: impl Into<JsValue>) {
     Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();

@@ -2,9 +2,6 @@
 //! callbacks, errors, destroy. Run with `wasm-pack test --headless --chrome`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::{Array, Function, Object, Reflect};
 use session_guard::SessionGuard;
 use wasm_bindgen::prelude::*;
@@ -14,37 +11,9 @@ use web_sys::{Event, EventTarget};
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{listener_types, sleep, until_clock_moves, Clock};
+use browser::{listener_types, sleep, until_clock_moves, Clock, Log};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Everything the callbacks received, by name.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<(String, JsValue)>>>);
-
-impl Log {
-    fn callback(&self, name: &str) -> JsValue {
-        let log = self.clone();
-        let name = name.to_string();
-        Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            log.0.borrow_mut().push((name.clone(), e));
-        })
-        .into_js_value()
-    }
-
-    fn count(&self, name: &str) -> usize {
-        self.0.borrow().iter().filter(|(n, _)| n == name).count()
-    }
-
-    fn first(&self, name: &str) -> JsValue {
-        self.0
-            .borrow()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, e)| e.clone())
-            .unwrap_or(JsValue::UNDEFINED)
-    }
-}
 
 fn set(o: &Object, key: &str, v: impl Into<JsValue>) {
     Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();

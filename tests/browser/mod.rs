@@ -3,6 +3,9 @@
 //! timers fire exactly when a test says.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,6 +38,34 @@ pub fn listener_types(target: &JsValue) -> Vec<String> {
                 .unwrap()
         })
         .collect()
+}
+
+/// Everything the callbacks a test gives a guard received, by name.
+#[derive(Clone, Default)]
+pub struct Log(pub Rc<RefCell<Vec<(String, JsValue)>>>);
+
+impl Log {
+    /// A JS callback that logs what it receives under `name`.
+    pub fn callback(&self, name: &str) -> JsValue {
+        let log = self.clone();
+        let name = name.to_string();
+        Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            log.0.borrow_mut().push((name.clone(), e));
+        })
+        .into_js_value()
+    }
+
+    /// How many times the callback `name` was called.
+    pub fn count(&self, name: &str) -> usize {
+        self.0.borrow().iter().filter(|(n, _)| n == name).count()
+    }
+
+    /// What the first call of `name` received (`undefined`: none).
+    pub fn first(&self, name: &str) -> JsValue {
+        let log = self.0.borrow();
+        let found = log.iter().find(|(n, _)| n == name);
+        found.map_or(JsValue::UNDEFINED, |(_, e)| e.clone())
+    }
 }
 
 /// Waits `ms` of real time (the real `setTimeout`, also under a fake

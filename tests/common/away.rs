@@ -65,12 +65,8 @@ impl World {
             let t = &mut w.tabs[tab];
             t.open = false;
             t.cached = true;
-            t.holding = false;
-            t.awaiting = false;
-            t.keep_alive_lock = false;
+            t.drop_handles();
             t.releasing = false;
-            t.present = false;
-            t.armed = None;
             w.fact(tab, Fact::Cached);
             Ok(())
         });
@@ -105,12 +101,8 @@ impl World {
             let t = &mut w.tabs[tab];
             t.destroyed = true;
             t.live = false;
-            t.holding = false;
-            t.awaiting = false;
-            t.keep_alive_lock = false;
+            t.drop_handles();
             t.releasing = false;
-            t.present = false;
-            t.armed = None;
             t.quiet_until = 0;
             w.fact(tab, Fact::Destroyed);
             Ok(())

@@ -335,11 +335,7 @@ impl World {
     fn ended(&mut self, i: usize) {
         let t = &mut self.tabs[i];
         t.live = false;
-        t.holding = false;
-        t.awaiting = false;
-        t.keep_alive_lock = false;
-        t.present = false;
-        t.armed = None;
+        t.drop_handles();
         t.quiet_until = 0;
         if let (Some(with_start), true) = (t.opts.sign_in_again, t.open) {
             let opts = Opts {

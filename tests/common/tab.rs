@@ -155,6 +155,16 @@ pub struct Tab {
 }
 
 impl Tab {
+    /// The guard's shell lets go of what it holds: its locks, its waits,
+    /// its timer.
+    pub(super) fn drop_handles(&mut self) {
+        self.holding = false;
+        self.awaiting = false;
+        self.keep_alive_lock = false;
+        self.present = false;
+        self.armed = None;
+    }
+
     pub(super) fn new(session: Session, opts: Opts, page: usize, doc: u64, now: u64) -> Tab {
         Tab {
             session: RefCell::new(session),

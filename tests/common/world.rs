@@ -258,11 +258,7 @@ impl World {
         let t = &mut self.tabs[tab];
         t.open = false;
         t.live = false;
-        t.holding = false;
-        t.awaiting = false;
-        t.keep_alive_lock = false;
-        t.present = false;
-        t.armed = None;
+        t.drop_handles();
         self.fact(tab, Fact::Closed);
     }
     /// The page reloads: the guard leaves, the page closes, and a new
