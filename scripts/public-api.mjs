@@ -134,6 +134,17 @@ js = replaceOnce(
     "        const written = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len)).written;\n" +
     "        ptr = realloc(ptr, len, (len = written), 1) >>> 0;\n    }\n    WASM_VECTOR_LEN = len;\n    return ptr;\n",
 );
+// The memory's DataView is stale once the memory grew: its buffer is then no
+// longer the memory's (the one test, where wasm-bindgen also asks whether the
+// old buffer is detached first).
+js = replaceOnce(
+  js,
+  jsPath,
+  "    if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || " +
+    "(cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {\n",
+  "    if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {\n",
+);
+
 for (const [, args] of js.matchAll(/passStringToWasm0\(([^()]*)\)/g)) {
   if (args.split(",").length !== 3) fail(`${jsPath}: a call of passStringToWasm0 without realloc: (${args})`);
 }
