@@ -145,6 +145,17 @@ js = replaceOnce(
   "    if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {\n",
 );
 
+// FinalizationRegistry is in every supported browser and Node
+// (docs/browsers.md): the stand-in for its absence goes.
+for (const name of ["SessionGuardFinalization", "CLOSURE_DTORS"]) {
+  js = replaceOnce(
+    js,
+    jsPath,
+    `const ${name} = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(`,
+    `const ${name} = new FinalizationRegistry(`,
+  );
+}
+
 for (const [, args] of js.matchAll(/passStringToWasm0\(([^()]*)\)/g)) {
   if (args.split(",").length !== 3) fail(`${jsPath}: a call of passStringToWasm0 without realloc: (${args})`);
 }
