@@ -1,6 +1,6 @@
 // The bottom layer of the browser shell: the few things it does in JS, each a
-// function that cannot throw (or that the Rust side imports with `catch`), so
-// no JS exception ever unwinds through a wasm frame. Bundled into
+// function that cannot throw, so no JS exception ever unwinds through a wasm
+// frame. Bundled into
 // pkg/session_guard.js by scripts/build.sh; its Rust face is glue.rs.
 //
 // Everything that comes back to the guard later (an event, a lock's answer, a
@@ -319,16 +319,25 @@ export function shown(p, code) {
 
 // ------------------------------------------------------------------ storage and channel
 
-/** `localStorage[key]` (`null` when there is none or no storage); throws what storage throws. */
+/** `localStorage[key]`: its text, `undefined` when there is none (or no storage), or `[what storage threw]`. */
 export function load(key) {
-  const s = globalThis.localStorage;
-  return s ? s.getItem(key) : null;
+  try {
+    const s = globalThis.localStorage;
+    const v = s ? s.getItem(key) : null;
+    return typeof v === "string" ? v : undefined;
+  } catch (e) {
+    return [e];
+  }
 }
 
-/** Stores `value` at `localStorage[key]`; throws what storage throws. */
+/** Stores `value` at `localStorage[key]`: `undefined`, or `[what storage threw]`. */
 export function save(key, value) {
-  const s = globalThis.localStorage;
-  if (s) s.setItem(key, value);
+  try {
+    const s = globalThis.localStorage;
+    if (s) s.setItem(key, value);
+  } catch (e) {
+    return [e];
+  }
 }
 
 /**

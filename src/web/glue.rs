@@ -1,8 +1,8 @@
 //! The bottom layer: the shell's JS snippet (`glue.js`) as Rust sees it.
 //!
-//! Every JS call the shell makes that could throw is either a function of
-//! `glue.js` that cannot (it catches inside) or an import declared `catch`
-//! that returns nothing (see [`settled`] for why), so no JS exception
+//! Every JS call the shell makes that could throw is a function of
+//! `glue.js` that cannot (it catches inside, and returns what it caught:
+//! see [`settled`] for why), so no JS exception
 //! unwinds through a wasm frame (which would leave the wasm stack pointer
 //! behind, and the shell's state borrowed). Everything that comes back
 //! later goes through the guard's one port (`port(code, value)`), with a
@@ -120,11 +120,15 @@ extern "C" {
     /// A timer: `port(code, set_for)` after `delay` ms, until `stop()`.
     pub fn timer(port: &JsValue, code: u32, delay: f64, set_for: f64) -> Listening;
 
-    #[wasm_bindgen(catch)]
-    pub fn load(key: &str) -> Result<Option<String>, JsValue>;
+    /// `localStorage[key]`: its text, `undefined` when there is none (or
+    /// no storage), or `[what storage threw]`.
+    #[wasm_bindgen(js_name = load)]
+    fn load_js(key: &str) -> JsValue;
 
-    #[wasm_bindgen(catch)]
-    pub fn save(key: &str, value: &str) -> Result<(), JsValue>;
+    /// Stores `value` at `localStorage[key]`: `undefined`, or `[what
+    /// storage threw]`.
+    #[wasm_bindgen(js_name = save)]
+    fn save_js(key: &str, value: &str) -> JsValue;
 
     /// The session's BroadcastChannel (`undefined` where there is none).
     pub fn channel(name: &str, port: &JsValue, code: u32) -> JsValue;
@@ -174,11 +178,32 @@ pub fn settled(value: JsValue) -> Result<Array, JsValue> {
 
 /// Calls the JS function `f` with `arg`: what it threw comes back as `Err`.
 pub fn call_with(f: &Function, arg: &JsValue) -> Result<(), JsValue> {
-    let thrown = call(f, arg);
-    if thrown.is_undefined() {
+    thrown(call(f, arg))
+}
+
+/// `localStorage[key]` (`None`: no record, or no storage); what storage
+/// threw comes back as `Err`.
+pub fn load(key: &str) -> Result<Option<String>, JsValue> {
+    let value = load_js(key);
+    match value.as_string() {
+        Some(text) => Ok(Some(text)),
+        None => thrown(value).map(|()| None),
+    }
+}
+
+/// Stores `value` at `localStorage[key]`; what storage threw comes back
+/// as `Err`.
+pub fn save(key: &str, value: &str) -> Result<(), JsValue> {
+    thrown(save_js(key, value))
+}
+
+/// What a snippet function that catches gave: `undefined`, or `[what was
+/// thrown]`.
+fn thrown(value: JsValue) -> Result<(), JsValue> {
+    if value.is_undefined() {
         return Ok(());
     }
-    Err(thrown.unchecked_into::<Array>().get(0))
+    Err(value.unchecked_into::<Array>().get(0))
 }
 
 /// What comes through the port: the `code` of `port(code, value)`. An
