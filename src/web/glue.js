@@ -162,14 +162,25 @@ export function report(onError, e) {
 
 // ------------------------------------------------------------------ events
 
+/** The contract's names of the core's `State` and `Reason` (after an empty one: 0 is none), in the enums' order (`tests/docs.rs` holds them to it). */
+const STATES = ["active", "warning", "paused", "signedOut"];
+const REASONS = ["", "idle", "absolute", "manual", "closed"];
+
+/** `state()`'s name of the core's `State` `i`. */
+export function stateName(i) {
+  return STATES[i];
+}
+
 /**
  * The object a callback receives: `onSignOut` (kind 0: `{ reason, at,
  * remote }`, and `restored: true` with bit 2 of `flags`), `onWarning` (1:
  * `{ reason, remainingMs, expiresAt }`), `onActivity` (2: `{ at, remote }`)
- * or `onKeepAlive` (3: `{ lastActivity }`); `remote` is bit 1 of `flags`.
+ * or `onKeepAlive` (3: `{ lastActivity }`); `remote` is bit 1 of `flags`,
+ * `reason` a number of `REASONS`.
  */
-export function event(kind, reason, a, b, flags) {
+export function event(kind, r, a, b, flags) {
   const remote = !!(flags & 1);
+  const reason = REASONS[r];
   return kind === 0
     ? flags & 2
       ? { reason, at: a, remote, restored: true }
@@ -181,12 +192,12 @@ export function event(kind, reason, a, b, flags) {
         : { lastActivity: a };
 }
 
-/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`. */
+/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`; the state and the reasons are numbers of `STATES` and `REASONS` (0: no warning, no end). */
 export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleAt, absoluteAt, serverAt, serverIdleAt, expiresAt, remainingMs, warned, warnedAt, held, ended, endedAt) {
   const time = (t) => (t < 0 ? null : t);
   const endless = (t) => (t < 0 ? Infinity : t);
   return {
-    state,
+    state: STATES[state],
     startedAt,
     lastActivity,
     rememberMe,
@@ -197,9 +208,9 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
     serverIdleExpiresAt: time(serverIdleAt),
     expiresAt: endless(expiresAt),
     remainingMs: endless(remainingMs),
-    warning: warned ? { reason: warned, expiresAt: warnedAt } : null,
+    warning: warned ? { reason: REASONS[warned], expiresAt: warnedAt } : null,
     held,
-    signedOut: ended ? { reason: ended, at: endedAt } : null,
+    signedOut: ended ? { reason: REASONS[ended], at: endedAt } : null,
   };
 }
 

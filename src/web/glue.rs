@@ -15,6 +15,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::EventTarget;
 
+use crate::core::Reason;
+
 #[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     /// `String(v)`, or what can still be said of `v` when that throws.
@@ -40,16 +42,21 @@ extern "C" {
     /// Calls `f(arg)`: `undefined`, or `[what it threw]`.
     pub fn call(f: &Function, arg: &JsValue) -> JsValue;
 
+    /// `state()`'s name of a [`State`](crate::core::State) (its number).
+    #[wasm_bindgen(js_name = stateName)]
+    pub fn state_name(state: u32) -> JsValue;
+
     /// The object a callback receives (see `glue.js`): `kind` 0 `onSignOut`,
     /// 1 `onWarning`, 2 `onActivity`, 3 `onKeepAlive`; `flags` bit 1
-    /// `remote`, bit 2 `restored`.
-    pub fn event(kind: u32, reason: &str, a: f64, b: f64, flags: u32) -> JsValue;
+    /// `remote`, bit 2 `restored`; `reason` as [`reason`] numbers it.
+    pub fn event(kind: u32, reason: u32, a: f64, b: f64, flags: u32) -> JsValue;
 
     /// `snapshot()`'s object (a time of -1 is `null`, or `Infinity` for
-    /// the end; a reason of `""` is no warning or no end).
+    /// the end; the state its number, a reason as [`reason`] numbers it, 0
+    /// for no warning or no end).
     #[allow(clippy::too_many_arguments)]
     pub fn snapshot(
-        state: &str,
+        state: u32,
         started_at: f64,
         last_activity: f64,
         remember_me: bool,
@@ -60,10 +67,10 @@ extern "C" {
         server_idle_at: f64,
         expires_at: f64,
         remaining_ms: f64,
-        warned: &str,
+        warned: u32,
         warned_at: f64,
         held: bool,
-        ended: &str,
+        ended: u32,
         ended_at: f64,
     ) -> JsValue;
 
@@ -174,6 +181,11 @@ pub fn settled(value: JsValue) -> Result<Array, JsValue> {
         Some(message) => Err(error(&message)),
         None => Ok(value.unchecked_into()),
     }
+}
+
+/// A [`Reason`] as the snippet's `REASONS` number it (0 is none).
+pub fn reason(r: Reason) -> u32 {
+    r as u32 + 1
 }
 
 /// Calls the JS function `f` with `arg`: what it threw comes back as `Err`.
