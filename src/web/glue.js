@@ -427,8 +427,9 @@ function answer(l, p, code, f) {
 }
 
 /**
- * Takes a lock of the set (`what`: "hold" or "presence", shared; "keepAlive",
- * exclusive and only if no tab holds it) and keeps it until `release(handle)`.
+ * Takes a lock of the set (`what`: 0 the hold or 1 the presence, shared; 2
+ * the keep-alive, exclusive and only if no tab holds it) and keeps it until
+ * `release(handle)`.
  * Answers `port(code, true)` once granted, `port(code, false)` when another
  * tab has the keep-alive lock, `port(code + 1, error)` when the request
  * fails; with `code` 0, nothing.
@@ -436,7 +437,7 @@ function answer(l, p, code, f) {
 export function take(l, what, p, code) {
   const h = {};
   (async () =>
-    l.m.request(l[what], what === "keepAlive" ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal }, (lock) => {
+    l.m.request([l.hold, l.presence, l.keepAlive][what], what > 1 ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal }, (lock) => {
       if (h.done || l.dead) return;
       if (code) p(code, !!lock);
       return lock && new Promise((resolve) => (h.r = resolve));

@@ -157,10 +157,11 @@ extern "C" {
 
     pub fn unlock(locks: &JsValue);
 
-    /// Takes `what` ("hold", "presence" or "keepAlive") until `release`;
+    /// Takes lock `what` (0 the hold, 1 the presence, 2 the keep-alive:
+    /// [`Lock`](super::lock::Lock)'s numbers) until `release`;
     /// answers `port(code, granted)` or `port(code + 1, error)` (code `0`:
     /// nothing).
-    pub fn take(locks: &JsValue, what: &str, port: &JsValue, code: u32) -> JsValue;
+    pub fn take(locks: &JsValue, what: u32, port: &JsValue, code: u32) -> JsValue;
 
     pub fn release(handle: &JsValue);
 
