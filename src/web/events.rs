@@ -75,7 +75,7 @@ pub(crate) trait ToJs {
 
 impl ToJs for SignOut {
     fn to_js(&self) -> JsValue {
-        let flags = u32::from(self.remote) | u32::from(self.restored) << 1;
+        let flags = i32::from(self.remote) | i32::from(self.restored) << 1;
         glue::event(0, glue::reason(self.reason), self.at as f64, 0.0, flags)
     }
 }
@@ -90,7 +90,7 @@ impl ToJs for Warning {
 
 impl ToJs for Activity {
     fn to_js(&self) -> JsValue {
-        glue::event(2, 0, self.at as f64, 0.0, u32::from(self.remote))
+        glue::event(2, 0, self.at as f64, 0.0, i32::from(self.remote))
     }
 }
 
@@ -107,10 +107,10 @@ pub(crate) fn snapshot_js(s: &Snapshot) -> JsValue {
     let (warned, warned_at) = s.warning.map_or((0, 0), |(r, at)| (glue::reason(r), at));
     let (ended, ended_at) = s.ended.map_or((0, 0), |e| (glue::reason(e.reason), e.at));
     glue::snapshot(
-        s.state as u32,
+        s.state as i32,
         s.started_at as f64,
         s.last_activity as f64,
-        s.remember_me,
+        i32::from(s.remember_me),
         time(s.idle_window),
         time(s.idle_expires_at),
         time(s.absolute_expires_at),
@@ -120,7 +120,7 @@ pub(crate) fn snapshot_js(s: &Snapshot) -> JsValue {
         time(s.remaining_ms),
         warned,
         warned_at as f64,
-        s.held,
+        i32::from(s.held),
         ended,
         ended_at as f64,
     )

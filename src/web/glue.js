@@ -192,7 +192,7 @@ export function event(kind, r, a, b, flags) {
         : { lastActivity: a };
 }
 
-/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`; the state and the reasons are numbers of `STATES` and `REASONS` (0: no warning, no end). */
+/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`; the state and the reasons are numbers of `STATES` and `REASONS` (0: no warning, no end), the two flags 0 or 1. */
 export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleAt, absoluteAt, serverAt, serverIdleAt, expiresAt, remainingMs, warned, warnedAt, held, ended, endedAt) {
   const time = (t) => (t < 0 ? null : t);
   const endless = (t) => (t < 0 ? Infinity : t);
@@ -200,7 +200,7 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
     state: STATES[state],
     startedAt,
     lastActivity,
-    rememberMe,
+    rememberMe: !!rememberMe,
     idleWindowMs: time(idle),
     idleExpiresAt: time(idleAt),
     absoluteExpiresAt: time(absoluteAt),
@@ -209,7 +209,7 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
     expiresAt: endless(expiresAt),
     remainingMs: endless(remainingMs),
     warning: warned ? { reason: REASONS[warned], expiresAt: warnedAt } : null,
-    held,
+    held: !!held,
     signedOut: ended ? { reason: REASONS[ended], at: endedAt } : null,
   };
 }

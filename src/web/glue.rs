@@ -44,22 +44,22 @@ extern "C" {
 
     /// `state()`'s name of a [`State`](crate::core::State) (its number).
     #[wasm_bindgen(js_name = stateName)]
-    pub fn state_name(state: u32) -> JsValue;
+    pub fn state_name(state: i32) -> JsValue;
 
     /// The object a callback receives (see `glue.js`): `kind` 0 `onSignOut`,
     /// 1 `onWarning`, 2 `onActivity`, 3 `onKeepAlive`; `flags` bit 1
     /// `remote`, bit 2 `restored`; `reason` as [`reason`] numbers it.
-    pub fn event(kind: u32, reason: u32, a: f64, b: f64, flags: u32) -> JsValue;
+    pub fn event(kind: i32, reason: i32, a: f64, b: f64, flags: i32) -> JsValue;
 
     /// `snapshot()`'s object (a time of -1 is `null`, or `Infinity` for
     /// the end; the state its number, a reason as [`reason`] numbers it, 0
-    /// for no warning or no end).
+    /// for no warning or no end; the flags 0 or 1).
     #[allow(clippy::too_many_arguments)]
     pub fn snapshot(
-        state: u32,
+        state: i32,
         started_at: f64,
         last_activity: f64,
-        remember_me: bool,
+        remember_me: i32,
         idle_window: f64,
         idle_at: f64,
         absolute_at: f64,
@@ -67,10 +67,10 @@ extern "C" {
         server_idle_at: f64,
         expires_at: f64,
         remaining_ms: f64,
-        warned: u32,
+        warned: i32,
         warned_at: f64,
-        held: bool,
-        ended: u32,
+        held: i32,
+        ended: i32,
         ended_at: f64,
     ) -> JsValue;
 
@@ -79,7 +79,7 @@ extern "C" {
 
     /// The JS face of the guard's port (`port(code, value)` calls `f` until
     /// `close`); it calls `f(start)` from a microtask first.
-    pub fn port(f: &JsValue, start: u32) -> JsValue;
+    pub fn port(f: &JsValue, start: i32) -> JsValue;
 
     #[wasm_bindgen(js_name = close)]
     pub fn close_port(port: &JsValue);
@@ -100,7 +100,7 @@ extern "C" {
         defaults: &str,
         synthetic: bool,
         port: &JsValue,
-        code: u32,
+        code: i32,
     ) -> Listening;
 
     /// A handle of `listen`, `page`, `shown` or `timer`.
@@ -119,13 +119,13 @@ extern "C" {
     pub fn stop(this: &Listening);
 
     /// The page's focus, `visibilitychange`, `pagehide` and `storage`.
-    pub fn page(port: &JsValue, code: u32, cross_tab: bool, key: &str) -> Listening;
+    pub fn page(port: &JsValue, code: i32, cross_tab: bool, key: &str) -> Listening;
 
     /// The page's `pageshow`.
-    pub fn shown(port: &JsValue, code: u32) -> Listening;
+    pub fn shown(port: &JsValue, code: i32) -> Listening;
 
     /// A timer: `port(code, set_for)` after `delay` ms, until `stop()`.
-    pub fn timer(port: &JsValue, code: u32, delay: f64, set_for: f64) -> Listening;
+    pub fn timer(port: &JsValue, code: i32, delay: f64, set_for: f64) -> Listening;
 
     /// `localStorage[key]`: its text, `undefined` when there is none (or
     /// no storage), or `[what storage threw]`.
@@ -138,7 +138,7 @@ extern "C" {
     fn save_js(key: &str, value: &str) -> JsValue;
 
     /// The session's BroadcastChannel (`undefined` where there is none).
-    pub fn channel(name: &str, port: &JsValue, code: u32) -> JsValue;
+    pub fn channel(name: &str, port: &JsValue, code: i32) -> JsValue;
 
     /// A handle of `channel`.
     pub type Channel;
@@ -161,13 +161,13 @@ extern "C" {
     /// [`Lock`](super::lock::Lock)'s numbers) until `release`;
     /// answers `port(code, granted)` or `port(code + 1, error)` (code `0`:
     /// nothing).
-    pub fn take(locks: &JsValue, what: u32, port: &JsValue, code: u32) -> JsValue;
+    pub fn take(locks: &JsValue, what: i32, port: &JsValue, code: i32) -> JsValue;
 
     pub fn release(handle: &JsValue);
 
-    pub fn wait(locks: &JsValue, port: &JsValue, code: u32);
+    pub fn wait(locks: &JsValue, port: &JsValue, code: i32);
 
-    pub fn probe(locks: &JsValue, port: &JsValue, code: u32);
+    pub fn probe(locks: &JsValue, port: &JsValue, code: i32);
 }
 
 /// What `read` or `deadlines` gave: the values, or the `Error` to throw.
@@ -185,8 +185,8 @@ pub fn settled(value: JsValue) -> Result<Array, JsValue> {
 }
 
 /// A [`Reason`] as the snippet's `REASONS` number it (0 is none).
-pub fn reason(r: Reason) -> u32 {
-    r as u32 + 1
+pub fn reason(r: Reason) -> i32 {
+    r as i32 + 1
 }
 
 /// Calls the JS function `f` with `arg`: what it threw comes back as `Err`.
@@ -287,9 +287,11 @@ impl Code {
         })
     }
 
-    /// The code a JS call answers with.
-    pub fn get(self) -> u32 {
-        self as u32
+    /// The code a JS call answers with. (An `i32` to the snippet, as every
+    /// small number it is handed: wasm-bindgen passes those as they are,
+    /// where a `u32` needs a conversion in the glue.)
+    pub fn get(self) -> i32 {
+        self as i32
     }
 
     /// The code of a settled `onKeepAlive` call. (The call id wraps at

@@ -17,7 +17,7 @@ use super::port::Port;
 /// The lock a [`LockGuard`] holds; the name is "session-guard:" + its kind +
 /// ":" + the `storageKey`. The snippet's `take` knows each by its number.
 #[derive(Clone, Copy)]
-#[repr(u32)]
+#[repr(i32)]
 pub enum Lock {
     /// A paused tab's hold on the session (shared).
     Hold = 0,
@@ -45,7 +45,7 @@ impl Locks {
     /// `None`: no answer.
     pub fn take(&self, lock: Lock, port: &Port, code: Option<Code>) -> LockGuard {
         let code = code.map_or(0, Code::get);
-        LockGuard(glue::take(&self.0, lock as u32, port.js(), code))
+        LockGuard(glue::take(&self.0, lock as i32, port.js(), code))
     }
 
     /// Answers [`Code::Released`] once no tab holds the session.
