@@ -87,7 +87,7 @@ extern "C" {
     /// Calls `onKeepAlive(event)`; its outcome goes to `port(code, value)`
     /// or `port(code + 1, error)` once settled.
     #[wasm_bindgen(js_name = keepAlive)]
-    pub fn keep_alive(f: &Function, event: &JsValue, port: &JsValue, code: u32);
+    pub fn keep_alive(f: &Function, event: &JsValue, port: &JsValue, code: i32);
 
     /// `document`, or `undefined`.
     pub fn doc() -> JsValue;
@@ -98,7 +98,7 @@ extern "C" {
         target: &EventTarget,
         types: &JsValue,
         defaults: &str,
-        synthetic: bool,
+        synthetic: i32,
         port: &JsValue,
         code: i32,
     ) -> Listening;
@@ -119,7 +119,7 @@ extern "C" {
     pub fn stop(this: &Listening);
 
     /// The page's focus, `visibilitychange`, `pagehide` and `storage`.
-    pub fn page(port: &JsValue, code: i32, cross_tab: bool, key: &str) -> Listening;
+    pub fn page(port: &JsValue, code: i32, cross_tab: i32, key: &str) -> Listening;
 
     /// The page's `pageshow`.
     pub fn shown(port: &JsValue, code: i32) -> Listening;
@@ -295,10 +295,11 @@ impl Code {
     }
 
     /// The code of a settled `onKeepAlive` call. (The call id wraps at
-    /// 2³⁰, so the code never wraps into another one; an id that comes back
-    /// wrong after 2³⁰ calls is one the core does not wait for.)
-    pub fn keep_alive(call: u32) -> u32 {
-        Code::KeepAlive as u32 + 2 * (call % (1 << 30))
+    /// 2²⁹, so the code stays a positive `i32` and never wraps into another
+    /// one; an id that comes back wrong after 2²⁹ calls is one the core
+    /// does not wait for.)
+    pub fn keep_alive(call: u32) -> i32 {
+        Code::KeepAlive as i32 + 2 * (call % (1 << 29)) as i32
     }
 }
 
