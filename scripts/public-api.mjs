@@ -115,6 +115,47 @@ js = replaceOnce(
     "        WASM_VECTOR_LEN = buf.length;\n        return ptr;\n    }\n\n",
   "",
 );
+// What is left: one encodeInto into room for the longest encoding (3 bytes
+// per UTF-16 unit), then the allocation cut to what was written, in place of
+// wasm-bindgen's copy of the ASCII prefix byte by byte before it (the same
+// bytes reach the wasm either way). An empty string allocates nothing.
+js = replaceOnce(
+  js,
+  jsPath,
+  "    let len = arg.length;\n    let ptr = malloc(len, 1) >>> 0;\n\n    const mem = getUint8ArrayMemory0();\n\n" +
+    "    let offset = 0;\n\n    for (; offset < len; offset++) {\n        const code = arg.charCodeAt(offset);\n" +
+    "        if (code > 0x7F) break;\n        mem[ptr + offset] = code;\n    }\n    if (offset !== len) {\n" +
+    "        if (offset !== 0) {\n            arg = arg.slice(offset);\n        }\n" +
+    "        ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;\n" +
+    "        const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);\n" +
+    "        const ret = cachedTextEncoder.encodeInto(arg, view);\n\n        offset += ret.written;\n" +
+    "        ptr = realloc(ptr, len, offset, 1) >>> 0;\n    }\n\n    WASM_VECTOR_LEN = offset;\n    return ptr;\n",
+  "    let len = arg.length * 3;\n    let ptr = malloc(len, 1) >>> 0;\n    if (len) {\n" +
+    "        const written = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len)).written;\n" +
+    "        ptr = realloc(ptr, len, (len = written), 1) >>> 0;\n    }\n    WASM_VECTOR_LEN = len;\n    return ptr;\n",
+);
+// The memory's DataView is stale once the memory grew: its buffer is then no
+// longer the memory's (the one test, where wasm-bindgen also asks whether the
+// old buffer is detached first).
+js = replaceOnce(
+  js,
+  jsPath,
+  "    if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || " +
+    "(cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {\n",
+  "    if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {\n",
+);
+
+// FinalizationRegistry is in every supported browser and Node
+// (docs/browsers.md): the stand-in for its absence goes.
+for (const name of ["SessionGuardFinalization", "CLOSURE_DTORS"]) {
+  js = replaceOnce(
+    js,
+    jsPath,
+    `const ${name} = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(`,
+    `const ${name} = new FinalizationRegistry(`,
+  );
+}
+
 for (const [, args] of js.matchAll(/passStringToWasm0\(([^()]*)\)/g)) {
   if (args.split(",").length !== 3) fail(`${jsPath}: a call of passStringToWasm0 without realloc: (${args})`);
 }

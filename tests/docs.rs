@@ -108,3 +108,45 @@ fn the_typescript_options_match_the_core() {
         "the typed options, in the core's order"
     );
 }
+
+/// The list `const <name> = [...]` of the shell's JS snippet, its strings.
+fn glue_list(name: &str) -> Vec<String> {
+    let glue = std::fs::read_to_string("src/web/glue.js").unwrap();
+    let list = glue
+        .split(&format!("\nconst {name} = ["))
+        .nth(1)
+        .and_then(|rest| rest.split("];").next())
+        .unwrap_or_else(|| panic!("glue.js has no list {name}"));
+    list.split(',')
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn the_snippet_names_states_and_reasons_by_the_cores_numbers() {
+    use session_guard::core::{Reason, State};
+    let states = [
+        State::Active,
+        State::Warning,
+        State::Paused,
+        State::SignedOut,
+    ];
+    let want: Vec<String> = states.iter().map(|s| s.as_str().to_string()).collect();
+    assert_eq!(glue_list("STATES"), want);
+    for (i, s) in states.into_iter().enumerate() {
+        assert_eq!(s as usize, i);
+    }
+    // 0 is none; a reason is its number + 1 (glue.rs's `reason`).
+    let reasons = [
+        Reason::Idle,
+        Reason::Absolute,
+        Reason::Manual,
+        Reason::Closed,
+    ];
+    let mut want = vec![String::new()];
+    want.extend(reasons.iter().map(|r| r.as_str().to_string()));
+    assert_eq!(glue_list("REASONS"), want);
+    for (i, r) in reasons.into_iter().enumerate() {
+        assert_eq!(r as usize, i);
+    }
+}

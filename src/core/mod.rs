@@ -123,14 +123,13 @@ impl Reason {
 
     /// The reason with this contract name.
     pub fn parse(s: &str) -> Option<Reason> {
-        [
-            Reason::Idle,
-            Reason::Absolute,
-            Reason::Manual,
-            Reason::Closed,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        Some(match s {
+            "idle" => Reason::Idle,
+            "absolute" => Reason::Absolute,
+            "manual" => Reason::Manual,
+            "closed" => Reason::Closed,
+            _ => return None,
+        })
     }
 }
 
@@ -156,5 +155,24 @@ impl State {
             State::Paused => "paused",
             State::SignedOut => "signedOut",
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::Reason;
+
+    #[test]
+    fn each_reason_is_read_back_from_its_name() {
+        for r in [
+            Reason::Idle,
+            Reason::Absolute,
+            Reason::Manual,
+            Reason::Closed,
+        ] {
+            assert_eq!(Reason::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Reason::parse("Idle"), None);
+        assert_eq!(Reason::parse(""), None);
     }
 }

@@ -314,21 +314,13 @@ pub mod problem {
     pub const KEEP_ALIVE_OFF: &str = "is given while keepAliveMs is off (-1): set keepAliveMs too";
 }
 
-fn err(option: &'static str, problem: &'static str) -> OptionError {
-    OptionError {
-        option,
-        problem,
-        compared: None,
-    }
-}
-
 /// A duration: a non-negative integer, or `-1` for "disabled" (`None`).
-fn duration(option: Opt, value: Option<f64>) -> Result<Option<u64>, OptionError> {
+fn duration(option: Opt, value: Option<f64>) -> Result<Option<u64>, (Opt, &'static str)> {
     match value {
         None => Ok(Some(option.default_number())),
         Some(-1.0) => Ok(None),
         Some(v) if is_whole(v) => Ok(Some(v as u64)),
-        Some(_) => Err(err(option.name(), NOT_DURATION)),
+        Some(_) => Err((option, NOT_DURATION)),
     }
 }
 
@@ -349,16 +341,27 @@ impl RawOptions {
 
     /// Checks every numeric rule of the contract.
     pub fn validate(&self) -> Result<Config, OptionError> {
+        let mut compared = None;
+        // One exit for every refusal: the option and its problem.
+        self.check(&mut compared)
+            .map_err(|(option, problem)| OptionError {
+                option: option.name(),
+                problem,
+                compared,
+            })
+    }
+
+    /// The rules of [`RawOptions::validate`]; a refusal names the option
+    /// and the problem (and sets `compared` for `warnBeforeMs`).
+    fn check(&self, compared: &mut Option<(Opt, u64)>) -> Result<Config, (Opt, &'static str)> {
         let idle = duration(Opt::IdleTimeoutMs, self.idle_timeout_ms)?;
         let max = duration(Opt::MaxDurationMs, self.max_duration_ms)?;
         let remember = duration(Opt::RememberMePeriodMs, self.remember_me_period_ms)?;
         let warn = duration(Opt::WarnBeforeMs, self.warn_before_ms)?.unwrap_or(0);
         match (idle, max) {
-            (None, None) => {
-                return Err(err(Opt::IdleTimeoutMs.name(), problem::NOTHING_TO_ENFORCE))
-            }
+            (None, None) => return Err((Opt::IdleTimeoutMs, problem::NOTHING_TO_ENFORCE)),
             (Some(i), Some(m)) if i > m => {
-                return Err(err(Opt::IdleTimeoutMs.name(), problem::IDLE_OVER_MAX))
+                return Err((Opt::IdleTimeoutMs, problem::IDLE_OVER_MAX))
             }
             _ => {}
         }
@@ -375,18 +378,14 @@ impl RawOptions {
                 } else {
                     Opt::IdleTimeoutMs
                 };
-                return Err(OptionError {
-                    compared: Some((other, window)),
-                    ..err(Opt::WarnBeforeMs.name(), problem::WARN_NOT_BELOW_WINDOW)
-                });
+                *compared = Some((other, window));
+                return Err((Opt::WarnBeforeMs, problem::WARN_NOT_BELOW_WINDOW));
             }
         }
         let started_at = match self.started_at {
             None => None,
-            Some(v) if !is_whole(v) => return Err(err(Opt::StartedAt.name(), problem::NOT_EPOCH)),
-            Some(v) if (v as u64) < MIN_EPOCH_MS => {
-                return Err(err(Opt::StartedAt.name(), problem::SECONDS))
-            }
+            Some(v) if !is_whole(v) => return Err((Opt::StartedAt, problem::NOT_EPOCH)),
+            Some(v) if (v as u64) < MIN_EPOCH_MS => return Err((Opt::StartedAt, problem::SECONDS)),
             Some(v) => Some(v as u64),
         };
         let keep_alive = positive(
@@ -400,13 +399,11 @@ impl RawOptions {
             problem::CLOSED_NOT_POSITIVE,
         )?;
         if closed.is_some() && !self.cross_tab {
-            return Err(err(Opt::ClosedTimeoutMs.name(), problem::CLOSED_ALONE));
+            return Err((Opt::ClosedTimeoutMs, problem::CLOSED_ALONE));
         }
         match (keep_alive, self.on_keep_alive) {
-            (Some(_), false) => {
-                return Err(err(Opt::KeepAliveMs.name(), problem::NO_KEEP_ALIVE_CALL))
-            }
-            (None, true) => return Err(err(Opt::OnKeepAlive.name(), problem::KEEP_ALIVE_OFF)),
+            (Some(_), false) => return Err((Opt::KeepAliveMs, problem::NO_KEEP_ALIVE_CALL)),
+            (None, true) => return Err((Opt::OnKeepAlive, problem::KEEP_ALIVE_OFF)),
             _ => {}
         }
         Ok(Config {
@@ -426,11 +423,11 @@ fn positive(
     option: Opt,
     value: Option<f64>,
     problem: &'static str,
-) -> Result<Option<u64>, OptionError> {
+) -> Result<Option<u64>, (Opt, &'static str)> {
     match value {
         None | Some(-1.0) => Ok(None),
         Some(v) if is_whole(v) && v > 0.0 => Ok(Some(v as u64)),
-        Some(_) => Err(err(option.name(), problem)),
+        Some(_) => Err((option, problem)),
     }
 }
 

@@ -79,7 +79,7 @@ impl SessionGuard {
     /// `"active"`, `"warning"`, `"paused"` or `"signedOut"`.
     #[wasm_bindgen(unchecked_return_type = "SessionState")]
     pub fn state(&self) -> JsValue {
-        JsValue::from_str(self.guard.state().as_str())
+        super::glue::state_name(self.guard.state() as i32)
     }
 
     /// Applies the server's deadlines `{ expiresAt, idleExpiresAt, now }`

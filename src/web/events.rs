@@ -75,8 +75,8 @@ pub(crate) trait ToJs {
 
 impl ToJs for SignOut {
     fn to_js(&self) -> JsValue {
-        let flags = u32::from(self.remote) | u32::from(self.restored) << 1;
-        glue::event(0, self.reason.as_str(), self.at as f64, 0.0, flags)
+        let flags = i32::from(self.remote) | i32::from(self.restored) << 1;
+        glue::event(0, glue::reason(self.reason), self.at as f64, 0.0, flags)
     }
 }
 
@@ -84,19 +84,19 @@ impl ToJs for Warning {
     fn to_js(&self) -> JsValue {
         let remaining = self.remaining.as_millis() as f64;
         let at = self.expires_at as f64;
-        glue::event(1, self.reason.as_str(), remaining, at, 0)
+        glue::event(1, glue::reason(self.reason), remaining, at, 0)
     }
 }
 
 impl ToJs for Activity {
     fn to_js(&self) -> JsValue {
-        glue::event(2, "", self.at as f64, 0.0, u32::from(self.remote))
+        glue::event(2, 0, self.at as f64, 0.0, i32::from(self.remote))
     }
 }
 
 impl ToJs for KeepAlive {
     fn to_js(&self) -> JsValue {
-        glue::event(3, "", self.last_activity as f64, 0.0, 0)
+        glue::event(3, 0, self.last_activity as f64, 0.0, 0)
     }
 }
 
@@ -104,13 +104,13 @@ impl ToJs for KeepAlive {
 /// ms, `null` where there is none; an end that nothing sets is `Infinity`.
 pub(crate) fn snapshot_js(s: &Snapshot) -> JsValue {
     let time = |t: Option<u64>| t.map_or(-1.0, |t| t as f64);
-    let (warned, warned_at) = s.warning.map_or(("", 0), |(r, at)| (r.as_str(), at));
-    let (ended, ended_at) = s.ended.map_or(("", 0), |e| (e.reason.as_str(), e.at));
+    let (warned, warned_at) = s.warning.map_or((0, 0), |(r, at)| (glue::reason(r), at));
+    let (ended, ended_at) = s.ended.map_or((0, 0), |e| (glue::reason(e.reason), e.at));
     glue::snapshot(
-        s.state.as_str(),
+        s.state as i32,
         s.started_at as f64,
         s.last_activity as f64,
-        s.remember_me,
+        i32::from(s.remember_me),
         time(s.idle_window),
         time(s.idle_expires_at),
         time(s.absolute_expires_at),
@@ -120,7 +120,7 @@ pub(crate) fn snapshot_js(s: &Snapshot) -> JsValue {
         time(s.remaining_ms),
         warned,
         warned_at as f64,
-        s.held,
+        i32::from(s.held),
         ended,
         ended_at as f64,
     )

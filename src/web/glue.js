@@ -1,6 +1,6 @@
 // The bottom layer of the browser shell: the few things it does in JS, each a
-// function that cannot throw (or that the Rust side imports with `catch`), so
-// no JS exception ever unwinds through a wasm frame. Bundled into
+// function that cannot throw, so no JS exception ever unwinds through a wasm
+// frame. Bundled into
 // pkg/session_guard.js by scripts/build.sh; its Rust face is glue.rs.
 //
 // Everything that comes back to the guard later (an event, a lock's answer, a
@@ -162,14 +162,25 @@ export function report(onError, e) {
 
 // ------------------------------------------------------------------ events
 
+/** The contract's names of the core's `State` and `Reason` (after an empty one: 0 is none), in the enums' order (`tests/docs.rs` holds them to it). */
+const STATES = ["active", "warning", "paused", "signedOut"];
+const REASONS = ["", "idle", "absolute", "manual", "closed"];
+
+/** `state()`'s name of the core's `State` `i`. */
+export function stateName(i) {
+  return STATES[i];
+}
+
 /**
  * The object a callback receives: `onSignOut` (kind 0: `{ reason, at,
  * remote }`, and `restored: true` with bit 2 of `flags`), `onWarning` (1:
  * `{ reason, remainingMs, expiresAt }`), `onActivity` (2: `{ at, remote }`)
- * or `onKeepAlive` (3: `{ lastActivity }`); `remote` is bit 1 of `flags`.
+ * or `onKeepAlive` (3: `{ lastActivity }`); `remote` is bit 1 of `flags`,
+ * `reason` a number of `REASONS`.
  */
-export function event(kind, reason, a, b, flags) {
+export function event(kind, r, a, b, flags) {
   const remote = !!(flags & 1);
+  const reason = REASONS[r];
   return kind === 0
     ? flags & 2
       ? { reason, at: a, remote, restored: true }
@@ -181,15 +192,15 @@ export function event(kind, reason, a, b, flags) {
         : { lastActivity: a };
 }
 
-/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`. */
+/** `snapshot()`'s object: a time of -1 is `null`, and an end that nothing sets is `Infinity`; the state and the reasons are numbers of `STATES` and `REASONS` (0: no warning, no end), the two flags 0 or 1. */
 export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleAt, absoluteAt, serverAt, serverIdleAt, expiresAt, remainingMs, warned, warnedAt, held, ended, endedAt) {
   const time = (t) => (t < 0 ? null : t);
   const endless = (t) => (t < 0 ? Infinity : t);
   return {
-    state,
+    state: STATES[state],
     startedAt,
     lastActivity,
-    rememberMe,
+    rememberMe: !!rememberMe,
     idleWindowMs: time(idle),
     idleExpiresAt: time(idleAt),
     absoluteExpiresAt: time(absoluteAt),
@@ -197,9 +208,9 @@ export function snapshot(state, startedAt, lastActivity, rememberMe, idle, idleA
     serverIdleExpiresAt: time(serverIdleAt),
     expiresAt: endless(expiresAt),
     remainingMs: endless(remainingMs),
-    warning: warned ? { reason: warned, expiresAt: warnedAt } : null,
-    held,
-    signedOut: ended ? { reason: ended, at: endedAt } : null,
+    warning: warned ? { reason: REASONS[warned], expiresAt: warnedAt } : null,
+    held: !!held,
+    signedOut: ended ? { reason: REASONS[ended], at: endedAt } : null,
   };
 }
 
@@ -319,16 +330,25 @@ export function shown(p, code) {
 
 // ------------------------------------------------------------------ storage and channel
 
-/** `localStorage[key]` (`null` when there is none or no storage); throws what storage throws. */
+/** `localStorage[key]`: its text, `undefined` when there is none (or no storage), or `[what storage threw]`. */
 export function load(key) {
-  const s = globalThis.localStorage;
-  return s ? s.getItem(key) : null;
+  try {
+    const s = globalThis.localStorage;
+    const v = s ? s.getItem(key) : null;
+    return typeof v === "string" ? v : undefined;
+  } catch (e) {
+    return [e];
+  }
 }
 
-/** Stores `value` at `localStorage[key]`; throws what storage throws. */
+/** Stores `value` at `localStorage[key]`: `undefined`, or `[what storage threw]`. */
 export function save(key, value) {
-  const s = globalThis.localStorage;
-  if (s) s.setItem(key, value);
+  try {
+    const s = globalThis.localStorage;
+    if (s) s.setItem(key, value);
+  } catch (e) {
+    return [e];
+  }
 }
 
 /**
@@ -407,8 +427,9 @@ function answer(l, p, code, f) {
 }
 
 /**
- * Takes a lock of the set (`what`: "hold" or "presence", shared; "keepAlive",
- * exclusive and only if no tab holds it) and keeps it until `release(handle)`.
+ * Takes a lock of the set (`what`: 0 the hold or 1 the presence, shared; 2
+ * the keep-alive, exclusive and only if no tab holds it) and keeps it until
+ * `release(handle)`.
  * Answers `port(code, true)` once granted, `port(code, false)` when another
  * tab has the keep-alive lock, `port(code + 1, error)` when the request
  * fails; with `code` 0, nothing.
@@ -416,7 +437,7 @@ function answer(l, p, code, f) {
 export function take(l, what, p, code) {
   const h = {};
   (async () =>
-    l.m.request(l[what], what === "keepAlive" ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal }, (lock) => {
+    l.m.request([l.hold, l.presence, l.keepAlive][what], what > 1 ? { ifAvailable: true } : { mode: "shared", signal: l.a.signal }, (lock) => {
       if (h.done || l.dead) return;
       if (code) p(code, !!lock);
       return lock && new Promise((resolve) => (h.r = resolve));

@@ -1,8 +1,8 @@
 //! The bottom layer: the shell's JS snippet (`glue.js`) as Rust sees it.
 //!
-//! Every JS call the shell makes that could throw is either a function of
-//! `glue.js` that cannot (it catches inside) or an import declared `catch`
-//! that returns nothing (see [`settled`] for why), so no JS exception
+//! Every JS call the shell makes that could throw is a function of
+//! `glue.js` that cannot (it catches inside, and returns what it caught:
+//! see [`settled`] for why), so no JS exception
 //! unwinds through a wasm frame (which would leave the wasm stack pointer
 //! behind, and the shell's state borrowed). Everything that comes back
 //! later goes through the guard's one port (`port(code, value)`), with a
@@ -14,6 +14,8 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::EventTarget;
+
+use crate::core::Reason;
 
 #[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
@@ -40,19 +42,24 @@ extern "C" {
     /// Calls `f(arg)`: `undefined`, or `[what it threw]`.
     pub fn call(f: &Function, arg: &JsValue) -> JsValue;
 
+    /// `state()`'s name of a [`State`](crate::core::State) (its number).
+    #[wasm_bindgen(js_name = stateName)]
+    pub fn state_name(state: i32) -> JsValue;
+
     /// The object a callback receives (see `glue.js`): `kind` 0 `onSignOut`,
     /// 1 `onWarning`, 2 `onActivity`, 3 `onKeepAlive`; `flags` bit 1
-    /// `remote`, bit 2 `restored`.
-    pub fn event(kind: u32, reason: &str, a: f64, b: f64, flags: u32) -> JsValue;
+    /// `remote`, bit 2 `restored`; `reason` as [`reason`] numbers it.
+    pub fn event(kind: i32, reason: i32, a: f64, b: f64, flags: i32) -> JsValue;
 
     /// `snapshot()`'s object (a time of -1 is `null`, or `Infinity` for
-    /// the end; a reason of `""` is no warning or no end).
+    /// the end; the state its number, a reason as [`reason`] numbers it, 0
+    /// for no warning or no end; the flags 0 or 1).
     #[allow(clippy::too_many_arguments)]
     pub fn snapshot(
-        state: &str,
+        state: i32,
         started_at: f64,
         last_activity: f64,
-        remember_me: bool,
+        remember_me: i32,
         idle_window: f64,
         idle_at: f64,
         absolute_at: f64,
@@ -60,10 +67,10 @@ extern "C" {
         server_idle_at: f64,
         expires_at: f64,
         remaining_ms: f64,
-        warned: &str,
+        warned: i32,
         warned_at: f64,
-        held: bool,
-        ended: &str,
+        held: i32,
+        ended: i32,
         ended_at: f64,
     ) -> JsValue;
 
@@ -72,7 +79,7 @@ extern "C" {
 
     /// The JS face of the guard's port (`port(code, value)` calls `f` until
     /// `close`); it calls `f(start)` from a microtask first.
-    pub fn port(f: &JsValue, start: u32) -> JsValue;
+    pub fn port(f: &JsValue, start: i32) -> JsValue;
 
     #[wasm_bindgen(js_name = close)]
     pub fn close_port(port: &JsValue);
@@ -80,7 +87,7 @@ extern "C" {
     /// Calls `onKeepAlive(event)`; its outcome goes to `port(code, value)`
     /// or `port(code + 1, error)` once settled.
     #[wasm_bindgen(js_name = keepAlive)]
-    pub fn keep_alive(f: &Function, event: &JsValue, port: &JsValue, code: u32);
+    pub fn keep_alive(f: &Function, event: &JsValue, port: &JsValue, code: i32);
 
     /// `document`, or `undefined`.
     pub fn doc() -> JsValue;
@@ -91,9 +98,9 @@ extern "C" {
         target: &EventTarget,
         types: &JsValue,
         defaults: &str,
-        synthetic: bool,
+        synthetic: i32,
         port: &JsValue,
-        code: u32,
+        code: i32,
     ) -> Listening;
 
     /// A handle of `listen`, `page`, `shown` or `timer`.
@@ -112,22 +119,26 @@ extern "C" {
     pub fn stop(this: &Listening);
 
     /// The page's focus, `visibilitychange`, `pagehide` and `storage`.
-    pub fn page(port: &JsValue, code: u32, cross_tab: bool, key: &str) -> Listening;
+    pub fn page(port: &JsValue, code: i32, cross_tab: i32, key: &str) -> Listening;
 
     /// The page's `pageshow`.
-    pub fn shown(port: &JsValue, code: u32) -> Listening;
+    pub fn shown(port: &JsValue, code: i32) -> Listening;
 
     /// A timer: `port(code, set_for)` after `delay` ms, until `stop()`.
-    pub fn timer(port: &JsValue, code: u32, delay: f64, set_for: f64) -> Listening;
+    pub fn timer(port: &JsValue, code: i32, delay: f64, set_for: f64) -> Listening;
 
-    #[wasm_bindgen(catch)]
-    pub fn load(key: &str) -> Result<Option<String>, JsValue>;
+    /// `localStorage[key]`: its text, `undefined` when there is none (or
+    /// no storage), or `[what storage threw]`.
+    #[wasm_bindgen(js_name = load)]
+    fn load_js(key: &str) -> JsValue;
 
-    #[wasm_bindgen(catch)]
-    pub fn save(key: &str, value: &str) -> Result<(), JsValue>;
+    /// Stores `value` at `localStorage[key]`: `undefined`, or `[what
+    /// storage threw]`.
+    #[wasm_bindgen(js_name = save)]
+    fn save_js(key: &str, value: &str) -> JsValue;
 
     /// The session's BroadcastChannel (`undefined` where there is none).
-    pub fn channel(name: &str, port: &JsValue, code: u32) -> JsValue;
+    pub fn channel(name: &str, port: &JsValue, code: i32) -> JsValue;
 
     /// A handle of `channel`.
     pub type Channel;
@@ -146,16 +157,17 @@ extern "C" {
 
     pub fn unlock(locks: &JsValue);
 
-    /// Takes `what` ("hold", "presence" or "keepAlive") until `release`;
+    /// Takes lock `what` (0 the hold, 1 the presence, 2 the keep-alive:
+    /// [`Lock`](super::lock::Lock)'s numbers) until `release`;
     /// answers `port(code, granted)` or `port(code + 1, error)` (code `0`:
     /// nothing).
-    pub fn take(locks: &JsValue, what: &str, port: &JsValue, code: u32) -> JsValue;
+    pub fn take(locks: &JsValue, what: i32, port: &JsValue, code: i32) -> JsValue;
 
     pub fn release(handle: &JsValue);
 
-    pub fn wait(locks: &JsValue, port: &JsValue, code: u32);
+    pub fn wait(locks: &JsValue, port: &JsValue, code: i32);
 
-    pub fn probe(locks: &JsValue, port: &JsValue, code: u32);
+    pub fn probe(locks: &JsValue, port: &JsValue, code: i32);
 }
 
 /// What `read` or `deadlines` gave: the values, or the `Error` to throw.
@@ -172,13 +184,39 @@ pub fn settled(value: JsValue) -> Result<Array, JsValue> {
     }
 }
 
+/// A [`Reason`] as the snippet's `REASONS` number it (0 is none).
+pub fn reason(r: Reason) -> i32 {
+    r as i32 + 1
+}
+
 /// Calls the JS function `f` with `arg`: what it threw comes back as `Err`.
 pub fn call_with(f: &Function, arg: &JsValue) -> Result<(), JsValue> {
-    let thrown = call(f, arg);
-    if thrown.is_undefined() {
+    thrown(call(f, arg))
+}
+
+/// `localStorage[key]` (`None`: no record, or no storage); what storage
+/// threw comes back as `Err`.
+pub fn load(key: &str) -> Result<Option<String>, JsValue> {
+    let value = load_js(key);
+    match value.as_string() {
+        Some(text) => Ok(Some(text)),
+        None => thrown(value).map(|()| None),
+    }
+}
+
+/// Stores `value` at `localStorage[key]`; what storage threw comes back
+/// as `Err`.
+pub fn save(key: &str, value: &str) -> Result<(), JsValue> {
+    thrown(save_js(key, value))
+}
+
+/// What a snippet function that catches gave: `undefined`, or `[what was
+/// thrown]`.
+fn thrown(value: JsValue) -> Result<(), JsValue> {
+    if value.is_undefined() {
         return Ok(());
     }
-    Err(thrown.unchecked_into::<Array>().get(0))
+    Err(value.unchecked_into::<Array>().get(0))
 }
 
 /// What comes through the port: the `code` of `port(code, value)`. An
@@ -249,16 +287,19 @@ impl Code {
         })
     }
 
-    /// The code a JS call answers with.
-    pub fn get(self) -> u32 {
-        self as u32
+    /// The code a JS call answers with. (An `i32` to the snippet, as every
+    /// small number it is handed: wasm-bindgen passes those as they are,
+    /// where a `u32` needs a conversion in the glue.)
+    pub fn get(self) -> i32 {
+        self as i32
     }
 
     /// The code of a settled `onKeepAlive` call. (The call id wraps at
-    /// 2³⁰, so the code never wraps into another one; an id that comes back
-    /// wrong after 2³⁰ calls is one the core does not wait for.)
-    pub fn keep_alive(call: u32) -> u32 {
-        Code::KeepAlive as u32 + 2 * (call % (1 << 30))
+    /// 2²⁹, so the code stays a positive `i32` and never wraps into another
+    /// one; an id that comes back wrong after 2²⁹ calls is one the core
+    /// does not wait for.)
+    pub fn keep_alive(call: u32) -> i32 {
+        Code::KeepAlive as i32 + 2 * (call % (1 << 29)) as i32
     }
 }
 

@@ -83,7 +83,9 @@ impl Values {
         }
     }
 
-    /// A function the reader checked (or not given).
+    /// A function the reader checked (or not given): out of line, one copy
+    /// per callback type rather than one inlined per option.
+    #[inline(never)]
     fn handler<T>(&self, option: Opt) -> Option<Handler<T>> {
         let f = self.get(option);
         (!f.is_undefined()).then(|| Handler::Js(f.unchecked_into()))

@@ -37,7 +37,7 @@ impl Listener {
             target,
             events,
             DEFAULTS,
-            synthetic,
+            i32::from(synthetic),
             port.js(),
             code,
         ))
@@ -47,7 +47,12 @@ impl Listener {
     /// `cross_tab` its `pagehide` and the other tabs' `storage` writes to
     /// `key`.
     pub fn page(port: &Port, cross_tab: bool, key: &str) -> Listener {
-        Listener(glue::page(port.js(), Code::Wake.get(), cross_tab, key))
+        Listener(glue::page(
+            port.js(),
+            Code::Wake.get(),
+            i32::from(cross_tab),
+            key,
+        ))
     }
 
     /// `pageshow`: the one listener a guard keeps after the end.

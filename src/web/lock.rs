@@ -15,15 +15,16 @@ use super::glue::{self, Code};
 use super::port::Port;
 
 /// The lock a [`LockGuard`] holds; the name is "session-guard:" + its kind +
-/// ":" + the `storageKey`.
+/// ":" + the `storageKey`. The snippet's `take` knows each by its number.
 #[derive(Clone, Copy)]
+#[repr(i32)]
 pub enum Lock {
     /// A paused tab's hold on the session (shared).
-    Hold,
+    Hold = 0,
     /// An open page of the session (shared).
-    Presence,
+    Presence = 1,
     /// The tab that calls `onKeepAlive` (exclusive, only if free).
-    KeepAlive,
+    KeepAlive = 2,
 }
 
 /// `navigator.locks` for one session; `Drop` withdraws what is queued.
@@ -43,13 +44,8 @@ impl Locks {
     /// `code` (whether it was granted) or the code after it (the failure);
     /// `None`: no answer.
     pub fn take(&self, lock: Lock, port: &Port, code: Option<Code>) -> LockGuard {
-        let what = match lock {
-            Lock::Hold => "hold",
-            Lock::Presence => "presence",
-            Lock::KeepAlive => "keepAlive",
-        };
         let code = code.map_or(0, Code::get);
-        LockGuard(glue::take(&self.0, what, port.js(), code))
+        LockGuard(glue::take(&self.0, lock as i32, port.js(), code))
     }
 
     /// Answers [`Code::Released`] once no tab holds the session.

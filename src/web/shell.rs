@@ -423,7 +423,7 @@ impl Shell {
 
     /// What comes through the port.
     fn heard(self: &Rc<Self>, code: u32, value: JsValue) {
-        let first = Code::KeepAlive.get();
+        let first = Code::KeepAlive as u32;
         if code >= first {
             // `onKeepAlive` settled: what it gave, or what it threw.
             let (call, failed) = ((code - first) / 2, (code - first) % 2 == 1);

@@ -80,17 +80,17 @@ impl ServerSync {
     /// Checks that every time given is epoch ms: at least
     /// [`MIN_EPOCH_MS`] (below, it is seconds) and a number JS holds exactly.
     pub fn checked(self) -> Result<ServerSync, SyncError> {
-        let fields = [
-            ("expiresAt", self.expires_at),
-            ("idleExpiresAt", self.idle_expires_at),
-            ("now", self.now),
-        ];
-        for (field, v) in fields {
-            if matches!(v, Some(v) if v < MIN_EPOCH_MS || v as f64 > MAX_SAFE_INTEGER) {
-                return Err(SyncError { field });
-            }
-        }
-        Ok(self)
+        let bad = |v: Option<u64>| matches!(v, Some(v) if v < MIN_EPOCH_MS || v as f64 > MAX_SAFE_INTEGER);
+        let field = if bad(self.expires_at) {
+            "expiresAt"
+        } else if bad(self.idle_expires_at) {
+            "idleExpiresAt"
+        } else if bad(self.now) {
+            "now"
+        } else {
+            return Ok(self);
+        };
+        Err(SyncError { field })
     }
 }
 
