@@ -133,12 +133,20 @@ impl<'a> Parser<'a> {
         if !whole {
             return Some(Value::Other);
         }
-        let exact = self.s.get(start..self.i)?.iter().try_fold(0u64, |v, &d| {
-            v.checked_mul(10)?
-                .checked_add(u64::from(d - b'0'))
-                .filter(|v| *v as f64 <= MAX_SAFE_INTEGER)
-        });
-        Some(exact.map_or(Value::Other, Value::Int))
+        // At most 16 digits: no overflow, then one test against 2^53 - 1.
+        if n > 16 {
+            return Some(Value::Other);
+        }
+        let v = self
+            .s
+            .get(start..self.i)?
+            .iter()
+            .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
+        Some(if v as f64 <= MAX_SAFE_INTEGER {
+            Value::Int(v)
+        } else {
+            Value::Other
+        })
     }
 
     fn eat_byte(&mut self, c: u8) -> bool {
