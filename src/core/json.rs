@@ -240,19 +240,10 @@ pub(crate) fn decimal(n: u64) -> String {
 
 /// Decimal digits without the `fmt` machinery (it costs download size), and
 /// without an index that could panic (a panic's message would bring that
-/// machinery back).
-pub fn push_int(s: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        start -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// machinery back): the leading digits first, by recursion (at most 20 deep).
+pub fn push_int(s: &mut String, n: u64) {
+    if n >= 10 {
+        push_int(s, n / 10);
     }
-    for &b in buf.get(start..).unwrap_or_default() {
-        s.push(char::from(b));
-    }
+    s.push(char::from(b'0' + (n % 10) as u8));
 }
