@@ -90,19 +90,23 @@ pub struct Horizon {
 impl Horizon {
     /// The shorter horizon of the two settings.
     pub fn shortest(&self) -> Option<u64> {
-        [self.off, self.on].into_iter().flatten().min()
+        shorter(self.off, self.on)
     }
 
     /// The shorter of the two horizons, for each setting.
     pub fn min(self, other: Horizon) -> Horizon {
-        let min = |a: Option<u64>, b: Option<u64>| match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
         Horizon {
-            off: min(self.off, other.off),
-            on: min(self.on, other.on),
+            off: shorter(self.off, other.off),
+            on: shorter(self.on, other.on),
         }
+    }
+}
+
+/// The shorter of two horizons (`None`: none).
+fn shorter(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
