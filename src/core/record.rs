@@ -90,20 +90,21 @@ pub struct Horizon {
 impl Horizon {
     /// The shorter horizon of the two settings.
     pub fn shortest(&self) -> Option<u64> {
-        shorter(self.off, self.on)
+        min_some(self.off, self.on)
     }
 
     /// The shorter of the two horizons, for each setting.
     pub fn min(self, other: Horizon) -> Horizon {
         Horizon {
-            off: shorter(self.off, other.off),
-            on: shorter(self.on, other.on),
+            off: min_some(self.off, other.off),
+            on: min_some(self.on, other.on),
         }
     }
 }
 
-/// The shorter of two horizons (`None`: none).
-fn shorter(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+/// The smaller of two values that may be absent (`None` when both are):
+/// the shorter of two horizons, the earlier of two deadlines.
+pub(crate) fn min_some(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
