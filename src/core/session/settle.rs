@@ -151,9 +151,12 @@ impl Session {
             (self.deadline(Deadline::ServerIdleEnd), Reason::Idle),
         ]
         .into_iter()
-        .filter_map(|(at, reason)| at.map(|at| (at, reason)))
         // The first of equal minima: an absolute end wins a tie.
-        .reduce(|best, next| if next.0 < best.0 { next } else { best })
+        .fold(None, |best, (at, reason)| match (best, at) {
+            (Some((b, _)), Some(at)) if at >= b => best,
+            (_, Some(at)) => Some((at, reason)),
+            _ => best,
+        })
     }
 
     /// The record waits to be written: activity the other tabs were not
