@@ -305,21 +305,18 @@ impl Record {
         };
         let r = Record::read(&f, level).ok_or(RecordError::Malformed)?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
-        let learned_at = [r.server.end, r.server.idle_end].map(|l| l.map_or(0, |l| l.learned));
+        let learned = |l: Option<Learned>| l.map_or(0, |l| l.learned);
         let times_ok = r.started_at <= r.last_activity
             && r.started_at <= r.keep_alive_at
-            && [
-                r.id,
-                r.started_at,
-                r.last_activity,
-                r.remember_at,
-                r.keep_alive_at,
-                r.left_at,
-                learned_at[0],
-                learned_at[1],
-            ]
-            .iter()
-            .all(|t| *t <= latest)
+            && r.id
+                .max(r.started_at)
+                .max(r.last_activity)
+                .max(r.remember_at)
+                .max(r.keep_alive_at)
+                .max(r.left_at)
+                .max(learned(r.server.end))
+                .max(learned(r.server.idle_end))
+                <= latest
             // (An end may lie before the start: a server's end that had
             // passed when a sync told it. Ending earlier stretches nothing.)
             && r.ended.map_or(true, |e| e.at <= latest);
