@@ -413,18 +413,13 @@ impl Record {
         if let Some(h) = self.horizon.on {
             int(&mut s, ",\"rememberHorizon\":", h);
         }
-        for (key, learned_key, l) in [
-            (",\"serverEnd\":", ",\"serverEndAt\":", self.server.end),
-            (
-                ",\"serverIdleEnd\":",
-                ",\"serverIdleEndAt\":",
-                self.server.idle_end,
-            ),
-        ] {
-            if let Some(l) = l {
-                int(&mut s, key, l.at);
-                int(&mut s, learned_key, l.learned);
-            }
+        if let Some(l) = self.server.end {
+            int(&mut s, ",\"serverEnd\":", l.at);
+            int(&mut s, ",\"serverEndAt\":", l.learned);
+        }
+        if let Some(l) = self.server.idle_end {
+            int(&mut s, ",\"serverIdleEnd\":", l.at);
+            int(&mut s, ",\"serverIdleEndAt\":", l.learned);
         }
         int(&mut s, ",\"keepAliveAt\":", self.keep_alive_at);
         if self.left_at > 0 {
