@@ -230,14 +230,6 @@ pub fn fields<'a, const N: usize>(
     (p.i == p.s.len()).then_some(slots)
 }
 
-/// `n` in decimal digits, without the `fmt` machinery.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn decimal(n: u64) -> String {
-    let mut s = String::new();
-    push_int(&mut s, n);
-    s
-}
-
 /// Decimal digits without the `fmt` machinery (it costs download size), and
 /// without an index that could panic (a panic's message would bring that
 /// machinery back): the leading digits first, by recursion (at most 20 deep).
