@@ -32,7 +32,7 @@ use alloc::vec::Vec;
 
 use super::options::{Config, Limits};
 use super::output::{Command, Event, Problem};
-use super::record::{End, Horizon, Record, ServerDeadlines};
+use super::record::{min_some, End, Horizon, Record, ServerDeadlines};
 use super::FUTURE_TOLERANCE_MS;
 
 mod door;
@@ -333,7 +333,7 @@ impl Session {
         let mut next = None;
         for d in Deadline::ALL {
             if d.wakes() {
-                next = crate::core::record::min_some(next, self.deadline(d));
+                next = min_some(next, self.deadline(d));
             }
         }
         next
