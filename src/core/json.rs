@@ -133,12 +133,20 @@ impl<'a> Parser<'a> {
         if !whole {
             return Some(Value::Other);
         }
-        let exact = self.s.get(start..self.i)?.iter().try_fold(0u64, |v, &d| {
-            v.checked_mul(10)?
-                .checked_add(u64::from(d - b'0'))
-                .filter(|v| *v as f64 <= MAX_SAFE_INTEGER)
-        });
-        Some(exact.map_or(Value::Other, Value::Int))
+        // At most 16 digits: no overflow, then one test against 2^53 - 1.
+        if n > 16 {
+            return Some(Value::Other);
+        }
+        let v = self
+            .s
+            .get(start..self.i)?
+            .iter()
+            .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
+        Some(if v as f64 <= MAX_SAFE_INTEGER {
+            Value::Int(v)
+        } else {
+            Value::Other
+        })
     }
 
     fn eat_byte(&mut self, c: u8) -> bool {
@@ -222,29 +230,12 @@ pub fn fields<'a, const N: usize>(
     (p.i == p.s.len()).then_some(slots)
 }
 
-/// `n` in decimal digits, without the `fmt` machinery.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn decimal(n: u64) -> String {
-    let mut s = String::new();
-    push_int(&mut s, n);
-    s
-}
-
 /// Decimal digits without the `fmt` machinery (it costs download size), and
 /// without an index that could panic (a panic's message would bring that
-/// machinery back).
-pub fn push_int(s: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut start = buf.len();
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        start -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// machinery back): the leading digits first, by recursion (at most 20 deep).
+pub fn push_int(s: &mut String, n: u64) {
+    if n >= 10 {
+        push_int(s, n / 10);
     }
-    for &b in buf.get(start..).unwrap_or_default() {
-        s.push(char::from(b));
-    }
+    s.push(char::from(b'0' + (n % 10) as u8));
 }

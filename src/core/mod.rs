@@ -82,7 +82,7 @@ mod record;
 mod session;
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use json::{decimal, push_int};
+pub(crate) use json::push_int;
 pub use options::{
     problem, Config, Limits, Opt, OptDefault, OptionError, RawOptions, DEFAULT_EVENTS,
     DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DURATION_MS, DEFAULT_REMEMBER_ME_PERIOD_MS,

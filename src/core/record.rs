@@ -90,19 +90,24 @@ pub struct Horizon {
 impl Horizon {
     /// The shorter horizon of the two settings.
     pub fn shortest(&self) -> Option<u64> {
-        [self.off, self.on].into_iter().flatten().min()
+        min_some(self.off, self.on)
     }
 
     /// The shorter of the two horizons, for each setting.
     pub fn min(self, other: Horizon) -> Horizon {
-        let min = |a: Option<u64>, b: Option<u64>| match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
         Horizon {
-            off: min(self.off, other.off),
-            on: min(self.on, other.on),
+            off: min_some(self.off, other.off),
+            on: min_some(self.on, other.on),
         }
+    }
+}
+
+/// The smaller of two values that may be absent (`None` when both are):
+/// the shorter of two horizons, the earlier of two deadlines.
+pub(crate) fn min_some(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -300,21 +305,18 @@ impl Record {
         };
         let r = Record::read(&f, level).ok_or(RecordError::Malformed)?;
         let latest = now.saturating_add(FUTURE_TOLERANCE_MS);
-        let learned_at = [r.server.end, r.server.idle_end].map(|l| l.map_or(0, |l| l.learned));
+        let learned = |l: Option<Learned>| l.map_or(0, |l| l.learned);
         let times_ok = r.started_at <= r.last_activity
             && r.started_at <= r.keep_alive_at
-            && [
-                r.id,
-                r.started_at,
-                r.last_activity,
-                r.remember_at,
-                r.keep_alive_at,
-                r.left_at,
-                learned_at[0],
-                learned_at[1],
-            ]
-            .iter()
-            .all(|t| *t <= latest)
+            && r.id
+                .max(r.started_at)
+                .max(r.last_activity)
+                .max(r.remember_at)
+                .max(r.keep_alive_at)
+                .max(r.left_at)
+                .max(learned(r.server.end))
+                .max(learned(r.server.idle_end))
+                <= latest
             // (An end may lie before the start: a server's end that had
             // passed when a sync told it. Ending earlier stretches nothing.)
             && r.ended.map_or(true, |e| e.at <= latest);
@@ -411,18 +413,13 @@ impl Record {
         if let Some(h) = self.horizon.on {
             int(&mut s, ",\"rememberHorizon\":", h);
         }
-        for (key, learned_key, l) in [
-            (",\"serverEnd\":", ",\"serverEndAt\":", self.server.end),
-            (
-                ",\"serverIdleEnd\":",
-                ",\"serverIdleEndAt\":",
-                self.server.idle_end,
-            ),
-        ] {
-            if let Some(l) = l {
-                int(&mut s, key, l.at);
-                int(&mut s, learned_key, l.learned);
-            }
+        if let Some(l) = self.server.end {
+            int(&mut s, ",\"serverEnd\":", l.at);
+            int(&mut s, ",\"serverEndAt\":", l.learned);
+        }
+        if let Some(l) = self.server.idle_end {
+            int(&mut s, ",\"serverIdleEnd\":", l.at);
+            int(&mut s, ",\"serverIdleEndAt\":", l.learned);
         }
         int(&mut s, ",\"keepAliveAt\":", self.keep_alive_at);
         if self.left_at > 0 {

@@ -113,9 +113,9 @@ impl GuardError {
 /// error `sync()` throws and the one a keep-alive's answer reports.
 pub(crate) fn sync_message(field: &str) -> String {
     let mut s = String::from("session-guard: sync() ");
-    for part in [field, " ", SyncError::PROBLEM] {
-        s.push_str(part);
-    }
+    s.push_str(field);
+    s.push(' ');
+    s.push_str(SyncError::PROBLEM);
     s
 }
 

@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::error::sync_message;
 use super::glue;
 use super::setup::{Given, Handler, Setup};
-use crate::core::{decimal, Opt, OptionError, RawOptions, ServerSync};
+use crate::core::{push_int, Opt, OptionError, RawOptions, ServerSync};
 
 /// How `glue.js`'s reader checks each option of [`Opt::ALL`], by position:
 /// n a number, b true or false, f a function, t an EventTarget; e (the
@@ -149,9 +149,10 @@ pub(crate) fn setup(options: &JsValue) -> Result<Setup, JsValue> {
 fn refusal(e: &OptionError, values: &Values) -> JsValue {
     let mut problem = String::from(e.problem);
     if let Some((other, value)) = e.compared {
-        for part in [" ", other.name(), " = ", &decimal(value)] {
-            problem.push_str(part);
-        }
+        problem.push(' ');
+        problem.push_str(other.name());
+        problem.push_str(" = ");
+        push_int(&mut problem, value);
     }
     let value = Opt::named(e.option).map_or(JsValue::UNDEFINED, |o| values.get(o));
     glue::refuse(e.option, &problem, &value)

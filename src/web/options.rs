@@ -11,7 +11,7 @@ use web_sys::EventTarget;
 use super::error::GuardError;
 use super::events::{Activity, Callback, KeepAlive, KeepAliveReply, SignOut, Warning};
 use super::setup::{self, strings, Given, Handler};
-use crate::core::{decimal, problem, Opt, OptionError, RawOptions, DEFAULT_EVENTS, NOT_DURATION};
+use crate::core::{problem, push_int, Opt, OptionError, RawOptions, DEFAULT_EVENTS, NOT_DURATION};
 
 /// The guard's options: [`Options::default`] holds the contract's defaults,
 /// and [`Guard::start`](crate::Guard::start) checks them as the JS
@@ -284,9 +284,11 @@ impl From<OptionError> for OptionsError {
         };
         let mut problem = String::from(problem);
         if let Some((other, value)) = e.compared {
-            for part in [" ", field(other), " = ", &decimal(value), " ms"] {
-                problem.push_str(part);
-            }
+            problem.push(' ');
+            problem.push_str(field(other));
+            problem.push_str(" = ");
+            push_int(&mut problem, value);
+            problem.push_str(" ms");
         }
         OptionsError { option, problem }
     }

@@ -399,3 +399,12 @@ proptest! {
         prop_assert_eq!(Record::parse(&text, NOW), Ok(r));
     }
 }
+
+#[test]
+fn writes_numbers_in_decimal() {
+    for n in [0, 7, 10, 99, 100, 1_700_000_000_000, u64::MAX] {
+        let mut s = String::from("x");
+        push_int(&mut s, n);
+        assert_eq!(s, ["x", &n.to_string()].concat());
+    }
+}

@@ -32,7 +32,7 @@ use alloc::vec::Vec;
 
 use super::options::{Config, Limits};
 use super::output::{Command, Event, Problem};
-use super::record::{End, Horizon, Record, ServerDeadlines};
+use super::record::{min_some, End, Horizon, Record, ServerDeadlines};
 use super::FUTURE_TOLERANCE_MS;
 
 mod door;
@@ -330,11 +330,13 @@ impl Session {
     /// (a sleeping laptop, a throttled tab) ends the session, never extends
     /// it.
     pub fn next_wake(&self) -> Option<u64> {
-        Deadline::ALL
-            .into_iter()
-            .filter(|d| d.wakes())
-            .filter_map(|d| self.deadline(d))
-            .min()
+        let mut next = None;
+        for d in Deadline::ALL {
+            if d.wakes() {
+                next = min_some(next, self.deadline(d));
+            }
+        }
+        next
     }
 
     /// The table of deadlines: when each falls due, if it is set. Every

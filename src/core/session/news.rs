@@ -81,16 +81,15 @@ impl Session {
         }
         let newer = |theirs: u64, ours: u64| if theirs > ours { theirs } else { 0 };
         let learned = |l: Option<crate::core::Learned>| l.map_or(0, |l| l.learned);
-        [
-            newer(r.last_activity, self.last).saturating_sub(1),
-            newer(r.remember_at, self.remember_at),
-            newer(learned(r.server.end), learned(self.server.end)),
-            newer(learned(r.server.idle_end), learned(self.server.idle_end)),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
-        .min(now)
+        newer(r.last_activity, self.last)
+            .saturating_sub(1)
+            .max(newer(r.remember_at, self.remember_at))
+            .max(newer(learned(r.server.end), learned(self.server.end)))
+            .max(newer(
+                learned(r.server.idle_end),
+                learned(self.server.idle_end),
+            ))
+            .min(now)
     }
 
     /// This session's end, as another tab tells it: whatever of this tab's

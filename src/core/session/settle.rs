@@ -1,7 +1,7 @@
 //! Acting on what is due: the end, the warning, the keep-alive and the
 //! record's write, and the one place a session ends.
 
-use crate::core::record::End;
+use crate::core::record::{min_some, End};
 use crate::core::{Command, Event, Problem, Reason};
 
 use super::{Deadline, Session, Storage};
@@ -144,16 +144,17 @@ impl Session {
         } else {
             self.deadline(Deadline::IdleEnd)
         };
-        [
-            (self.deadline(Deadline::AbsoluteEnd), Reason::Absolute),
-            (self.deadline(Deadline::ServerEnd), Reason::Absolute),
-            (idle, Reason::Idle),
-            (self.deadline(Deadline::ServerIdleEnd), Reason::Idle),
-        ]
-        .into_iter()
-        .filter_map(|(at, reason)| at.map(|at| (at, reason)))
-        // The first of equal minima: an absolute end wins a tie.
-        .reduce(|best, next| if next.0 < best.0 { next } else { best })
+        let absolute = min_some(
+            self.deadline(Deadline::AbsoluteEnd),
+            self.deadline(Deadline::ServerEnd),
+        );
+        let idle = min_some(idle, self.deadline(Deadline::ServerIdleEnd));
+        // An absolute end wins a tie.
+        match (absolute, idle) {
+            (Some(a), Some(i)) if i < a => Some((i, Reason::Idle)),
+            (Some(a), _) => Some((a, Reason::Absolute)),
+            (None, i) => i.map(|i| (i, Reason::Idle)),
+        }
     }
 
     /// The record waits to be written: activity the other tabs were not
