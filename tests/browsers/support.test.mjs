@@ -24,7 +24,6 @@ const FEATURES = {
   "bulk-memory": { chrome: 75, edge: 79, firefox: 79, safari: 15.1 },
   "nontrapping-float-to-int": { chrome: 75, edge: 18, firefox: 64, safari: 15.1 },
   multivalue: { chrome: 86, edge: 86, firefox: 78, safari: 13.1 },
-  "sign-ext": { chrome: 69, edge: 18, firefox: 62, safari: 14.1 },
 };
 
 /** The minimums docs/browsers.md and the README state. */
