@@ -109,7 +109,7 @@ impl Session {
                     self.take_end(end, now, storage);
                     return self.store_end(storage);
                 }
-                self.heard_ping(r.ping, storage);
+                self.heard_ping(r.ping);
                 self.hear_hold(r.hold_changed, now);
                 if self.holding && !r.held && self.ended.is_none() {
                     // A tab that had not heard of this tab's hold wrote the

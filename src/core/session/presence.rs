@@ -134,12 +134,13 @@ impl Session {
 
     /// A ping of the session: an open page answers that it is there, and a
     /// page waiting for an answer has one.
-    pub(super) fn heard_ping(&mut self, ping: Option<bool>, storage: &mut dyn Storage) {
+    pub(super) fn heard_ping(&mut self, ping: Option<bool>) {
         match ping {
             Some(true) if self.present => self.ping = Some(false),
             Some(false) if matches!(self.asking, Asking::Ping(..)) => {
+                // An open page answered: this one is open too.
                 self.asking = Asking::Nothing;
-                self.answered(true, None, 0, storage);
+                self.present();
             }
             _ => {}
         }
