@@ -8,22 +8,14 @@ use js_sys::{Array, Function, Object, Reflect};
 use session_guard::SessionGuard;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, EventTarget};
+use web_sys::EventTarget;
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{sleep, until, Clock, Log};
+use browser::{get, memory_bytes, message, ping, set, sleep, unique_key, until, Clock, Log};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use wasm_bindgen_test::wasm_bindgen_test;
-
-fn set(o: &JsValue, key: &str, v: impl Into<JsValue>) {
-    Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap()
-}
 
 /// `f(args...)` of a JS function written here.
 fn js(args: &str, body: &str) -> Function {
@@ -44,28 +36,6 @@ fn options(log: &Log, target: &EventTarget, key: Option<&str>) -> Object {
         None => set(&o, "crossTab", false),
     }
     o
-}
-
-fn ping(target: &EventTarget) {
-    target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
-}
-
-fn message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| panic!("not an Error: {e:?}"))
-}
-
-/// A storage key no other test uses.
-fn key(name: &str) -> String {
-    format!("boundary-{name}-{}", js_sys::Math::random())
-}
-
-/// Bytes of wasm memory the module has grown to.
-fn memory_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
-    buffer.byte_length() as f64
 }
 
 /// The hostile options: case `i` of `base` (valid options), as `[options,
@@ -342,4 +312,9 @@ fn destroy_from_inside_a_storage_write_leaves_nothing_firing() {
     ping(&target);
     clock.tick(10_000);
     assert!(log.0.borrow().is_empty(), "a callback after destroy()");
+}
+
+/// A storage key no other test uses.
+fn key(name: &str) -> String {
+    unique_key("boundary", name)
 }

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object};
 use session_guard::{Guard, Options, Reason, SessionGuard, SignOut};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,18 +17,10 @@ use wasm_bindgen_futures::JsFuture;
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::until;
+use browser::{get, set, unique_key, until};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use wasm_bindgen_test::wasm_bindgen_test;
-
-fn set(o: &JsValue, key: &str, v: impl Into<JsValue>) {
-    Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap()
-}
 
 /// Dispatches `pagehide` or `pageshow` on the window.
 fn page_event(kind: &str, persisted: bool) {
@@ -46,10 +38,6 @@ fn recorder() -> (JsValue, Rc<RefCell<Vec<JsValue>>>) {
     let s = seen.clone();
     let f = Closure::<dyn Fn(JsValue)>::new(move |e| s.borrow_mut().push(e)).into_js_value();
     (f, seen)
-}
-
-fn key(name: &str) -> String {
-    format!("pages-{name}-{}", js_sys::Math::random())
 }
 
 #[wasm_bindgen_test]
@@ -204,4 +192,9 @@ async fn into_the_cache_the_channel_closes_and_the_locks_go_and_out_of_it_they_c
     // The end took the lock with it.
     until_held(&presence, false).await;
     guard.destroy();
+}
+
+/// A storage key no other test uses.
+fn key(name: &str) -> String {
+    unique_key("pages", name)
 }

@@ -14,7 +14,7 @@ use wasm_bindgen_test::*;
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{listener_types, sleep};
+use browser::{listener_types, sleep, unique_key};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -49,11 +49,6 @@ fn live_types() -> Vec<String> {
     let mut types = listener_types(&JsValue::UNDEFINED);
     types.sort();
     types
-}
-
-/// A storage key no other test uses.
-fn key(name: &str) -> String {
-    format!("rust-api-{name}-{}", js_sys::Math::random())
 }
 
 /// Every `SignOut` a guard reported.
@@ -453,4 +448,9 @@ async fn nothing_but_errors_is_told_after_a_callback_ended_the_session() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].reason, Reason::Manual);
     assert_eq!(warnings.get(), 0, "a warning after the end");
+}
+
+/// A storage key no other test uses.
+fn key(name: &str) -> String {
+    unique_key("rust-api", name)
 }

@@ -7,21 +7,15 @@ use session_guard::SessionGuard;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventTarget};
+use web_sys::EventTarget;
 
 #[path = "browser/mod.rs"]
 mod browser;
-use browser::{listener_types, sleep, until_clock_moves, Clock, Log};
+use browser::{
+    get, listener_types, memory_bytes, message, ping, set, sleep, until_clock_moves, Clock, Log,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn set(o: &Object, key: &str, v: impl Into<JsValue>) {
-    Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap()
-}
 
 /// `o[method]()` (a guard handed to JS).
 fn call(o: &JsValue, method: &str) -> JsValue {
@@ -43,10 +37,6 @@ fn options(log: &Log, target: &EventTarget) -> Object {
     o
 }
 
-fn ping(target: &EventTarget) {
-    target.dispatch_event(&Event::new("ping").unwrap()).unwrap();
-}
-
 /// A target of the test's own, whose listeners `live(&t)` lists (counted
 /// by the page's listener counter, installed here, before the guard comes).
 /// A leaked listener shows there even when every entry point of a destroyed
@@ -60,10 +50,6 @@ fn counting_target() -> EventTarget {
 /// The types of the listeners now registered on a `counting_target()`.
 fn live(target: &EventTarget) -> Vec<String> {
     listener_types(target)
-}
-
-fn error_message(e: JsValue) -> String {
-    e.dyn_into::<js_sys::Error>().unwrap().message().into()
 }
 
 #[wasm_bindgen_test]
@@ -248,7 +234,7 @@ fn a_throwing_callback_is_reported_and_the_guard_goes_on() {
     let guard = SessionGuard::new(o.into()).unwrap();
     clock.tick(20);
     assert_eq!(log.count("onError"), 1);
-    assert_eq!(error_message(log.first("onError")), "boom");
+    assert_eq!(message(&log.first("onError")), "boom");
     assert_eq!(guard.state(), "warning");
     clock.tick(60);
     assert_eq!(log.count("onSignOut"), 1, "the guard stopped after a throw");
@@ -309,12 +295,12 @@ fn bad_options_throw_an_error_naming_the_option() {
         let o = options(&log, &target);
         set(&o, key, value);
         let e = SessionGuard::new(o.into()).unwrap_err();
-        let message = error_message(e);
+        let message = message(&e);
         assert!(message.contains(key), "{message}");
     }
     let o = options(&log, &target);
     Reflect::delete_property(&o, &JsValue::from_str("onSignOut")).unwrap();
-    let message = error_message(SessionGuard::new(o.into()).unwrap_err());
+    let message = message(&SessionGuard::new(o.into()).unwrap_err());
     assert!(message.contains("onSignOut"), "{message}");
     assert!(log.0.borrow().is_empty());
 }
@@ -352,13 +338,6 @@ fn storage_that_throws_is_reported_once_and_deadlines_still_hold() {
     assert_eq!(get(&log.first("onSignOut"), "reason"), "idle");
     assert_eq!(get(&log.first("onSignOut"), "at"), end as f64);
     guard.destroy();
-}
-
-/// Bytes of wasm memory the module has grown to.
-fn memory_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
-    buffer.byte_length() as f64
 }
 
 #[wasm_bindgen_test]

@@ -40,6 +40,42 @@ pub fn listener_types(target: &JsValue) -> Vec<String> {
         .collect()
 }
 
+/// `o[key] = v`.
+pub fn set(o: &JsValue, key: &str, v: impl Into<JsValue>) {
+    Reflect::set(o, &JsValue::from_str(key), &v.into()).unwrap();
+}
+
+/// `o[key]`.
+pub fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap()
+}
+
+/// A trusted-enough `ping` event on `target` (the tests' activity event).
+pub fn ping(target: &web_sys::EventTarget) {
+    target
+        .dispatch_event(&web_sys::Event::new("ping").unwrap())
+        .unwrap();
+}
+
+/// The message of the `Error` `e` (fails if it is none).
+pub fn message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| panic!("not an Error: {e:?}"))
+}
+
+/// A storage key no other test uses: `prefix-name-random`.
+pub fn unique_key(prefix: &str, name: &str) -> String {
+    format!("{prefix}-{name}-{}", js_sys::Math::random())
+}
+
+/// Bytes of wasm memory the module has grown to.
+pub fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as f64
+}
+
 /// Everything the callbacks a test gives a guard received, by name.
 #[derive(Clone, Default)]
 pub struct Log(pub Rc<RefCell<Vec<(String, JsValue)>>>);
