@@ -28,17 +28,18 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep, waitUntil } from "../e2e/harness.mjs";
+import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, findBrowser, sleep, waitUntil } from "../e2e/harness.mjs";
 import { added, countListeners, guardCount, registered } from "../common/listeners.js";
 import { startServer } from "../../scripts/serve.mjs";
 import { requireBuild } from "../types/tsc.mjs";
 import { dialogTests } from "./a11y.mjs";
+import { inSteps, openApp } from "./open.mjs";
+import { run } from "../frameworks/lib.mjs";
 
 const require = createRequire(path.join(ROOT, "package.json"));
 const HERE = path.join(ROOT, "tests", "apps");
@@ -64,25 +65,8 @@ const CHECKING = "Checking your session…";
 
 const ctx = { dir: undefined, tarball: undefined, browser: undefined, servers: [], started: Date.now() };
 
-/** Runs a command; resolves to { code, stdout, stderr }; rejects when it cannot start. */
-function run(cmd, args, { cwd, env, timeout = 240_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: signal ? `killed (${signal})` : code, stdout, stderr });
-    });
-  });
-}
-
 async function ok(what, cmd, args, options) {
-  const r = await run(cmd, args, options);
+  const r = await run(cmd, args, { timeout: 240_000, ...options });
   assert.equal(r.code, 0, `${what} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   return r;
 }
@@ -137,51 +121,9 @@ after(async () => {
   console.log(`apps: ${((Date.now() - ctx.started) / 1000).toFixed(1)} s in all`);
 });
 
-/**
- * A browser context on the fake clock (paused at T0) with `tabs` pages of the
- * app open. Every text the pages show is recorded (`seen`), across
- * navigations.
- */
-async function open(t, app, { tabs = 1, query = "", initScript, wasm = true } = {}) {
-  const context = await ctx.browser.newContext();
-  t.after(() => context.close().catch(() => {}));
-  context.setDefaultTimeout(15_000);
-  await context.clock.install({ time: T0 });
-  await context.clock.pauseAt(T0);
-  const seen = [];
-  await context.exposeFunction("__seen", (text) => seen.push(text));
-  await context.addInitScript(() => {
-    let last;
-    const note = () => {
-      const text = document.body?.innerText ?? "";
-      if (text !== last) window.__seen((last = text));
-    };
-    new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
-  });
-  if (initScript) await context.addInitScript(initScript);
-  if (!wasm) await context.route("**/*.wasm", (route) => route.fulfill({ status: 404, body: "not found" }));
-  const pages = [];
-  const problems = [];
-  for (let i = 0; i < tabs; i++) {
-    const page = await context.newPage();
-    page.on("pageerror", (err) => problems.push(String(err?.message ?? err)));
-    page.on("console", (msg) => {
-      if (/^Failed to load resource/.test(msg.text())) return; // a favicon; the .wasm is checked on its own
-      if (msg.type() === "error" || msg.type() === "warning") problems.push(msg.text());
-    });
-    await page.goto(app.url + "/index.html" + query);
-    pages.push(page);
-  }
-  return { context, clock: context.clock, pages, page: pages[0], seen, problems };
-}
-
-/**
- * Runs the fake clock of several tabs: Playwright moves a context's pages one
- * after another, so small steps keep their clocks together (a message from a
- * tab minutes ahead would carry times from the future).
- */
-async function inSteps(clock, ms, step = 10 * SECOND) {
-  for (let left = ms; left > 0; left -= step) await clock.runFor(Math.min(step, left));
+/** A context with `tabs` pages of the app (see openApp). */
+function open(t, app, { query = "", ...options } = {}) {
+  return openApp(ctx.browser, t, app.url + "/index.html" + query, { timeout: 15_000, ...options });
 }
 
 const dialog = (page) => page.locator(DIALOG);

@@ -51,10 +51,11 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, T0, findBrowser, sleep } from "../e2e/harness.mjs";
+import { LAUNCH_ARGS, MINUTE, ROOT, SECOND, findBrowser, sleep } from "../e2e/harness.mjs";
 import { countListeners, guardCount, registered } from "../common/listeners.js";
 import { requireBuild } from "../types/tsc.mjs";
 import { dialogTests } from "../apps/a11y.mjs";
+import { inSteps, openApp } from "../apps/open.mjs";
 import { ALL, installNode, prepare, serve } from "./apps.mjs";
 import { freePort, gzipTree, ok } from "./lib.mjs";
 
@@ -103,47 +104,9 @@ after(async () => {
   console.log(`frameworks: ${ctx.times.join("; ")}; ${((Date.now() - ctx.started) / 1000).toFixed(1)} s in all`);
 });
 
-/** A browser context on the fake clock with `tabs` pages at `url`; every text the pages show is in `seen`. */
-async function open(t, url, { tabs = 1, initScript, wasm = true } = {}) {
-  const context = await ctx.browser.newContext();
-  t.after(() => context.close().catch(() => {}));
-  context.setDefaultTimeout(20_000);
-  await context.clock.install({ time: T0 });
-  await context.clock.pauseAt(T0);
-  const seen = [];
-  await context.exposeFunction("__seen", (text) => seen.push(text));
-  await context.addInitScript(() => {
-    let last;
-    const note = () => {
-      const text = document.body?.innerText ?? "";
-      if (text !== last) window.__seen((last = text));
-    };
-    new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
-  });
-  if (initScript) await context.addInitScript(initScript);
-  if (!wasm) await context.route("**/*.wasm", (route) => route.fulfill({ status: 404, body: "not found" }));
-  const pages = [];
-  const problems = [];
-  for (let i = 0; i < tabs; i++) {
-    const page = await context.newPage();
-    page.on("pageerror", (err) => {
-      if (new URL(page.url()).pathname !== "/signed-out") problems.push(String(err?.message ?? err));
-    });
-    page.on("console", (msg) => {
-      if (/^Failed to load resource/.test(msg.text())) return; // a favicon; the .wasm is checked on its own
-      // The apps have no /signed-out page: what the framework's 404 page logs there is not theirs.
-      if (new URL(page.url()).pathname === "/signed-out") return;
-      if (msg.type() === "error" || msg.type() === "warning") problems.push(msg.text());
-    });
-    await page.goto(url);
-    pages.push(page);
-  }
-  return { clock: context.clock, pages, page: pages[0], seen, problems };
-}
-
-/** Small steps keep the clocks of several tabs together (Playwright moves one page after another). */
-async function inSteps(clock, ms, step = 10 * SECOND) {
-  for (let left = ms; left > 0; left -= step) await clock.runFor(Math.min(step, left));
+/** A context with `tabs` pages at `url` (see openApp); the apps have no /signed-out page, so what a framework's 404 page logs there is not theirs. */
+function open(t, url, options = {}) {
+  return openApp(ctx.browser, t, url, { timeout: 20_000, quiet: (path) => path === "/signed-out", ...options });
 }
 
 const dialog = (page) => page.locator(DIALOG);
